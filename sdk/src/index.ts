@@ -1,0 +1,3 @@
+export { createRelaisClient, type RelaisClient, type RelaisClientOptions } from './client';
+export { type Problem, RelaisApiError } from './errors';
+export type { components, operations, paths } from './generated/openapi';

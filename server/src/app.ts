@@ -1,0 +1,107 @@
+/**
+ * `createApp(deps)` builds the Express application from its dependencies and never listens:
+ * `main.ts` serves it, tests run it in-process on port 0.
+ *
+ * Order matters: request id → access log → security headers → CORS → static assets → JSON body →
+ * contract validation → feature routes → 501 for a declared operation with no handler → problem+json.
+ */
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
+import type { Knex } from './platform/db';
+import type { DependencyCheck } from './platform/dependency-check';
+import { AppError } from './platform/errors';
+import type { Logger } from './platform/logger';
+import type { OpenApiValidator } from './platform/openapi';
+import { validateRequests } from './platform/openapi-middleware';
+import { problemHandler } from './platform/problem-json';
+import type { RedisClient } from './platform/redis';
+import { requestId } from './platform/request-id';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Knex;
+  redis: RedisClient | null;
+  validator: OpenApiValidator;
+  /** The job worker's health, when this process runs one or can see its state. */
+  jobs?: { check(): Promise<DependencyCheck> };
+}
+
+class NotImplementedError extends AppError {
+  static override readonly status = 501;
+  static override readonly slug = 'not-implemented';
+  static override readonly title = 'Not implemented';
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as express.Request).id,
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        if (req.url === '/health' || req.url === '/ready') return 'debug';
+        return 'info';
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'same-site' } }));
+  app.use(
+    cors({
+      origin: (origin, callback) =>
+        callback(null, origin !== undefined && config.corsOrigins.includes(origin)),
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'If-Match',
+        'X-Request-Id',
+        'X-Api-Key',
+        'Last-Event-ID',
+      ],
+      exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(operationsAssetRoutes());
+  app.use(
+    express.json({
+      limit: config.bodyLimit,
+      type: ['application/json', 'application/*+json'],
+      verify: (req, _res, buffer) => {
+        (req as express.Request).rawBody = buffer;
+      },
+    }),
+  );
+  app.use(validateRequests(deps.validator));
+
+  app.use(operationsRoutes(deps));
+
+  app.use((req) => {
+    throw new NotImplementedError(
+      `${req.operation?.id ?? req.path} is declared in the API but not served yet.`,
+    );
+  });
+  app.use(problemHandler());
+  return app;
+}

@@ -1,0 +1,214 @@
+/**
+ * The process configuration: the only place that reads `process.env`.
+ *
+ * Every key has a description and a default, so `.env.example` and `docs/operations.md` can be
+ * checked against {@link configSpec}. A wrong value stops boot with one line that names the
+ * variable and the fix ({@link ConfigError}).
+ */
+import { bool, cleanEnv, makeValidator, port, str } from 'envalid';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalUrl = makeValidator<string>((input) => {
+  if (input === '') return '';
+  try {
+    new URL(input);
+    return input;
+  } catch {
+    throw new Error(`"${input}" is not a URL`);
+  }
+});
+
+const originList = makeValidator<string[]>((input) => {
+  const origins = input
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new Error(`"${origin}" is not an origin like https://intranet.example.com`);
+    }
+    if (parsed.origin !== origin)
+      throw new Error(`"${origin}" is not an origin (write it as ${parsed.origin})`);
+  }
+  return origins;
+});
+
+const byteSize = makeValidator<string>((input) => {
+  if (!/^\d+(b|kb|mb)$/i.test(input)) throw new Error(`"${input}" is not a size like 512kb or 1mb`);
+  return input.toLowerCase();
+});
+
+const secret = makeValidator<string>((input) => {
+  if (input !== '' && input.length < 32) throw new Error('must be at least 32 characters long');
+  return input;
+});
+
+const positiveInt = (spec: { default: number; desc: string; example: string }) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`"${input}" is not a positive whole number`);
+    return value;
+  })(spec);
+
+const portOrZero = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`"${input}" is not a port (0–65535)`);
+  return value;
+});
+
+/** The schema of the environment: key → validator with description, default and example. */
+export const configSpec = {
+  NODE_ENV: str({
+    choices: ['development', 'test', 'production'],
+    default: 'development',
+    desc: 'Runtime environment; production disables demo data and requires JWT_SECRET.',
+    example: 'production',
+  }),
+  HOST: str({
+    default: '127.0.0.1',
+    desc: 'Interface the HTTP server binds to (0.0.0.0 in containers).',
+    example: '0.0.0.0',
+  }),
+  PORT: port({ default: 3000, desc: 'HTTP port of the API.', example: '3000' }),
+  PUBLIC_URL: optionalUrl({
+    default: '',
+    desc: 'Public base URL of the API, used in printed links; defaults to http://HOST:PORT.',
+    example: 'https://relais.intranet.example.com',
+  }),
+  DATABASE_URL: optionalUrl({
+    default: '',
+    desc: 'PostgreSQL connection string. When empty, an embedded PostgreSQL is started in RELAIS_DATA_DIR.',
+    example: 'postgres://relais:secret@127.0.0.1:5432/relais',
+  }),
+  DATABASE_POOL_MAX: positiveInt({
+    default: 10,
+    desc: 'Maximum connections in the database pool of each process.',
+    example: '10',
+  }),
+  REDIS_URL: optionalUrl({
+    default: '',
+    desc: 'Redis connection string. Optional: without it cache and events stay in-process (one instance only).',
+    example: 'redis://127.0.0.1:6379',
+  }),
+  SENTRY_DSN: optionalUrl({
+    default: '',
+    desc: 'Sentry DSN for error monitoring; off when empty.',
+    example: 'https://key@sentry.example.com/1',
+  }),
+  LOG_LEVEL: str({
+    choices: [...LOG_LEVELS],
+    default: 'info',
+    desc: 'Minimum level of the JSON logs.',
+    example: 'debug',
+  }),
+  JWT_SECRET: secret({
+    default: '',
+    desc: 'HS256 secret for access tokens (32+ characters). Generated and kept in RELAIS_DATA_DIR when empty outside production.',
+    example: 'a-long-random-string-of-at-least-32-characters',
+  }),
+  RELAIS_DATA_DIR: str({
+    default: '.relais',
+    desc: 'Folder for local data: the embedded PostgreSQL cluster and generated secrets.',
+    example: '/var/lib/relais',
+  }),
+  RELAIS_DEMO_DATA: bool({
+    default: true,
+    desc: 'Load demo data at first all-in-one start (never in production).',
+    example: 'false',
+  }),
+  CORS_ORIGINS: originList({
+    default: [],
+    desc: 'Comma-separated origins allowed to call the API from a browser.',
+    example: 'https://intranet.example.com,https://crm-tools.example.com',
+  }),
+  BODY_LIMIT: byteSize({ default: '1mb', desc: 'Largest accepted request body.', example: '512kb' }),
+  TRUST_PROXY: bool({
+    default: false,
+    desc: 'Trust X-Forwarded-* headers (set when behind a load balancer).',
+    example: 'true',
+  }),
+  SHUTDOWN_TIMEOUT_MS: positiveInt({
+    default: 10_000,
+    desc: 'How long a stopping process waits for in-flight requests before closing them.',
+    example: '10000',
+  }),
+  EMBEDDED_POSTGRES_PORT: portOrZero({
+    default: 0,
+    desc: 'Port of the embedded PostgreSQL; 0 picks a free one at each start.',
+    example: '54329',
+  }),
+};
+
+/** A configuration value that stops boot; its message names the variable and the fix. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface Config {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly databaseUrl: string | null;
+  readonly databasePoolMax: number;
+  readonly redisUrl: string | null;
+  readonly sentryDsn: string | null;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly jwtSecret: string | null;
+  readonly dataDir: string;
+  readonly demoData: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly bodyLimit: string;
+  readonly trustProxy: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly embeddedPostgresPort: number;
+}
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @param source the environment to read; `process.env` by default, a plain object in tests.
+ * @throws {ConfigError} on the first invalid or missing value, with a one-line message.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env = cleanEnv(source, configSpec, {
+    reporter: ({ errors }) => {
+      const [key, error] = Object.entries(errors)[0] ?? [];
+      if (!key || !error) return;
+      const spec = configSpec[key as keyof typeof configSpec];
+      const example = spec?.example ? ` (e.g. ${key}=${spec.example})` : '';
+      const reason = error.message.replace(/\s+/g, ' ').trim();
+      throw new ConfigError(`Invalid configuration: ${key} — ${reason}. ${spec?.desc ?? ''}${example}`);
+    },
+  });
+  if (env.NODE_ENV === 'production' && env.JWT_SECRET === '') {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SECRET — required in production. Set it to a random string of 32+ characters.',
+    );
+  }
+  const publicUrl = env.PUBLIC_URL || `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`;
+  return Object.freeze({
+    nodeEnv: env.NODE_ENV as Config['nodeEnv'],
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    databaseUrl: env.DATABASE_URL || null,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    redisUrl: env.REDIS_URL || null,
+    sentryDsn: env.SENTRY_DSN || null,
+    logLevel: env.LOG_LEVEL as Config['logLevel'],
+    jwtSecret: env.JWT_SECRET || null,
+    dataDir: env.RELAIS_DATA_DIR,
+    demoData: env.RELAIS_DEMO_DATA && env.NODE_ENV !== 'production',
+    corsOrigins: Object.freeze([...env.CORS_ORIGINS]),
+    bodyLimit: env.BODY_LIMIT,
+    trustProxy: env.TRUST_PROXY,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    embeddedPostgresPort: env.EMBEDDED_POSTGRES_PORT,
+  });
+}

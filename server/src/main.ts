@@ -1,0 +1,160 @@
+/**
+ * Process entry. `node server/dist/main.js [role]` where role is:
+ * - `all` (default, what `npm start` runs): database (embedded when DATABASE_URL is unset),
+ *   migrations, demo data once, the API and the job worker in one process;
+ * - `api`: the HTTP API only;
+ * - `worker`: the job worker only;
+ * - `migrate`: apply pending migrations and exit.
+ */
+import { createApp } from './app';
+import { type Config, ConfigError, loadConfig } from './config';
+import { createDatabase, type Knex, migrateLatest } from './platform/db';
+import { startEmbeddedPostgres } from './platform/embedded-postgres';
+import { type HttpServerHandle, startHttpServer } from './platform/http-server';
+import { createLogger, type Logger } from './platform/logger';
+import { OpenApiValidator } from './platform/openapi';
+import { closeRedis, createRedis, type RedisClient } from './platform/redis';
+import { resolveJwtSecret } from './platform/secrets';
+
+const ROLES = ['all', 'api', 'worker', 'migrate'] as const;
+type Role = (typeof ROLES)[number];
+
+async function main(): Promise<void> {
+  const role = (process.argv[2] ?? 'all') as Role;
+  if (!ROLES.includes(role)) fail(`Unknown role "${role}". Use one of: ${ROLES.join(', ')}.`);
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const logger = createLogger(config).child({ role });
+  const stops: Array<() => Promise<unknown>> = [];
+  const shutdown = installShutdown(logger, stops, config.shutdownTimeoutMs);
+
+  try {
+    const databaseUrl = await resolveDatabaseUrl(config, role, logger, stops);
+    const db = createDatabase({
+      url: databaseUrl,
+      poolMax: config.databasePoolMax,
+      logger,
+      applicationName: `relais-${role}`,
+    });
+    stops.unshift(() => db.destroy());
+    const applied = await migrateLatest(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (role === 'migrate') {
+      await shutdown('migrate done', 0);
+      return;
+    }
+    await resolveJwtSecret(config);
+
+    const redis = createRedis(config.redisUrl, logger);
+    stops.unshift(() => closeRedis(redis));
+
+    if (role === 'all' || role === 'worker') {
+      // The job worker (Agenda on PostgreSQL) is started here once its runtime exists.
+      logger.info('job worker: no jobs are registered in this version');
+    }
+    if (role === 'all' || role === 'api') {
+      const http = await serveApi(config, logger, db, redis);
+      stops.unshift(() => http.close(config.shutdownTimeoutMs));
+      printBanner(config, http, databaseUrl === config.databaseUrl ? 'configured' : 'embedded');
+    }
+  } catch (error) {
+    logger.fatal({ err: error }, 'start failed');
+    process.stderr.write(
+      `Relais could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    await shutdown('start failed', 1);
+  }
+}
+
+async function resolveDatabaseUrl(
+  config: Config,
+  role: Role,
+  logger: Logger,
+  stops: Array<() => Promise<unknown>>,
+) {
+  if (config.databaseUrl) return config.databaseUrl;
+  if (role === 'api' || role === 'worker') {
+    fail(`DATABASE_URL is required for the "${role}" role: separate processes must share one PostgreSQL.`);
+  }
+  const embedded = await startEmbeddedPostgres({
+    dataDir: config.dataDir,
+    port: config.embeddedPostgresPort,
+    database: 'relais',
+    logger,
+  });
+  stops.push(() => embedded.stop());
+  return embedded.url;
+}
+
+async function serveApi(
+  config: Config,
+  logger: Logger,
+  db: Knex,
+  redis: RedisClient | null,
+): Promise<HttpServerHandle> {
+  const app = createApp({ config, logger, db, redis, validator: new OpenApiValidator() });
+  return startHttpServer(app, { host: config.host, port: config.port });
+}
+
+function printBanner(config: Config, http: HttpServerHandle, database: 'configured' | 'embedded'): void {
+  const base =
+    config.publicUrl.includes(`:${config.port}`) || config.port === 0 ? http.url : config.publicUrl;
+  process.stdout.write(
+    [
+      '',
+      `  Relais is running (${database} PostgreSQL${config.redisUrl ? ', Redis' : ', no Redis: single instance'})`,
+      `  API        ${base}/v1`,
+      `  Docs       ${base}/docs`,
+      `  OpenAPI    ${base}/openapi.json`,
+      `  Health     ${base}/health   Ready ${base}/ready`,
+      '  Stop with Ctrl-C.',
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** SIGINT/SIGTERM: run the stop steps in order once; a second signal forces the exit. */
+function installShutdown(logger: Logger, stops: Array<() => Promise<unknown>>, timeoutMs: number) {
+  let stopping = false;
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    const force = setTimeout(() => process.exit(code || 1), timeoutMs + 10_000);
+    force.unref();
+    for (const stop of stops) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn({ err: error }, 'shutdown step failed');
+      }
+    }
+    logger.info('stopped');
+    logger.flush?.();
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        process.stderr.write(`${signal} again: exiting now.\n`);
+        process.exit(1);
+      }
+      void shutdown(signal, 0);
+    });
+  }
+  return shutdown;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+await main();

@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { CompiledOperation, ValidatedRequest } from './openapi';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Correlation id, echoed as X-Request-Id. */
+      id: string;
+      /** Request-scoped logger (carries the request id). */
+      log: Logger;
+      /** The raw body bytes, kept for signature checks. */
+      rawBody?: Buffer;
+      /** The spec operation this request matched. */
+      operation?: { id: string; pathTemplate: string; definition: CompiledOperation['definition'] };
+      /** Parameters as validated and coerced against the spec. */
+      validated?: ValidatedRequest;
+    }
+  }
+}

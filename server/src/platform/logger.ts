@@ -1,0 +1,40 @@
+/**
+ * JSON logs with pino. Secrets never reach a log line: credentials in headers and the usual
+ * secret-bearing body fields are redacted at the logger, whatever the caller passes.
+ */
+import { type Logger, pino } from 'pino';
+import type { Config } from '../config';
+
+export type { Logger };
+
+/** Paths pino censors wherever they appear in a log object. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["webhook-signature"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.password_hash',
+  '*.access_token',
+  '*.token',
+  '*.secret',
+  '*.api_key',
+  '*.key',
+  'password',
+  'token',
+  'secret',
+];
+
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { service: 'relais' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
