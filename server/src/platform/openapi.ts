@@ -437,7 +437,7 @@ function compileResponses(
           : null,
       );
     }
-    responses.set(status.toUpperCase(), byType);
+    responses.set(status === 'default' ? status : status.toUpperCase(), byType);
   }
   return responses;
 }

@@ -1,0 +1,89 @@
+/**
+ * `npm start` as a new user meets it: no DATABASE_URL, no PostgreSQL of its own. The built server
+ * starts an embedded cluster, serves the API, stops cleanly on Ctrl-C, reuses its data on the next
+ * start, and recovers from a kill -9 that left PostgreSQL behind.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../server/src/platform/embedded-postgres';
+import { startServerProcess } from '../helpers/processes';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'relais-start-'));
+  await fs.chmod(dataDir, 0o755);
+});
+afterAll(async () => {
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+function postgresProcessesFor(dir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`]).toString().trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+async function startAllInOne() {
+  const port = await findFreePort();
+  const server = startServerProcess([], { RELAIS_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
+  await server.waitForOutput(/Relais is running/, 45_000);
+  return { server, base: `http://127.0.0.1:${port}` };
+}
+
+describe('all-in-one start on the embedded database', () => {
+  it('serves health, readiness, the spec and the docs, and Ctrl-C leaves no postgres behind', async () => {
+    const { server, base } = await startAllInOne();
+    expect(server.output()).toMatch(/initialising embedded PostgreSQL cluster/);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: { database: { status: string } } }).checks.database.status).toBe('ok');
+    expect(((await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
+    expect((await fetch(`${base}/docs`)).status).toBe(200);
+    expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
+
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+    expect(postgresProcessesFor(dataDir)).toEqual([]);
+  });
+
+  it('reuses the data on the next start', async () => {
+    const { server } = await startAllInOne();
+    expect(server.output()).not.toMatch(/initialising/);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('recovers when a kill -9 left the embedded postgres running', async () => {
+    const first = await startAllInOne();
+    first.server.child.kill('SIGKILL');
+    await first.server.exited;
+    expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
+
+    const second = await startAllInOne();
+    expect(second.server.output()).toMatch(/orphaned embedded PostgreSQL/);
+    expect((await fetch(`${second.base}/ready`)).status).toBe(200);
+    second.server.child.kill('SIGINT');
+    expect(await second.server.exited).toBe(0);
+    expect(postgresProcessesFor(dataDir)).toEqual([]);
+  });
+
+  it('stops at boot on a bad environment value with one line naming it', async () => {
+    const server = startServerProcess([], { RELAIS_DATA_DIR: dataDir, PORT: 'eighty' });
+    expect(await server.exited).toBe(1);
+    const lines = server.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid configuration: PORT/);
+  });
+
+  it('requires DATABASE_URL for a separate api process', async () => {
+    const server = startServerProcess(['api'], { RELAIS_DATA_DIR: dataDir });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/DATABASE_URL is required for the "api" role/);
+  });
+});
