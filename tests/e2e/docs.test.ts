@@ -16,11 +16,15 @@ describe.skipIf(!chromiumPath)('the API reference in a browser', () => {
 
   it('renders the spec with no request leaving the server', async () => {
     const page = await browser.newPage();
+    // Redoc's footer asks for a logo from its CDN; the page's CSP must stop it in the browser.
+    const isForeign = (url: string) => !url.startsWith(app.url) && !/^(blob|data):/.test(url);
     const foreign: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().startsWith(app.url) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) {
-        foreign.push(request.url());
-      }
+    const blocked: string[] = [];
+    page.on('requestfinished', (request) => {
+      if (isForeign(request.url())) foreign.push(request.url());
+    });
+    page.on('requestfailed', (request) => {
+      if (isForeign(request.url())) blocked.push(`${request.url()} ${request.failure()?.errorText}`);
     });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -29,6 +33,7 @@ describe.skipIf(!chromiumPath)('the API reference in a browser', () => {
     await page.getByText('Readiness probe').first().waitFor({ state: 'attached' });
     expect(await page.locator('body').innerText()).toContain('/ready');
     expect(foreign).toEqual([]);
+    for (const attempt of blocked) expect(attempt).toMatch(/ (csp|net::ERR_BLOCKED_BY_CSP)$/);
     expect(errors).toEqual([]);
   });
 });
