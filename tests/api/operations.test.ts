@@ -85,7 +85,10 @@ describe('errors are problem+json', () => {
   });
 
   it('answers a body over the limit with 413', async () => {
-    const response = await app.request('POST', '/health', { rawBody: `{"a":"${'x'.repeat(1_100_000)}"}`, headers: { 'content-type': 'application/json' } });
+    const response = await app.request('POST', '/health', {
+      rawBody: `{"a":"${'x'.repeat(1_100_000)}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(413);
   });
 
@@ -93,7 +96,11 @@ describe('errors are problem+json', () => {
     const response = await app.request('GET', '/ready?verbose=1');
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([
-      { in: 'query', field: 'verbose', message: 'is not a parameter of this operation, which takes no query parameters' },
+      {
+        in: 'query',
+        field: 'verbose',
+        message: 'is not a parameter of this operation, which takes no query parameters',
+      },
     ]);
   });
 });
@@ -106,7 +113,9 @@ describe('security headers and CORS', () => {
   });
 
   it('allows only configured origins', async () => {
-    const allowed = await app.request('GET', '/health', { headers: { Origin: 'https://intranet.example.com' } });
+    const allowed = await app.request('GET', '/health', {
+      headers: { Origin: 'https://intranet.example.com' },
+    });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://intranet.example.com');
     const other = await app.request('GET', '/health', { headers: { Origin: 'https://evil.example.com' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
@@ -121,7 +130,12 @@ describe('readiness when the database is gone', () => {
     const app = createApp({ config, logger, db, redis: null, validator: new OpenApiValidator() });
     const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
     try {
-      const ready = await send<{ status: string; checks: { database: { status: string } } }>(http.url, 'GET', '/ready', {});
+      const ready = await send<{ status: string; checks: { database: { status: string } } }>(
+        http.url,
+        'GET',
+        '/ready',
+        {},
+      );
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('unavailable');
       expect(ready.body.checks.database.status).toBe('down');

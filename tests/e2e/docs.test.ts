@@ -29,9 +29,12 @@ describe.skipIf(!chromiumPath)('the API reference in a browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${app.url}/docs`);
-    await page.getByRole('heading', { name: /Relais API/ }).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('heading', { name: /Relais API/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.getByText('Readiness probe').first().waitFor({ state: 'attached' });
-    expect(await page.locator('body').innerText()).toContain('/ready');
+    expect(await page.locator('body').textContent()).toContain('/ready');
     expect(foreign).toEqual([]);
     for (const attempt of blocked) expect(attempt).toMatch(/ (csp|net::ERR_BLOCKED_BY_CSP)$/);
     expect(errors).toEqual([]);

@@ -22,7 +22,11 @@ afterAll(async () => {
 
 function postgresProcessesFor(dir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`]).toString().trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -42,8 +46,12 @@ describe('all-in-one start on the embedded database', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { checks: { database: { status: string } } }).checks.database.status).toBe('ok');
-    expect(((await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
+    expect(
+      ((await ready.json()) as { checks: { database: { status: string } } }).checks.database.status,
+    ).toBe('ok');
+    expect(((await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string }).openapi).toBe(
+      '3.1.0',
+    );
     expect((await fetch(`${base}/docs`)).status).toBe(200);
     expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
 

@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from './database';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely; the spec check types them at run time.
 export interface TestResponse<T = any> {
   status: number;
   headers: Headers;
@@ -22,7 +23,7 @@ export interface TestResponse<T = any> {
 export interface RequestOptions {
   body?: unknown;
   /** Sent as-is (no JSON encoding). */
-  rawBody?: string | Buffer;
+  rawBody?: string;
   headers?: Record<string, string>;
   /** Skip the response check, for responses a test deliberately provokes outside the spec. */
   unchecked?: boolean;
@@ -32,6 +33,7 @@ export interface TestApp {
   url: string;
   db: TestDatabase;
   redis: RedisClient | null;
+  // biome-ignore lint/suspicious/noExplicitAny: see TestResponse.
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
   close(): Promise<void>;
 }
@@ -68,9 +70,14 @@ export async function startTestApp(
   };
 }
 
-export async function send<T>(baseUrl: string, method: string, path: string, options: RequestOptions): Promise<TestResponse<T>> {
+export async function send<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions,
+): Promise<TestResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | Buffer | undefined = options.rawBody;
+  let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
@@ -88,7 +95,9 @@ export async function send<T>(baseUrl: string, method: string, path: string, opt
       body: parsed === '' ? undefined : parsed,
     });
     if (problems.length) {
-      throw new Error(`Response does not match the OpenAPI document:\n${problems.join('\n')}\nbody: ${text.slice(0, 500)}`);
+      throw new Error(
+        `Response does not match the OpenAPI document:\n${problems.join('\n')}\nbody: ${text.slice(0, 500)}`,
+      );
     }
   }
   return { status: response.status, headers: response.headers, body: parsed as T, text };

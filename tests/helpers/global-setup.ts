@@ -11,7 +11,10 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, migrateLatest } from '../../server/src/platform/db';
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../server/src/platform/embedded-postgres';
+import {
+  type EmbeddedPostgresHandle,
+  startEmbeddedPostgres,
+} from '../../server/src/platform/embedded-postgres';
 import { createLogger } from '../../server/src/platform/logger';
 import { adminQuery, withDatabase } from './postgres';
 
@@ -35,7 +38,13 @@ export default async function setup(project: TestProject) {
   if (!adminUrl) {
     tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'relais-test-pg-'));
     await fs.chmod(tempDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: tempDir, port: 0, database: 'relais_admin', logger, persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: tempDir,
+      port: 0,
+      database: 'relais_admin',
+      logger,
+      persistent: false,
+    });
     adminUrl = embedded.url;
   }
 
@@ -48,10 +57,14 @@ export default async function setup(project: TestProject) {
     await db.destroy();
   }
 
-  const redisUrl = await findRedis(process.env.TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-  if (!redisUrl && isCi) throw new Error('CI=true: Redis must answer (set TEST_REDIS_URL or start redis-server on 6379).');
+  const redisUrl = await findRedis(
+    process.env.TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+  );
+  if (!redisUrl && isCi)
+    throw new Error('CI=true: Redis must answer (set TEST_REDIS_URL or start redis-server on 6379).');
   const chromiumPath = existsSync(CHROMIUM) ? CHROMIUM : null;
-  if (!chromiumPath && isCi) throw new Error(`CI=true: Chromium must be installed at ${CHROMIUM} (apt-get install chromium).`);
+  if (!chromiumPath && isCi)
+    throw new Error(`CI=true: Chromium must be installed at ${CHROMIUM} (apt-get install chromium).`);
 
   project.provide('databaseAdminUrl', adminUrl);
   project.provide('templateDatabase', template);

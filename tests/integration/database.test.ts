@@ -12,9 +12,13 @@ afterAll(async () => {
 
 describe('test databases', () => {
   it('come migrated, with the extensions later features rely on', async () => {
-    const { rows } = await first.knex.raw<{ rows: { extname: string }[] }>('SELECT extname FROM pg_extension');
+    const { rows } = await first.knex.raw<{ rows: { extname: string }[] }>(
+      'SELECT extname FROM pg_extension',
+    );
     expect(rows.map((row) => row.extname)).toEqual(expect.arrayContaining(['citext', 'pg_trgm', 'unaccent']));
-    const { rows: unaccented } = await first.knex.raw<{ rows: { value: string }[] }>("SELECT unaccent('Hélène Dupré') AS value");
+    const { rows: unaccented } = await first.knex.raw<{ rows: { value: string }[] }>(
+      "SELECT unaccent('Hélène Dupré') AS value",
+    );
     expect(unaccented[0]?.value).toBe('Helene Dupre');
   });
 

@@ -15,7 +15,12 @@ const document: OpenApiDocument = {
         operationId: 'listThings',
         parameters: [
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
-          { name: 'status', in: 'query', schema: { type: 'array', items: { enum: ['open', 'done'] } }, explode: false },
+          {
+            name: 'status',
+            in: 'query',
+            schema: { type: 'array', items: { enum: ['open', 'done'] } },
+            explode: false,
+          },
         ],
         responses: { '200': { content: { 'application/json': { schema: { type: 'object' } } } } },
       },
@@ -64,7 +69,10 @@ const document: OpenApiDocument = {
 
 const validator = new OpenApiValidator(document);
 
-function operation(method: string, path: string): { operation: CompiledOperation; pathParams: Record<string, string> } {
+function operation(
+  method: string,
+  path: string,
+): { operation: CompiledOperation; pathParams: Record<string, string> } {
   const match = validator.match(method, path);
   if (match.kind !== 'operation') throw new Error(`no operation for ${method} ${path}`);
   return match;
@@ -80,7 +88,14 @@ function failure(run: () => unknown): RequestValidationFailure {
   throw new Error('expected the request to be refused');
 }
 
-const json = (body: unknown) => ({ pathParams: {}, query: {}, headers: {}, contentType: 'application/json', hasBody: true, body });
+const json = (body: unknown) => ({
+  pathParams: {},
+  query: {},
+  headers: {},
+  contentType: 'application/json',
+  hasBody: true,
+  body,
+});
 
 describe('OpenApiValidator.match', () => {
   it('prefers a literal segment over a template', () => {
@@ -89,7 +104,10 @@ describe('OpenApiValidator.match', () => {
   });
 
   it('tells a wrong method from an unknown path', () => {
-    expect(validator.match('DELETE', '/v1/things')).toEqual({ kind: 'method-not-allowed', allowed: ['get', 'post'] });
+    expect(validator.match('DELETE', '/v1/things')).toEqual({
+      kind: 'method-not-allowed',
+      allowed: ['get', 'post'],
+    });
     expect(validator.match('GET', '/v1/nothing')).toEqual({ kind: 'not-found' });
   });
 
@@ -102,7 +120,10 @@ describe('OpenApiValidator.validateRequest', () => {
   it('lists every failing body field with a message that says what is accepted', () => {
     const { operation: create } = operation('POST', '/v1/things');
     const error = failure(() =>
-      validator.validateRequest(create, json({ name: '', email: 'nope', kind: 'c', at: 'yesterday', extra: 1 })),
+      validator.validateRequest(
+        create,
+        json({ name: '', email: 'nope', kind: 'c', at: 'yesterday', extra: 1 }),
+      ),
     );
     expect(error.errors).toEqual(
       expect.arrayContaining([
@@ -118,7 +139,9 @@ describe('OpenApiValidator.validateRequest', () => {
 
   it('refuses a read-only field instead of dropping it silently', () => {
     const { operation: create } = operation('POST', '/v1/things');
-    const error = failure(() => validator.validateRequest(create, json({ id: 'mine', name: 'x', password: 'p' })));
+    const error = failure(() =>
+      validator.validateRequest(create, json({ id: 'mine', name: 'x', password: 'p' })),
+    );
     expect(error.errors).toEqual([
       { in: 'body', field: '/id', message: 'is read-only: the server sets it; remove it from the request' },
     ]);
@@ -127,36 +150,56 @@ describe('OpenApiValidator.validateRequest', () => {
   it('answers an unsupported content type as such', () => {
     const { operation: create } = operation('POST', '/v1/things');
     const error = failure(() =>
-      validator.validateRequest(create, { ...json('name=x'), contentType: 'application/x-www-form-urlencoded' }),
+      validator.validateRequest(create, {
+        ...json('name=x'),
+        contentType: 'application/x-www-form-urlencoded',
+      }),
     );
     expect(error.kind).toBe('unsupported-media-type');
   });
 
   it('requires a body where the operation declares one, and refuses one where it does not', () => {
     const { operation: create } = operation('POST', '/v1/things');
-    expect(failure(() => validator.validateRequest(create, { ...json(undefined), hasBody: false })).errors[0]?.message).toBe(
-      'a JSON request body is required',
-    );
+    expect(
+      failure(() => validator.validateRequest(create, { ...json(undefined), hasBody: false })).errors[0]
+        ?.message,
+    ).toBe('a JSON request body is required');
     const { operation: list } = operation('GET', '/v1/things');
-    expect(failure(() => validator.validateRequest(list, json({ a: 1 }))).errors[0]?.message).toMatch(/takes no request body/);
+    expect(failure(() => validator.validateRequest(list, json({ a: 1 }))).errors[0]?.message).toMatch(
+      /takes no request body/,
+    );
   });
 
   it('coerces query strings, fills defaults, splits comma lists and names unknown parameters', () => {
     const { operation: list } = operation('GET', '/v1/things');
-    const parsed = validator.validateRequest(list, { ...json(undefined), hasBody: false, query: { status: 'open,done' } });
+    const parsed = validator.validateRequest(list, {
+      ...json(undefined),
+      hasBody: false,
+      query: { status: 'open,done' },
+    });
     expect(parsed.query).toEqual({ limit: 25, status: ['open', 'done'] });
     const error = failure(() =>
-      validator.validateRequest(list, { ...json(undefined), hasBody: false, query: { limit: '500', sort: 'name' } }),
+      validator.validateRequest(list, {
+        ...json(undefined),
+        hasBody: false,
+        query: { limit: '500', sort: 'name' },
+      }),
     );
     expect(error.errors).toEqual([
-      { in: 'query', field: 'sort', message: 'is not a parameter of this operation; accepted: limit, status' },
+      {
+        in: 'query',
+        field: 'sort',
+        message: 'is not a parameter of this operation; accepted: limit, status',
+      },
       { in: 'query', field: 'limit', message: 'must be <= 100' },
     ]);
   });
 
   it('checks path parameters against their format', () => {
     const { operation: get, pathParams } = operation('GET', '/v1/things/42');
-    const error = failure(() => validator.validateRequest(get, { ...json(undefined), hasBody: false, pathParams }));
+    const error = failure(() =>
+      validator.validateRequest(get, { ...json(undefined), hasBody: false, pathParams }),
+    );
     expect(error.errors[0]).toMatchObject({ in: 'path', field: 'id' });
   });
 });
@@ -176,7 +219,11 @@ describe('OpenApiValidator.validateResponse', () => {
   it('flags undeclared statuses and content types', () => {
     const base = { method: 'GET', path: '/v1/things', body: {} };
     expect(validator.validateResponse({ ...base, status: 200, contentType: 'application/json' })).toEqual([]);
-    expect(validator.validateResponse({ ...base, status: 418, contentType: 'application/json' })[0]).toMatch(/not declared/);
-    expect(validator.validateResponse({ ...base, status: 200, contentType: 'text/plain' })[0]).toMatch(/content type/);
+    expect(validator.validateResponse({ ...base, status: 418, contentType: 'application/json' })[0]).toMatch(
+      /not declared/,
+    );
+    expect(validator.validateResponse({ ...base, status: 200, contentType: 'text/plain' })[0]).toMatch(
+      /content type/,
+    );
   });
 });

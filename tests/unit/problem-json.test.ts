@@ -9,7 +9,9 @@ describe('toAppError', () => {
   });
 
   it('answers invalid JSON with a validation problem on the body', () => {
-    const error = toAppError(Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 }));
+    const error = toAppError(
+      Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 }),
+    );
     expect(error.status).toBe(400);
     expect(error.errors).toEqual([{ in: 'body', field: '', message: 'is not valid JSON' }]);
   });
