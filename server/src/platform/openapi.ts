@@ -41,7 +41,10 @@ interface OperationObject {
   operationId: string;
   parameters?: ParameterObject[];
   requestBody?: { required?: boolean; content: Record<string, MediaTypeObject>; $ref?: string };
-  responses: Record<string, { description?: string; content?: Record<string, MediaTypeObject>; $ref?: string }>;
+  responses: Record<
+    string,
+    { description?: string; content?: Record<string, MediaTypeObject>; $ref?: string }
+  >;
   security?: Record<string, string[]>[];
   [extension: `x-${string}`]: unknown;
 }
