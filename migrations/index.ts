@@ -7,6 +7,9 @@
  */
 import type { Knex } from 'knex';
 import * as extensions from './0001-extensions';
+import * as users from './0002-users';
+import * as apiKeys from './0003-api-keys';
+import * as auditLog from './0004-audit-log';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +18,9 @@ interface Migration {
 
 const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-extensions', extensions],
+  ['0002-users', users],
+  ['0003-api-keys', apiKeys],
+  ['0004-audit-log', auditLog],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

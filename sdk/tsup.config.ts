@@ -8,5 +8,6 @@ export default defineConfig({
   target: 'es2022',
   outDir: 'dist',
   clean: true,
+  silent: true,
   sourcemap: true,
 });

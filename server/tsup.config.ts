@@ -11,6 +11,7 @@ export default defineConfig({
   target: 'node20',
   outDir: 'dist',
   clean: true,
+  silent: true,
   sourcemap: true,
   splitting: false,
   // Dependencies stay external (installed by npm); the migrations and the generated spec are bundled.

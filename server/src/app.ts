@@ -3,23 +3,31 @@
  * `main.ts` serves it, tests run it in-process on port 0.
  *
  * Order matters: request id → access log → security headers → CORS → static assets → JSON body →
- * contract validation → feature routes → 501 for a declared operation with no handler → problem+json.
+ * operation match → authentication → contract validation → feature routes (each declaring its
+ * permission) → 501 for a declared operation with no handler → problem+json.
  */
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { apiKeyRoutes, verifyApiKey } from './api-keys';
+import { auditRoutes } from './audit';
+import { authRoutes } from './auth';
 import type { Config } from './config';
+import { embedTokenRoutes } from './embed-tokens';
 import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
+import { assertRoutesDeclareAccess } from './platform/access';
+import { authenticate, type CredentialStore, type TokenSettings } from './platform/auth';
 import type { Knex } from './platform/db';
 import type { DependencyCheck } from './platform/dependency-check';
 import { AppError } from './platform/errors';
 import type { Logger } from './platform/logger';
 import type { OpenApiValidator } from './platform/openapi';
-import { validateRequests } from './platform/openapi-middleware';
+import { matchOperation, validateRequest } from './platform/openapi-middleware';
 import { problemHandler } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
 import { requestId } from './platform/request-id';
+import { findUserById, userRoutes } from './users';
 
 export interface AppDeps {
   config: Config;
@@ -27,6 +35,8 @@ export interface AppDeps {
   db: Knex;
   redis: RedisClient | null;
   validator: OpenApiValidator;
+  /** Secret and issuer of access and embed tokens. */
+  tokens: TokenSettings;
   /** The job worker's health, when this process runs one or can see its state. */
   jobs?: { check(): Promise<DependencyCheck> };
 }
@@ -93,9 +103,16 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(validateRequests(deps.validator));
+  app.use(matchOperation(deps.validator));
+  app.use(authenticate(credentialStore(deps.db), deps.tokens, deps.validator.document.security ?? []));
+  app.use(validateRequest(deps.validator));
 
   app.use(operationsRoutes(deps));
+  app.use(authRoutes(deps));
+  app.use(userRoutes(deps.db));
+  app.use(apiKeyRoutes(deps.db));
+  app.use(embedTokenRoutes(deps));
+  app.use(auditRoutes(deps.db));
 
   app.use((req) => {
     throw new NotImplementedError(
@@ -103,5 +120,13 @@ export function createApp(deps: AppDeps): Express {
     );
   });
   app.use(problemHandler());
+  assertRoutesDeclareAccess(app);
   return app;
+}
+
+function credentialStore(db: Knex): CredentialStore {
+  return {
+    findUser: (id) => findUserById(db, id),
+    verifyApiKey: (key) => verifyApiKey(db, key),
+  };
 }

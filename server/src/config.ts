@@ -54,6 +54,16 @@ const positiveInt = (spec: { default: number; desc: string; example: string }) =
     return value;
   })(spec);
 
+const optionalEmail = makeValidator<string>((input) => {
+  if (input !== '' && !/^[^@\s]+@[^@\s]+$/.test(input)) throw new Error(`"${input}" is not an email address`);
+  return input.toLowerCase();
+});
+
+const optionalPassword = makeValidator<string>((input) => {
+  if (input !== '' && input.length < 12) throw new Error('must be at least 12 characters long');
+  return input;
+});
+
 const portOrZero = makeValidator<number>((input) => {
   const value = Number(input);
   if (!Number.isInteger(value) || value < 0 || value > 65535)
@@ -111,6 +121,46 @@ export const configSpec = {
     desc: 'HS256 secret for access tokens (32+ characters). Generated and kept in RELAIS_DATA_DIR when empty outside production.',
     example: 'a-long-random-string-of-at-least-32-characters',
   }),
+  JWT_ISSUER: str({
+    default: 'relais',
+    desc: 'Issuer (iss) of the access and embed tokens this server signs and accepts.',
+    example: 'relais-prod',
+  }),
+  JWT_TTL_SECONDS: positiveInt({
+    default: 86_400,
+    desc: 'Lifetime of an access token from POST /v1/auth/login, in seconds.',
+    example: '28800',
+  }),
+  EMBED_TOKEN_TTL_SECONDS: positiveInt({
+    default: 900,
+    desc: 'Default lifetime of an embed token, in seconds (a request may ask for up to 3600).',
+    example: '900',
+  }),
+  RELAIS_ADMIN_EMAIL: optionalEmail({
+    default: '',
+    desc: 'Email of an admin created at start when no user has it (with RELAIS_ADMIN_PASSWORD).',
+    example: 'it-admin@example.com',
+  }),
+  RELAIS_ADMIN_PASSWORD: optionalPassword({
+    default: '',
+    desc: 'Password of that admin (12+ characters); used only when the admin is created.',
+    example: 'a-strong-passphrase',
+  }),
+  LOGIN_LIMIT_PER_ACCOUNT: positiveInt({
+    default: 5,
+    desc: 'Failed logins allowed per account within LOGIN_LIMIT_WINDOW_SECONDS before 429.',
+    example: '5',
+  }),
+  LOGIN_LIMIT_PER_IP: positiveInt({
+    default: 30,
+    desc: 'Login attempts allowed per client IP within LOGIN_LIMIT_WINDOW_SECONDS before 429.',
+    example: '30',
+  }),
+  LOGIN_LIMIT_WINDOW_SECONDS: positiveInt({
+    default: 900,
+    desc: 'Window of the login rate limits, in seconds.',
+    example: '900',
+  }),
   RELAIS_DATA_DIR: str({
     default: '.relais',
     desc: 'Folder for local data: the embedded PostgreSQL cluster and generated secrets.',
@@ -160,6 +210,15 @@ export interface Config {
   readonly sentryDsn: string | null;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly jwtSecret: string | null;
+  readonly jwtIssuer: string;
+  readonly jwtTtlSeconds: number;
+  readonly embedTokenTtlSeconds: number;
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly loginLimits: {
+    readonly perAccount: number;
+    readonly perIp: number;
+    readonly windowSeconds: number;
+  };
   readonly dataDir: string;
   readonly demoData: boolean;
   readonly corsOrigins: readonly string[];
@@ -186,6 +245,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       throw new ConfigError(`Invalid configuration: ${key} — ${reason}. ${spec?.desc ?? ''}${example}`);
     },
   });
+  if (Boolean(env.RELAIS_ADMIN_EMAIL) !== Boolean(env.RELAIS_ADMIN_PASSWORD)) {
+    throw new ConfigError(
+      'Invalid configuration: RELAIS_ADMIN_EMAIL and RELAIS_ADMIN_PASSWORD — set both, or neither.',
+    );
+  }
   if (env.NODE_ENV === 'production' && env.JWT_SECRET === '') {
     throw new ConfigError(
       'Invalid configuration: JWT_SECRET — required in production. Set it to a random string of 32+ characters.',
@@ -203,6 +267,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sentryDsn: env.SENTRY_DSN || null,
     logLevel: env.LOG_LEVEL as Config['logLevel'],
     jwtSecret: env.JWT_SECRET || null,
+    jwtIssuer: env.JWT_ISSUER,
+    jwtTtlSeconds: env.JWT_TTL_SECONDS,
+    embedTokenTtlSeconds: Math.min(env.EMBED_TOKEN_TTL_SECONDS, 3_600),
+    admin:
+      env.RELAIS_ADMIN_EMAIL && env.RELAIS_ADMIN_PASSWORD
+        ? Object.freeze({ email: env.RELAIS_ADMIN_EMAIL, password: env.RELAIS_ADMIN_PASSWORD })
+        : null,
+    loginLimits: Object.freeze({
+      perAccount: env.LOGIN_LIMIT_PER_ACCOUNT,
+      perIp: env.LOGIN_LIMIT_PER_IP,
+      windowSeconds: env.LOGIN_LIMIT_WINDOW_SECONDS,
+    }),
     dataDir: env.RELAIS_DATA_DIR,
     demoData: env.RELAIS_DEMO_DATA && env.NODE_ENV !== 'production',
     corsOrigins: Object.freeze([...env.CORS_ORIGINS]),

@@ -8,6 +8,8 @@
  */
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo/demo-data';
+import type { TokenSettings } from './platform/auth';
 import { createDatabase, type Knex, migrateLatest } from './platform/db';
 import { startEmbeddedPostgres } from './platform/embedded-postgres';
 import { type HttpServerHandle, startHttpServer } from './platform/http-server';
@@ -15,6 +17,7 @@ import { createLogger, type Logger } from './platform/logger';
 import { OpenApiValidator } from './platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from './platform/redis';
 import { resolveJwtSecret } from './platform/secrets';
+import { ensureAdmin } from './users';
 
 const ROLES = ['all', 'api', 'worker', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
@@ -49,7 +52,9 @@ async function main(): Promise<void> {
       await shutdown('migrate done', 0);
       return;
     }
-    await resolveJwtSecret(config);
+    const tokens: TokenSettings = { secret: await resolveJwtSecret(config), issuer: config.jwtIssuer };
+    if (config.admin) await ensureAdmin(db, config.admin, logger);
+    const demo = role === 'all' && config.demoData ? await loadDemoData(db, logger) : null;
 
     const redis = createRedis(config.redisUrl, logger);
     stops.unshift(() => closeRedis(redis));
@@ -59,9 +64,14 @@ async function main(): Promise<void> {
       logger.info('job worker: no jobs are registered in this version');
     }
     if (role === 'all' || role === 'api') {
-      const http = await serveApi(config, logger, db, redis);
+      const http = await serveApi(config, logger, db, redis, tokens);
       stops.unshift(() => http.close(config.shutdownTimeoutMs));
-      printBanner(config, http, databaseUrl === config.databaseUrl ? 'configured' : 'embedded');
+      printBanner(
+        config,
+        http,
+        databaseUrl === config.databaseUrl ? 'configured' : 'embedded',
+        demo !== null,
+      );
     }
   } catch (error) {
     logger.fatal({ err: error }, 'start failed');
@@ -97,12 +107,18 @@ async function serveApi(
   logger: Logger,
   db: Knex,
   redis: RedisClient | null,
+  tokens: TokenSettings,
 ): Promise<HttpServerHandle> {
-  const app = createApp({ config, logger, db, redis, validator: new OpenApiValidator() });
+  const app = createApp({ config, logger, db, redis, tokens, validator: new OpenApiValidator() });
   return startHttpServer(app, { host: config.host, port: config.port });
 }
 
-function printBanner(config: Config, http: HttpServerHandle, database: 'configured' | 'embedded'): void {
+function printBanner(
+  config: Config,
+  http: HttpServerHandle,
+  database: 'configured' | 'embedded',
+  demo: boolean,
+): void {
   const base =
     config.publicUrl.includes(`:${config.port}`) || config.port === 0 ? http.url : config.publicUrl;
   process.stdout.write(
@@ -113,6 +129,15 @@ function printBanner(config: Config, http: HttpServerHandle, database: 'configur
       `  Docs       ${base}/docs`,
       `  OpenAPI    ${base}/openapi.json`,
       `  Health     ${base}/health   Ready ${base}/ready`,
+      ...(demo
+        ? [
+            '',
+            `  Demo sign-ins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((user) => user.email).join(', ')}`,
+            `  Try: curl -s ${base}/v1/auth/login -H 'content-type: application/json' \\`,
+            `         -d '{"email":"admin@relais.demo","password":"${DEMO_PASSWORD}"}'`,
+          ]
+        : []),
+      '',
       '  Stop with Ctrl-C.',
       '',
       '',

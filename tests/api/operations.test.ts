@@ -127,7 +127,14 @@ describe('readiness when the database is gone', () => {
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
     const logger = createLogger(config);
     const db = createDatabase({ url: 'postgres://nobody@127.0.0.1:1/none', poolMax: 1, logger });
-    const app = createApp({ config, logger, db, redis: null, validator: new OpenApiValidator() });
+    const app = createApp({
+      config,
+      logger,
+      db,
+      redis: null,
+      validator: new OpenApiValidator(),
+      tokens: { secret: 'x'.repeat(40), issuer: 'relais' },
+    });
     const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
     try {
       const ready = await send<{ status: string; checks: { database: { status: string } } }>(

@@ -54,7 +54,14 @@ export async function startTestApp(
   const logger = createLogger(config);
   const redis = createRedis(config.redisUrl, logger);
   if (redis) await waitForRedis(redis);
-  const app = createApp({ config, logger, db: db.knex, redis, validator });
+  const app = createApp({
+    config,
+    logger,
+    db: db.knex,
+    redis,
+    validator,
+    tokens: { secret: TEST_JWT_SECRET, issuer: config.jwtIssuer },
+  });
   const http: HttpServerHandle = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
 
   return {

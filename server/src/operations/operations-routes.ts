@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import type { AppDeps } from '../app';
+import { publicRoute } from '../platform/access';
 import { checkDatabase } from '../platform/db';
 import type { DependencyCheck } from '../platform/dependency-check';
 import { checkRedis } from '../platform/redis';
@@ -33,7 +34,7 @@ export async function checkReadiness(deps: AppDeps): Promise<ReadinessReport> {
 /** Routes served before request validation: static assets that are not API operations. */
 export function operationsAssetRoutes(): Router {
   const router = Router();
-  router.get(DOCS_ASSET_PATH, (_req, res) => {
+  router.get(DOCS_ASSET_PATH, publicRoute, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=86400');
     res.sendFile(redocBundlePath());
   });
@@ -43,22 +44,22 @@ export function operationsAssetRoutes(): Router {
 export function operationsRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  router.get('/health', (_req, res) => {
+  router.get('/health', publicRoute, (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ status: 'ok' });
   });
 
-  router.get('/ready', async (_req, res) => {
+  router.get('/ready', publicRoute, async (_req, res) => {
     const report = await checkReadiness(deps);
     res.setHeader('Cache-Control', 'no-store');
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
 
-  router.get('/openapi.json', (_req, res) => {
+  router.get('/openapi.json', publicRoute, (_req, res) => {
     res.json(deps.validator.document);
   });
 
-  router.get('/docs', (_req, res) => {
+  router.get('/docs', publicRoute, (_req, res) => {
     res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
     res.type('html').send(docsPage);
   });

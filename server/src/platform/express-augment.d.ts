@@ -11,7 +11,13 @@ declare global {
       /** The raw body bytes, kept for signature checks. */
       rawBody?: Buffer;
       /** The spec operation this request matched. */
-      operation?: { id: string; pathTemplate: string; definition: CompiledOperation['definition'] };
+      operation?: {
+        id: string;
+        pathTemplate: string;
+        definition: CompiledOperation['definition'];
+        pathParams: Record<string, string>;
+        compiled: CompiledOperation;
+      };
       /** Parameters as validated and coerced against the spec. */
       validated?: ValidatedRequest;
     }

@@ -1,13 +1,14 @@
 /**
- * Express glue for the compiled contract: every request under the spec is matched to its
- * operation and validated before any handler runs. Unknown paths get a 404 problem, unknown
- * methods a 405 with `Allow`, invalid input a 400 problem listing each failing field.
+ * Express glue for the compiled contract, in two steps around authentication:
+ * `matchOperation` finds the request's operation (404 for an unknown path, 405 with `Allow` for an
+ * unknown method); `validateRequest` checks parameters and body (400 listing each failing field,
+ * 415 for a body that is not JSON) before any handler runs.
  */
 import type { RequestHandler } from 'express';
 import { MethodNotAllowedError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { type OpenApiValidator, RequestValidationFailure } from './openapi';
 
-export function validateRequests(validator: OpenApiValidator): RequestHandler {
+export function matchOperation(validator: OpenApiValidator): RequestHandler {
   return (req, res, next) => {
     const match = validator.match(req.method, req.path);
     if (match.kind === 'not-found') {
@@ -23,15 +24,24 @@ export function validateRequests(validator: OpenApiValidator): RequestHandler {
         headers: { Allow: allow },
       });
     }
-    const { operation, pathParams } = match;
     req.operation = {
-      id: operation.id,
-      pathTemplate: operation.pathTemplate,
-      definition: operation.definition,
+      id: match.operation.id,
+      pathTemplate: match.operation.pathTemplate,
+      definition: match.operation.definition,
+      pathParams: match.pathParams,
+      compiled: match.operation,
     };
+    next();
+  };
+}
+
+export function validateRequest(validator: OpenApiValidator): RequestHandler {
+  return (req, _res, next) => {
+    const operation = req.operation;
+    if (!operation) return next();
     try {
-      const validated = validator.validateRequest(operation, {
-        pathParams,
+      const validated = validator.validateRequest(operation.compiled, {
+        pathParams: operation.pathParams,
         query: req.query as Record<string, unknown>,
         headers: req.headers,
         contentType: req.get('content-type') ?? null,

@@ -1,0 +1,2 @@
+export { apiKeyRoutes } from './api-key-routes';
+export { verifyApiKey } from './api-key-service';

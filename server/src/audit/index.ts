@@ -1,0 +1,2 @@
+export { auditRoutes } from './audit-routes';
+export { type AuditChange, recordChange } from './audit-service';

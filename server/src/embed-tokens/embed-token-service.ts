@@ -1,0 +1,118 @@
+/**
+ * Embed tokens: what an intranet page's backend mints so a widget can call Relais from the
+ * browser. A token acts for one user, serves listed widgets, for one subject, from listed origins,
+ * for at most an hour. Tokens are not stored; revoking the acting user revokes them.
+ */
+import { recordChange } from '../audit';
+import type { TokenSettings } from '../platform/auth';
+import type { RequestContext } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
+import { actingUser, type EmbedSubject, type Widget } from '../platform/principal';
+import { signEmbedToken } from '../platform/tokens';
+import { findUserById } from '../users';
+
+/** The subject types each widget can show. */
+const WIDGET_SUBJECTS: Record<Widget, readonly EmbedSubject['type'][]> = {
+  timeline: ['person', 'organisation'],
+  'lead-score': ['person'],
+  inbox: ['inbox'],
+  'hot-leads': ['person', 'organisation', 'inbox'],
+};
+
+export interface EmbedTokenRequest {
+  widgets: Widget[];
+  subject: { type: EmbedSubject['type']; id?: string };
+  origins: string[];
+  ttl_seconds?: number;
+  user_id?: string;
+}
+
+export async function createEmbedToken(
+  db: Knex,
+  settings: TokenSettings & { defaultTtlSeconds: number; allowedOrigins: readonly string[] },
+  context: RequestContext,
+  input: EmbedTokenRequest,
+) {
+  const errors: FieldError[] = [];
+  input.origins.forEach((origin, index) => {
+    if (!settings.allowedOrigins.includes(origin)) {
+      errors.push({
+        in: 'body',
+        field: `/origins/${index}`,
+        message: 'is not in CORS_ORIGINS, so a widget there could not call the API',
+      });
+    }
+  });
+  input.widgets.forEach((widget, index) => {
+    if (!WIDGET_SUBJECTS[widget].includes(input.subject.type)) {
+      errors.push({
+        in: 'body',
+        field: `/widgets/${index}`,
+        message: `cannot show a ${input.subject.type}; it shows ${WIDGET_SUBJECTS[widget].join(' or ')}`,
+      });
+    }
+  });
+  if (input.subject.type !== 'inbox' && !input.subject.id) {
+    errors.push({ in: 'body', field: '/subject/id', message: `is required for a ${input.subject.type}` });
+  }
+  if (errors.length)
+    throw new ValidationError('The embed token request cannot be honoured as it stands.', { errors });
+
+  const userId = await resolveActingUser(db, context, input.user_id);
+  if (input.subject.type === 'inbox' && input.subject.id && input.subject.id !== userId) {
+    throw new ValidationError('An inbox subject is the acting user’s own inbox.', {
+      errors: [{ in: 'body', field: '/subject/id', message: 'must be the acting user’s id, or omitted' }],
+    });
+  }
+  const subject: EmbedSubject = { type: input.subject.type, id: input.subject.id ?? userId };
+  const widgets = [...new Set(input.widgets)];
+  const signed = signEmbedToken(
+    settings,
+    { userId, widgets, subject, origins: input.origins },
+    input.ttl_seconds ?? settings.defaultTtlSeconds,
+  );
+  await recordChange(db, context, {
+    action: 'create',
+    resource: 'embed_tokens',
+    resourceId: null,
+    changes: {
+      user_id: userId,
+      widgets,
+      subject,
+      origins: input.origins,
+      expires_at: signed.expiresAt.toISOString(),
+    },
+  });
+  return {
+    token: signed.token,
+    token_type: 'Bearer' as const,
+    expires_in: signed.expiresIn,
+    expires_at: signed.expiresAt,
+    user_id: userId,
+    widgets,
+    subject,
+    origins: input.origins,
+  };
+}
+
+/** A user mints for themselves (an admin for anyone); an API key must name the user. */
+async function resolveActingUser(
+  db: Knex,
+  context: RequestContext,
+  requested: string | undefined,
+): Promise<string> {
+  const caller = actingUser(context.principal);
+  if (caller && requested && requested !== caller.id && context.reach !== 'all') {
+    throw new ForbiddenError('You may create embed tokens only for yourself.');
+  }
+  const userId = requested ?? caller?.id;
+  if (!userId) {
+    throw new ValidationError('An API key must say which user the widget acts for.', {
+      errors: [{ in: 'body', field: '/user_id', message: 'is required when an API key creates the token' }],
+    });
+  }
+  const user = await findUserById(db, userId);
+  if (!user || !user.active) throw new NotFoundError(`No active user ${userId}.`);
+  return userId;
+}

@@ -1,0 +1,1 @@
+export { embedTokenRoutes } from './embed-token-routes';

@@ -1,0 +1,209 @@
+/**
+ * Authentication: turns the request's credential into a `Principal`, per the operation's
+ * `security` in the OpenAPI document — an operation with `security: []` is public, every other
+ * one requires a credential of a scheme it lists.
+ *
+ * - `Authorization: Bearer <jwt>` — a user's access token (audience `relais-api`) or an embed token
+ *   (audience `relais-embed`), both HS256 with our issuer, verified by passport-jwt. The user is
+ *   loaded on every request, so a deactivation or a role change takes effect at once.
+ * - `X-Api-Key: rk_...` — an application's key, looked up by prefix and compared by hash.
+ *
+ * Embed tokens reach only operations that list the `embedToken` scheme and one of the token's
+ * widgets in `x-embed`, only for the token's subject, and only from one of its origins.
+ */
+import type { RequestHandler } from 'express';
+import { Passport } from 'passport';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { ForbiddenError, UnauthorizedError, ValidationError } from './errors';
+import type { EmbedSubject, Principal, UserIdentity, Widget } from './principal';
+
+export const ACCESS_AUDIENCE = 'relais-api';
+export const EMBED_AUDIENCE = 'relais-embed';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What authentication needs from the features that own users and keys. */
+export interface CredentialStore {
+  findUser(id: string): Promise<UserIdentity | null>;
+  /** The key's record if `key` is a live (not revoked) API key, else null. */
+  verifyApiKey(
+    key: string,
+  ): Promise<{ id: string; name: string; scopes: string[]; created_by: string } | null>;
+}
+
+export interface TokenSettings {
+  secret: string;
+  issuer: string;
+}
+
+/** The `x-embed` extension of an operation that widgets may call. */
+export interface EmbedRule {
+  widgets: Widget[];
+  /** Which subject the operation serves, and the path parameter holding its id. */
+  subject?: { type: EmbedSubject['type']; param?: string };
+}
+
+interface JwtPayload {
+  sub?: unknown;
+  aud?: unknown;
+  exp?: number;
+  wid?: unknown;
+  sbj?: unknown;
+  org?: unknown;
+}
+
+const BEARER = /^Bearer\s+(.+)$/i;
+
+export function authenticate(
+  store: CredentialStore,
+  tokens: TokenSettings,
+  defaultSecurity: unknown[],
+): RequestHandler {
+  const passport = new Passport();
+  passport.use(
+    'jwt',
+    new JwtStrategy(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        secretOrKey: tokens.secret,
+        issuer: tokens.issuer,
+        audience: [ACCESS_AUDIENCE, EMBED_AUDIENCE],
+        algorithms: ['HS256'],
+        jsonWebTokenOptions: { clockTolerance: 5 },
+      },
+      (payload: JwtPayload, done: (error: unknown, user?: JwtPayload | false) => void) => done(null, payload),
+    ),
+  );
+
+  const verifyJwt = (req: Parameters<RequestHandler>[0]): Promise<JwtPayload> =>
+    new Promise((resolve, reject) => {
+      passport.authenticate(
+        'jwt',
+        { session: false },
+        (error: unknown, payload: JwtPayload | false, info: unknown) => {
+          if (error) reject(error);
+          else if (!payload)
+            reject(new UnauthorizedError(`The access token is not valid: ${reason(info)}.`, challenge()));
+          else resolve(payload);
+        },
+      )(req, {} as never, reject);
+    });
+
+  return async (req, _res, next) => {
+    const operation = req.operation;
+    const security = (operation?.definition.security ?? defaultSecurity) as Record<string, unknown>[];
+    if (!operation || security.length === 0) return next();
+    const schemes = new Set(security.flatMap((requirement) => Object.keys(requirement)));
+
+    const authorization = req.get('authorization');
+    const apiKey = req.get('x-api-key');
+    if (authorization && apiKey) {
+      throw new ValidationError('Send one credential: either Authorization or X-Api-Key, not both.', {
+        errors: [{ in: 'header', field: 'x-api-key', message: 'must not be sent with Authorization' }],
+      });
+    }
+    if (apiKey) {
+      req.principal = await authenticateApiKey(store, apiKey, schemes);
+      return next();
+    }
+    if (!authorization) {
+      throw new UnauthorizedError(
+        'This operation needs credentials: a Bearer access token (POST /v1/auth/login) or an X-Api-Key.',
+        challenge(),
+      );
+    }
+    if (!BEARER.test(authorization)) {
+      throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', challenge());
+    }
+    const payload = await verifyJwt(req);
+    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
+      throw new UnauthorizedError('The access token has no valid subject.', challenge());
+    }
+    const user = await store.findUser(payload.sub);
+    if (!user) throw new UnauthorizedError('The access token names no known user.', challenge());
+    if (!user.active) throw new UnauthorizedError('This account is deactivated.', challenge());
+
+    if (payload.aud === ACCESS_AUDIENCE) {
+      if (!schemes.has('bearerAuth')) {
+        throw new ForbiddenError('This operation does not accept user access tokens.');
+      }
+      req.principal = { kind: 'user', user };
+      return next();
+    }
+    req.principal = authorizeEmbed(
+      payload,
+      user,
+      schemes,
+      operation.definition['x-embed'] as EmbedRule | undefined,
+      {
+        origin: req.get('origin'),
+        pathParams: operation.pathParams,
+      },
+    );
+    next();
+  };
+}
+
+async function authenticateApiKey(
+  store: CredentialStore,
+  key: string,
+  schemes: Set<string>,
+): Promise<Principal> {
+  const record = await store.verifyApiKey(key);
+  if (!record) throw new UnauthorizedError('The API key is not valid or has been revoked.', challenge());
+  if (!schemes.has('apiKeyAuth')) throw new ForbiddenError('This operation does not accept API keys.');
+  return {
+    kind: 'api_key',
+    keyId: record.id,
+    name: record.name,
+    scopes: new Set(record.scopes),
+    createdBy: record.created_by,
+  };
+}
+
+/** Checks an embed token against the operation it calls: widget, subject and origin. */
+export function authorizeEmbed(
+  payload: JwtPayload,
+  user: UserIdentity,
+  schemes: Set<string>,
+  rule: EmbedRule | undefined,
+  request: { origin: string | undefined; pathParams: Record<string, string> },
+): Principal {
+  const widgets = Array.isArray(payload.wid) ? (payload.wid as Widget[]) : [];
+  const subject = payload.sbj as EmbedSubject | undefined;
+  const origins = Array.isArray(payload.org) ? (payload.org as string[]) : [];
+  if (!subject || typeof subject.id !== 'string' || !widgets.length) {
+    throw new UnauthorizedError('The embed token is malformed.', challenge());
+  }
+  if (!schemes.has('embedToken') || !rule) {
+    throw new ForbiddenError('Embed tokens reach only the operations their widgets need.');
+  }
+  if (!request.origin || !origins.includes(request.origin)) {
+    throw new ForbiddenError(`This embed token is not valid from origin ${request.origin ?? '(none)'}.`);
+  }
+  if (!widgets.some((widget) => rule.widgets.includes(widget))) {
+    throw new ForbiddenError(
+      `This embed token serves ${widgets.join(', ')}; this operation serves ${rule.widgets.join(', ')}.`,
+    );
+  }
+  if (rule.subject) {
+    const sameType = rule.subject.type === subject.type;
+    const param = rule.subject.param;
+    const sameId = param ? request.pathParams[param] === subject.id : true;
+    if (!sameType || !sameId) throw new ForbiddenError('This embed token is for another subject.');
+  }
+  return { kind: 'embed', user, widgets, subject, origins, expiresAt: new Date((payload.exp ?? 0) * 1000) };
+}
+
+function challenge() {
+  return { headers: { 'WWW-Authenticate': 'Bearer realm="relais"' } };
+}
+
+function reason(info: unknown): string {
+  if (info instanceof Error) {
+    if (info.name === 'TokenExpiredError') return 'it has expired; sign in again';
+    if (info.name === 'NotBeforeError') return 'it is not valid yet';
+    if (/No auth token/i.test(info.message)) return 'none was sent';
+    return info.message.replace(/^jwt /, '');
+  }
+  return 'it could not be verified';
+}

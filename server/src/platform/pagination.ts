@@ -1,0 +1,76 @@
+/**
+ * Keyset (cursor) pagination: pages ordered by (sort key, id), fetched with a row comparison
+ * against the last row of the previous page, so page 1 and page 10,000 cost the same. Cursors are
+ * opaque base64url strings bound to their list and sort; a foreign or damaged cursor is a 400.
+ * Timestamp sort keys are stored with millisecond precision so they round-trip through JS dates.
+ */
+import type { Knex } from 'knex';
+import { ValidationError } from './errors';
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export interface KeysetOptions<Row> {
+  /** Names the list and its order; a cursor from another list or order is refused. */
+  tag: string;
+  /** The sort column (qualified if needed) and the id column; both ordered `direction`. */
+  sortColumn: string;
+  idColumn: string;
+  direction: 'asc' | 'desc';
+  limit: number;
+  cursor: string | undefined;
+  /** The sort key and id of a row, as stored in the cursor. */
+  keyOf(row: Row): [string | number, string];
+}
+
+/** Runs `query` for one page. `query` must not be ordered or limited yet. */
+export async function keysetPage<Row>(
+  query: Knex.QueryBuilder,
+  options: KeysetOptions<Row>,
+): Promise<Page<Row>> {
+  if (options.cursor) {
+    const [sortValue, id] = decodeCursor(options.cursor, options.tag);
+    const operator = options.direction === 'asc' ? '>' : '<';
+    query.whereRaw(`(??, ??) ${operator} (?, ?)`, [options.sortColumn, options.idColumn, sortValue, id]);
+  }
+  const rows = (await query
+    .orderBy([
+      { column: options.sortColumn, order: options.direction },
+      { column: options.idColumn, order: options.direction },
+    ])
+    .limit(options.limit + 1)) as Row[];
+  const hasMore = rows.length > options.limit;
+  const data = hasMore ? rows.slice(0, options.limit) : rows;
+  const last = data[data.length - 1];
+  return { data, next_cursor: hasMore && last ? encodeCursor(options.tag, options.keyOf(last)) : null };
+}
+
+export function encodeCursor(tag: string, key: [string | number, string]): string {
+  return Buffer.from(JSON.stringify([tag, ...key])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, tag: string): [string | number, string] {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 3 &&
+      decoded[0] === tag &&
+      typeof decoded[2] === 'string'
+    ) {
+      return [decoded[1], decoded[2]];
+    }
+  } catch {
+    // Reported below.
+  }
+  throw new ValidationError(
+    'The cursor does not belong to this list and order; request the first page without it.',
+    {
+      errors: [
+        { in: 'query', field: 'cursor', message: 'is not a cursor of this list; omit it to start again' },
+      ],
+    },
+  );
+}

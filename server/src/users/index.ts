@@ -1,0 +1,4 @@
+export { ensureAdmin } from './user-bootstrap';
+export { findUserById, findUserWithHashByEmail, type User } from './user-repository';
+export { userRoutes } from './user-routes';
+export { createUser, updateOwnProfile } from './user-service';

@@ -1,0 +1,24 @@
+import type { Knex } from '../platform/db';
+import type { Logger } from '../platform/logger';
+import { findUserWithHashByEmail } from './user-repository';
+import { createUser } from './user-service';
+
+/**
+ * Creates the configured admin (`RELAIS_ADMIN_EMAIL` / `RELAIS_ADMIN_PASSWORD`) when no user has
+ * that email. An existing account is left as it is: the password is only an initial one.
+ */
+export async function ensureAdmin(
+  db: Knex,
+  admin: { email: string; password: string },
+  logger: Logger,
+): Promise<boolean> {
+  if (await findUserWithHashByEmail(db, admin.email)) return false;
+  await createUser(db, null, {
+    email: admin.email,
+    name: 'Administrator',
+    role: 'admin',
+    password: admin.password,
+  });
+  logger.info({ email: admin.email }, 'admin created from RELAIS_ADMIN_EMAIL');
+  return true;
+}

@@ -1,0 +1,155 @@
+/**
+ * Staff accounts: creation by admins, profile changes, deactivation and role changes (which take
+ * effect at the caller's next request, since authentication reloads the user every time).
+ */
+import { recordChange } from '../audit';
+import type { RequestContext } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
+import type { Page } from '../platform/pagination';
+import { hashPassword, verifyPassword } from '../platform/passwords';
+import type { Role } from '../platform/permissions';
+import {
+  countActiveAdmins,
+  findPasswordHash,
+  findUserById,
+  insertUser,
+  listUserRows,
+  type User,
+  type UserFilters,
+  updateUserRow,
+} from './user-repository';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+  time_zone?: string;
+}
+
+export interface UserChanges {
+  email?: string;
+  name?: string;
+  role?: Role;
+  active?: boolean;
+  password?: string;
+  time_zone?: string;
+}
+
+export async function createUser(db: Knex, context: RequestContext | null, input: NewUser): Promise<User> {
+  assertTimeZone(input.time_zone);
+  const password_hash = await hashPassword(input.password);
+  return db.transaction(async (trx) => {
+    const user = await insertUser(trx, { ...input, email: input.email.toLowerCase(), password_hash }).catch(
+      (error: { code?: string }) => {
+        if (error.code === '23505')
+          throw new ConflictError(`A user with email ${input.email} already exists.`);
+        throw error;
+      },
+    );
+    const { password: _password, ...recorded } = input;
+    await recordChange(trx, context, {
+      action: 'create',
+      resource: 'users',
+      resourceId: user.id,
+      changes: { ...recorded, password: '' },
+    });
+    return user;
+  });
+}
+
+export async function getUser(db: Knex, id: string): Promise<User> {
+  const user = await findUserById(db, id);
+  if (!user) throw new NotFoundError(`User ${id} not found.`);
+  return user;
+}
+
+export function listUsers(
+  db: Knex,
+  filters: UserFilters,
+  page: { limit: number; cursor?: string },
+): Promise<Page<User>> {
+  return listUserRows(db, filters, page);
+}
+
+/** An admin's change to any account. At least one active admin always remains. */
+export async function updateUser(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  changes: UserChanges,
+): Promise<User> {
+  assertTimeZone(changes.time_zone);
+  const password_hash = changes.password ? await hashPassword(changes.password) : undefined;
+  return db.transaction(async (trx) => {
+    await trx.raw('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
+    const before = await findUserById(trx, id);
+    if (!before) throw new NotFoundError(`User ${id} not found.`);
+    const losesAdmin =
+      before.role === 'admin' &&
+      before.active &&
+      (changes.active === false || (changes.role && changes.role !== 'admin'));
+    if (losesAdmin && (await countActiveAdmins(trx)) <= 1) {
+      throw new ConflictError('This is the last active admin; make another user admin first.');
+    }
+    const { password: _password, ...rest } = changes;
+    const updated = await updateUserRow(trx, id, {
+      ...rest,
+      ...(rest.email ? { email: rest.email.toLowerCase() } : {}),
+      ...(password_hash ? { password_hash } : {}),
+    }).catch((error: { code?: string }) => {
+      if (error.code === '23505')
+        throw new ConflictError(`A user with email ${changes.email} already exists.`);
+      throw error;
+    });
+    if (!updated) throw new NotFoundError(`User ${id} not found.`);
+    await recordChange(trx, context, {
+      action: 'update',
+      resource: 'users',
+      resourceId: id,
+      changes: { ...rest, ...(changes.password ? { password: true } : {}) },
+      before: before as unknown as Record<string, unknown>,
+    });
+    return updated;
+  });
+}
+
+export interface ProfileChanges {
+  name?: string;
+  time_zone?: string;
+  password?: string;
+  current_password?: string;
+}
+
+/** A user's change to their own profile; a new password needs the current one. */
+export async function updateOwnProfile(
+  db: Knex,
+  context: RequestContext,
+  userId: string,
+  changes: ProfileChanges,
+): Promise<User> {
+  if (changes.password !== undefined) {
+    const hash = await findPasswordHash(db, userId);
+    if (!changes.current_password || !hash || !(await verifyPassword(hash, changes.current_password))) {
+      throw new ValidationError('Changing the password needs the current one.', {
+        errors: [{ in: 'body', field: '/current_password', message: 'must be your current password' }],
+      });
+    }
+  }
+  const { current_password: _current, ...rest } = changes;
+  return updateUser(db, context, userId, rest);
+}
+
+function assertTimeZone(zone: string | undefined): void {
+  if (zone === undefined) return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ValidationError(`${zone} is not an IANA time zone.`, {
+      errors: [
+        { in: 'body', field: '/time_zone', message: 'must be an IANA time zone such as Europe/Paris' },
+      ],
+    });
+  }
+}
