@@ -2,7 +2,8 @@
  * Generates the code that comes from `openapi/openapi.yaml`:
  * - `server/src/generated/openapi-document.ts` — the document itself, bundled into the server;
  * - `server/src/generated/openapi.ts` and `sdk/src/generated/openapi.ts` — TypeScript types
- *   (openapi-typescript).
+ *   (openapi-typescript);
+ * - `docs/permissions.md` — the permission table, from `server/src/platform/permissions.ts`.
  *
  * `npm run generate` writes them; `npm run generate -- --check` (and the test suite) fail when
  * the committed files differ from what the spec produces.
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
+import { permissionsMarkdown } from '../server/src/platform/permissions';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = path.join(root, 'openapi/openapi.yaml');
@@ -31,6 +33,7 @@ export async function generateFiles(): Promise<Map<string, string>> {
     ['server/src/generated/openapi-document.ts', documentFile],
     ['server/src/generated/openapi.ts', typesFile],
     ['sdk/src/generated/openapi.ts', typesFile],
+    ['docs/permissions.md', permissionsMarkdown()],
   ]);
 }
 

@@ -371,7 +371,8 @@ export interface components {
          * @enum {string}
          */
         Scope: "api_keys:create" | "api_keys:delete" | "api_keys:read" | "audit_log:read" | "dashboard:read" | "email_events:read" | "embed_tokens:create" | "interactions:assign" | "interactions:create" | "interactions:delete" | "interactions:read" | "interactions:update" | "jobs:manage" | "jobs:read" | "lead_scores:manage" | "lead_scores:read" | "mandates:create" | "mandates:delete" | "mandates:read" | "mandates:update" | "marketing:create" | "notifications:read" | "notifications:update" | "organisations:create" | "organisations:delete" | "organisations:read" | "organisations:update" | "people:create" | "people:delete" | "people:read" | "people:update" | "scoring_rules:read" | "scoring_rules:update" | "users:create" | "users:manage" | "users:read" | "users:update";
-        ApiKey: {
+        ApiKey: components["schemas"]["ApiKeyFields"];
+        ApiKeyFields: {
             id: components["schemas"]["Id"];
             name: string;
             /** @description The key's first characters, to recognise it. */
@@ -387,7 +388,7 @@ export interface components {
             /** Format: date-time */
             revoked_at: string | null;
         };
-        ApiKeyCreated: components["schemas"]["ApiKey"] & {
+        ApiKeyCreated: components["schemas"]["ApiKeyFields"] & {
             /** @description The key itself (`rk_...`). Shown only in this response. */
             key: string;
         };

@@ -54,3 +54,12 @@ export async function migrateLatest(knex: Knex): Promise<string[]> {
 export function checkDatabase(knex: Knex, timeoutMs = 2_000): Promise<DependencyCheck> {
   return probe(() => knex.raw('SELECT 1'), timeoutMs);
 }
+
+/** The PostgreSQL error code of an error from pg, Knex or Objection (which wraps it in `nativeError`). */
+export function pgErrorCode(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; nativeError?: { code?: unknown } } | null;
+  const code = candidate?.nativeError?.code ?? candidate?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export const isUniqueViolation = (error: unknown) => pgErrorCode(error) === '23505';

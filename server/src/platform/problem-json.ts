@@ -6,6 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9457
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
+import { pgErrorCode } from './db';
 import {
   AppError,
   BadRequestError,

@@ -4,7 +4,7 @@
  */
 import { recordChange } from '../audit';
 import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
+import { isUniqueViolation, type Knex } from '../platform/db';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/pagination';
 import { hashPassword, verifyPassword } from '../platform/passwords';
@@ -39,21 +39,23 @@ export interface UserChanges {
 
 export async function createUser(db: Knex, context: RequestContext | null, input: NewUser): Promise<User> {
   assertTimeZone(input.time_zone);
-  const password_hash = await hashPassword(input.password);
+  const { password, ...recorded } = input;
+  const password_hash = await hashPassword(password);
   return db.transaction(async (trx) => {
-    const user = await insertUser(trx, { ...input, email: input.email.toLowerCase(), password_hash }).catch(
-      (error: { code?: string }) => {
-        if (error.code === '23505')
-          throw new ConflictError(`A user with email ${input.email} already exists.`);
-        throw error;
-      },
-    );
-    const { password: _password, ...recorded } = input;
+    const user = await insertUser(trx, {
+      ...recorded,
+      email: input.email.toLowerCase(),
+      password_hash,
+    }).catch((error) => {
+      if (isUniqueViolation(error))
+        throw new ConflictError(`A user with email ${input.email} already exists.`);
+      throw error;
+    });
     await recordChange(trx, context, {
       action: 'create',
       resource: 'users',
       resourceId: user.id,
-      changes: { ...recorded, password: '' },
+      changes: { ...recorded, email: user.email, password: '' },
     });
     return user;
   });
@@ -98,8 +100,8 @@ export async function updateUser(
       ...rest,
       ...(rest.email ? { email: rest.email.toLowerCase() } : {}),
       ...(password_hash ? { password_hash } : {}),
-    }).catch((error: { code?: string }) => {
-      if (error.code === '23505')
+    }).catch((error) => {
+      if (isUniqueViolation(error))
         throw new ConflictError(`A user with email ${changes.email} already exists.`);
       throw error;
     });

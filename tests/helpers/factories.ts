@@ -1,0 +1,73 @@
+/**
+ * Factories: one per entity, each inserting a valid row with sensible defaults that a test
+ * overrides only where it matters. Users share one precomputed password hash (argon2 is slow on
+ * purpose) and get unique emails.
+ */
+import { randomUUID } from 'node:crypto';
+import { createApiKey as createApiKeyThroughService } from '../../server/src/api-keys/api-key-service';
+import type { RequestContext } from '../../server/src/platform/context';
+import type { Knex } from '../../server/src/platform/db';
+import { hashPassword } from '../../server/src/platform/passwords';
+import type { Role } from '../../server/src/platform/permissions';
+import type { EmbedSubject, Widget } from '../../server/src/platform/principal';
+import { signAccessToken, signEmbedToken } from '../../server/src/platform/tokens';
+import { insertUser, type User } from '../../server/src/users/user-repository';
+import { TEST_JWT_SECRET } from './app';
+
+export const FACTORY_PASSWORD = 'factory-password-0123';
+const tokens = { secret: TEST_JWT_SECRET, issuer: 'relais' };
+let passwordHash: Promise<string> | null = null;
+
+export interface TestUser extends User {
+  password: string;
+  token: string;
+  /** `Authorization` header for this user's access token. */
+  auth: { Authorization: string };
+}
+
+export async function createUser(
+  db: Knex,
+  overrides: Partial<{ email: string; name: string; role: Role; active: boolean; time_zone: string }> = {},
+): Promise<TestUser> {
+  passwordHash ??= hashPassword(FACTORY_PASSWORD);
+  const user = await insertUser(db, {
+    email: overrides.email ?? `user-${randomUUID().slice(0, 8)}@example.com`,
+    name: overrides.name ?? 'Test User',
+    role: overrides.role ?? 'user',
+    active: overrides.active ?? true,
+    time_zone: overrides.time_zone ?? 'Europe/Paris',
+    password_hash: await passwordHash,
+  });
+  const token = signAccessToken(tokens, user, 3_600).token;
+  return { ...user, password: FACTORY_PASSWORD, token, auth: { Authorization: `Bearer ${token}` } };
+}
+
+/** One active user per role. */
+export async function createUsersPerRole(db: Knex): Promise<Record<Role, TestUser>> {
+  const [admin, manager, user, readonly] = await Promise.all(
+    (['admin', 'manager', 'user', 'readonly'] as const).map((role) =>
+      createUser(db, { role, name: `${role} user` }),
+    ),
+  );
+  return { admin: admin!, manager: manager!, user: user!, readonly: readonly! };
+}
+
+export function contextFor(user: User): RequestContext {
+  return { principal: { kind: 'user', user }, reach: 'all', requestId: 'test' };
+}
+
+export async function createApiKey(db: Knex, owner: User, scopes: string[]) {
+  const created = await createApiKeyThroughService(db, contextFor(owner), {
+    name: `key ${scopes.join(' ')}`,
+    scopes,
+  });
+  return { ...created, headers: { 'X-Api-Key': created.key } };
+}
+
+export function embedTokenFor(
+  user: User,
+  claims: { widgets: Widget[]; subject: EmbedSubject; origins: string[] },
+  ttlSeconds = 600,
+): string {
+  return signEmbedToken(tokens, { userId: user.id, ...claims }, ttlSeconds).token;
+}
