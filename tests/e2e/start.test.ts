@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/src/demo/demo-data';
 import { findFreePort } from '../../server/src/platform/embedded-postgres';
 import { startServerProcess } from '../helpers/processes';
 
@@ -53,6 +54,13 @@ describe('all-in-one start on the embedded database', () => {
       '3.1.0',
     );
     expect((await fetch(`${base}/docs`)).status).toBe(200);
+    expect(server.output()).toMatch(/Demo sign-ins/);
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@relais.demo', password: DEMO_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
     expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
 
     server.child.kill('SIGINT');

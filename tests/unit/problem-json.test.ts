@@ -33,3 +33,10 @@ describe('toAppError', () => {
     expect(error.message).not.toContain('hunter2');
   });
 });
+
+describe('toAppError with Objection-wrapped errors', () => {
+  it('reads the PostgreSQL code from nativeError', () => {
+    const wrapped = Object.assign(new Error('UniqueViolationError'), { nativeError: { code: '23505' } });
+    expect(toAppError(wrapped).status).toBe(409);
+  });
+});

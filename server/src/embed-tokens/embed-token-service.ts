@@ -113,6 +113,6 @@ async function resolveActingUser(
     });
   }
   const user = await findUserById(db, userId);
-  if (!user || !user.active) throw new NotFoundError(`No active user ${userId}.`);
+  if (!user?.active) throw new NotFoundError(`No active user ${userId}.`);
   return userId;
 }

@@ -108,12 +108,3 @@ export function assertRoutesDeclareAccess(app: Express): void {
     );
   }
 }
-
-declare global {
-  namespace Express {
-    interface Request {
-      principal?: Principal;
-      reach?: Reach;
-    }
-  }
-}

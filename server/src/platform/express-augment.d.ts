@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { CompiledOperation, ValidatedRequest } from './openapi';
+import type { Reach } from './permissions';
+import type { Principal } from './principal';
 
 declare global {
   namespace Express {
@@ -20,6 +22,10 @@ declare global {
       };
       /** Parameters as validated and coerced against the spec. */
       validated?: ValidatedRequest;
+      /** Who is calling, set by authentication (absent on public operations). */
+      principal?: Principal;
+      /** How far `can()` let the principal reach for the route's permission. */
+      reach?: Reach;
     }
   }
 }

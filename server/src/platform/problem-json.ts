@@ -105,13 +105,11 @@ export function toAppError(error: unknown): AppError {
     case 'request.aborted':
       return new BadRequestError('The request was aborted by the client.');
   }
-  if (typeof candidate?.code === 'string') {
-    const mapped = PG_CLIENT_ERRORS[candidate.code];
+  const code = pgErrorCode(error);
+  if (code) {
+    const mapped = PG_CLIENT_ERRORS[code];
     if (mapped) return mapped(candidate.message ?? '');
-    if (
-      PG_RETRYABLE.has(candidate.code) ||
-      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(candidate.code)
-    ) {
+    if (PG_RETRYABLE.has(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code)) {
       return new ServiceUnavailableError('The database is unavailable; retry shortly.', {
         headers: { 'Retry-After': '5' },
       });

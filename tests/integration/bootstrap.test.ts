@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoData } from '../../server/src/demo/demo-data';
+import { createLogger } from '../../server/src/platform/logger';
+import { verifyPassword } from '../../server/src/platform/passwords';
+import { ensureAdmin } from '../../server/src/users';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+const logger = createLogger({ logLevel: 'silent' });
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+describe('first admin and demo data', () => {
+  it('creates the configured admin once, and never resets an existing password', async () => {
+    expect(
+      await ensureAdmin(db.knex, { email: 'It@Example.com', password: 'initial-password-1' }, logger),
+    ).toBe(true);
+    expect(
+      await ensureAdmin(db.knex, { email: 'it@example.com', password: 'another-password-2' }, logger),
+    ).toBe(false);
+    const row = await db.knex('users').where({ email: 'it@example.com' }).first();
+    expect(row.role).toBe('admin');
+    expect(await verifyPassword(row.password_hash, 'initial-password-1')).toBe(true);
+  });
+
+  it('loads one demo user per role, idempotently', async () => {
+    await loadDemoData(db.knex, logger);
+    await loadDemoData(db.knex, logger);
+    const rows = await db.knex('users').where('email', 'like', '%@relais.demo').select('role');
+    expect(rows.map((row) => row.role).sort()).toEqual(['admin', 'manager', 'readonly', 'user']);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * OWASP API1 (broken object-level authorization): for every operation on a record (`{id}` in its
+ * path), each principal that may not reach it gets 403 or 404 — never the record — and the record
+ * is unchanged. The matrix must name every such operation of the spec: adding a `{id}` route
+ * without a row here fails this file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Knex } from '../../server/src/platform/db';
+import { OpenApiValidator } from '../../server/src/platform/openapi';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { createApiKey, createUser, createUsersPerRole, embedTokenFor } from '../helpers/factories';
+
+const ORIGIN = 'https://intranet.example.com';
+type Who = 'admin' | 'manager' | 'user' | 'readonly' | 'key-other-scope' | 'embed-token';
+
+interface Row {
+  /** Creates the record; returns its id and a snapshot function to prove it unchanged. */
+  setup(db: Knex, owner: { id: string }): Promise<{ id: string; snapshot(): Promise<unknown> }>;
+  body?: object;
+  allowed: Who[];
+  refused: Who[];
+  /** A scope the refused API key holds (anything but the one needed). */
+  otherScope: string;
+}
+
+const userRecord: Row['setup'] = async (db) => {
+  const target = await createUser(db, { role: 'user' });
+  return { id: target.id, snapshot: () => db('users').where({ id: target.id }).first() };
+};
+
+const MATRIX: Record<string, Row> = {
+  getUser: {
+    setup: userRecord,
+    allowed: ['admin', 'manager'],
+    refused: ['user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'embed_tokens:create',
+  },
+  updateUser: {
+    setup: userRecord,
+    body: { name: 'Changed by someone' },
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'users:read',
+  },
+  revokeApiKey: {
+    setup: async (db, owner) => {
+      const key = await createApiKey(db, owner as never, ['users:read']);
+      return { id: key.id, snapshot: () => db('api_keys').where({ id: key.id }).first() };
+    },
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'api_keys:read',
+  },
+};
+
+const recordOperations = new OpenApiValidator().operations.filter((operation) =>
+  operation.pathTemplate.includes('{'),
+);
+
+let app: TestApp;
+let headersFor: (who: Who, row: Row) => Promise<Record<string, string>>;
+let owner: { id: string };
+beforeAll(async () => {
+  app = await startTestApp({ env: { CORS_ORIGINS: ORIGIN } });
+  const roles = await createUsersPerRole(app.db.knex);
+  headersFor = async (who, row) => {
+    if (who === 'key-other-scope')
+      return (await createApiKey(app.db.knex, roles.admin, [row.otherScope])).headers;
+    if (who === 'embed-token') {
+      const token = embedTokenFor(roles.admin, {
+        widgets: ['inbox'],
+        subject: { type: 'inbox', id: roles.admin.id },
+        origins: [ORIGIN],
+      });
+      return { Authorization: `Bearer ${token}`, Origin: ORIGIN };
+    }
+    return roles[who].auth;
+  };
+  owner = roles.admin;
+});
+afterAll(() => app.close());
+
+describe('the BOLA matrix', () => {
+  it('covers every operation on a record', () => {
+    expect(recordOperations.map((operation) => operation.id).sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  for (const operation of recordOperations) {
+    const row = MATRIX[operation.id];
+    if (!row) continue;
+    const call = async (who: Who) => {
+      const record = await row.setup(app.db.knex, owner);
+      const before = await record.snapshot();
+      const path = operation.pathTemplate.replace('{id}', record.id);
+      const response = await app.request(operation.method.toUpperCase(), path, {
+        headers: await headersFor(who, row),
+        body: row.body,
+      });
+      return { response, record, before };
+    };
+
+    it.each(row.refused)(`${operation.id}: %s is refused and sees nothing`, async (who) => {
+      const { response, record, before } = await call(who);
+      expect([403, 404]).toContain(response.status);
+      expect(response.headers.get('content-type')).toMatch(/problem\+json/);
+      const problemMembers = [
+        'type',
+        'title',
+        'status',
+        'detail',
+        'instance',
+        'request_id',
+        'errors',
+        'required_permission',
+      ];
+      expect(Object.keys(response.body).filter((key) => !problemMembers.includes(key))).toEqual([]);
+      const stored = JSON.stringify(before);
+      for (const value of Object.values(before as Record<string, unknown>)) {
+        if (typeof value === 'string' && value.length >= 10 && value !== record.id)
+          expect(response.text).not.toContain(value);
+      }
+      expect(stored.length).toBeGreaterThan(2);
+      expect(await record.snapshot()).toEqual(before);
+    });
+
+    it.each(row.allowed)(`${operation.id}: %s is allowed`, async (who) => {
+      const { response } = await call(who);
+      expect(response.status).toBeLessThan(300);
+    });
+
+    it(`${operation.id}: no credentials is a 401`, async () => {
+      const record = await row.setup(app.db.knex, owner);
+      const response = await app.request(
+        operation.method.toUpperCase(),
+        operation.pathTemplate.replace('{id}', record.id),
+        { body: row.body },
+      );
+      expect(response.status).toBe(401);
+    });
+  }
+});

@@ -1,0 +1,70 @@
+/**
+ * The permission model cannot be forgotten: every route declares can(), signedIn or publicRoute,
+ * the routes and the spec's operations match one to one, and a route is public exactly when its
+ * operation has `security: []`.
+ */
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../server/src/app';
+import { loadConfig } from '../../server/src/config';
+import { assertRoutesDeclareAccess, can, listRoutes } from '../../server/src/platform/access';
+import { createDatabase } from '../../server/src/platform/db';
+import { createLogger } from '../../server/src/platform/logger';
+import { OpenApiValidator } from '../../server/src/platform/openapi';
+
+const validator = new OpenApiValidator();
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+const logger = createLogger(config);
+// Never connected: building the app needs a pool object, not a database.
+const db = createDatabase({ url: 'postgres://unused@127.0.0.1:1/unused', poolMax: 1, logger });
+const app = createApp({
+  config,
+  logger,
+  db,
+  redis: null,
+  validator,
+  tokens: { secret: 'x'.repeat(40), issuer: 'relais' },
+});
+const routes = listRoutes(app).filter((route) => !route.path.startsWith('/docs/assets'));
+const toSpecPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+describe('route declarations', () => {
+  it('every route declares its access', () => {
+    const undeclared = routes
+      .filter((route) => route.access === null)
+      .map((route) => `${route.method} ${route.path}`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('an undeclared route stops the app from being built', () => {
+    const bare = express();
+    bare.get('/v1/forgotten', (_req, res) => res.end());
+    bare.get('/v1/declared', can('users', 'read'), (_req, res) => res.end());
+    expect(() => assertRoutesDeclareAccess(bare)).toThrow(/GET \/v1\/forgotten/);
+  });
+
+  it('routes and spec operations match one to one', () => {
+    const served = routes.map((route) => `${route.method} ${toSpecPath(route.path)}`).sort();
+    const declared = validator.operations
+      .map((operation) => `${operation.method} ${operation.pathTemplate}`)
+      .sort();
+    expect(served).toEqual(declared);
+  });
+
+  it('a route is public exactly when its operation has security: []', () => {
+    const mismatches = routes.flatMap((route) => {
+      const match = validator.match(
+        route.method,
+        toSpecPath(route.path).replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000'),
+      );
+      if (match.kind !== 'operation') return [`${route.method} ${route.path}: no operation`];
+      const security = match.operation.definition.security ?? validator.document.security ?? [];
+      const specPublic = security.length === 0;
+      const codePublic = route.access?.kind === 'public';
+      return specPublic === codePublic
+        ? []
+        : [`${route.method} ${route.path}: spec public=${specPublic}, code public=${codePublic}`];
+    });
+    expect(mismatches).toEqual([]);
+  });
+});
