@@ -10,6 +10,12 @@ import * as extensions from './0001-extensions';
 import * as users from './0002-users';
 import * as apiKeys from './0003-api-keys';
 import * as auditLog from './0004-audit-log';
+import * as searchFunction from './0005-search-function';
+import * as organisations from './0006-organisations';
+import * as people from './0007-people';
+import * as personOrganisations from './0008-person-organisations';
+import * as mandates from './0009-mandates';
+import * as idempotencyKeys from './0010-idempotency-keys';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +27,12 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0002-users', users],
   ['0003-api-keys', apiKeys],
   ['0004-audit-log', auditLog],
+  ['0005-search-function', searchFunction],
+  ['0006-organisations', organisations],
+  ['0007-people', people],
+  ['0008-person-organisations', personOrganisations],
+  ['0009-mandates', mandates],
+  ['0010-idempotency-keys', idempotencyKeys],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -15,12 +15,16 @@ import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import type { Config } from './config';
 import { embedTokenRoutes } from './embed-tokens';
+import { mandateRoutes } from './mandates';
 import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
+import { organisationRoutes } from './organisations';
+import { personRoutes } from './people';
 import { assertRoutesDeclareAccess } from './platform/access';
 import { authenticate, type CredentialStore, type TokenSettings } from './platform/auth';
 import type { Knex } from './platform/db';
 import type { DependencyCheck } from './platform/dependency-check';
 import { AppError } from './platform/errors';
+import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
 import type { OpenApiValidator } from './platform/openapi';
 import { matchOperation, validateRequest } from './platform/openapi-middleware';
@@ -106,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(matchOperation(deps.validator));
   app.use(authenticate(credentialStore(deps.db), deps.tokens, deps.validator.document.security ?? []));
   app.use(validateRequest(deps.validator));
+  app.use(idempotency(deps.db));
 
   app.use(operationsRoutes(deps));
   app.use(authRoutes(deps));
@@ -113,6 +118,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiKeyRoutes(deps.db));
   app.use(embedTokenRoutes(deps));
   app.use(auditRoutes(deps.db));
+  app.use(organisationRoutes(deps.db));
+  app.use(personRoutes(deps.db));
+  app.use(mandateRoutes(deps.db));
 
   app.use((req) => {
     throw new NotImplementedError(

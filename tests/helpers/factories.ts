@@ -71,3 +71,77 @@ export function embedTokenFor(
 ): string {
   return signEmbedToken(tokens, { userId: user.id, ...claims }, ttlSeconds).token;
 }
+
+let sequence = 0;
+const next = () => {
+  sequence += 1;
+  return sequence;
+};
+
+export async function createOrganisation(
+  db: Knex,
+  overrides: Partial<{
+    name: string;
+    type: string;
+    country: string | null;
+    category: string | null;
+    owner_id: string | null;
+    created_by: string | null;
+  }> = {},
+) {
+  const [row] = await db('organisations')
+    .insert({ name: `Organisation ${next()}`, type: 'client', country: 'FR', ...overrides })
+    .returning('*');
+  return row as { id: string; name: string; owner_id: string | null; updated_at: Date };
+}
+
+export async function createPerson(
+  db: Knex,
+  overrides: Partial<{
+    first_name: string;
+    last_name: string;
+    email: string | null;
+    owner_id: string | null;
+    created_by: string | null;
+  }> = {},
+) {
+  const n = next();
+  const [row] = await db('people')
+    .insert({
+      first_name: 'Person',
+      last_name: `Number ${n}`,
+      email: `person-${n}-${randomUUID().slice(0, 6)}@example.com`,
+      ...overrides,
+    })
+    .returning('*');
+  return row as {
+    id: string;
+    first_name: string;
+    last_name: string;
+    email: string | null;
+    owner_id: string | null;
+  };
+}
+
+export async function createMandate(
+  db: Knex,
+  overrides: Partial<{
+    organisation_id: string;
+    title: string;
+    type: string;
+    status: string;
+    owner_id: string | null;
+  }> = {},
+) {
+  const organisationId = overrides.organisation_id ?? (await createOrganisation(db)).id;
+  const [row] = await db('mandates')
+    .insert({
+      title: `Mandate ${next()}`,
+      type: 'advisory',
+      status: 'draft',
+      ...overrides,
+      organisation_id: organisationId,
+    })
+    .returning('*');
+  return row as { id: string; organisation_id: string; status: string; owner_id: string | null };
+}

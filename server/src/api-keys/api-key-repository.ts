@@ -67,6 +67,6 @@ export function listApiKeyRows(
     direction: 'asc',
     limit: page.limit,
     cursor: page.cursor,
-    keyOf: (row) => [row.created_at.toISOString(), row.id],
+    sortField: 'created_at',
   });
 }

@@ -48,6 +48,6 @@ export function listAuditEntries(
     direction: 'desc',
     limit: page.limit,
     cursor: page.cursor,
-    keyOf: (row) => [row.occurred_at.toISOString(), row.id],
+    sortField: 'occurred_at',
   });
 }

@@ -284,10 +284,458 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List organisations
+         * @description Requires `organisations:read`. Keyset-paginated; filters combine with AND.
+         */
+        get: operations["listOrganisations"];
+        put?: never;
+        /**
+         * Create an organisation
+         * @description Requires `organisations:create`. The owner defaults to you; only principals that may update all organisations can name another owner.
+         */
+        post: operations["createOrganisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organisations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** Get an organisation */
+        get: operations["getOrganisation"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete or archive an organisation
+         * @description Refused with 409 (naming what blocks it, in `blocked_by`) while mandates or interactions point to the organisation; `?archive=true` archives it instead. Links to people are removed with it.
+         */
+        delete: operations["deleteOrganisation"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an organisation
+         * @description Requires `organisations:update` (with reach `own`, only records you own or created). Send `If-Match` with the ETag you read to refuse lost updates (412).
+         */
+        patch: operations["updateOrganisation"];
+        trace?: never;
+    };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List people
+         * @description Requires `people:read`. Keyset-paginated; filters combine with AND.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        /**
+         * Create a person
+         * @description Requires `people:create`. Emails are unique (case-insensitive): a duplicate is a 409 whose `existing_id` names the person who has it.
+         */
+        post: operations["createPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** Get a person */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete or archive a person
+         * @description Refused with 409 while interactions point to the person; `?archive=true` archives instead. Links to organisations are removed with the person.
+         */
+        delete: operations["deletePerson"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a person
+         * @description Requires `people:update` (with reach `own`, only records you own or created). Send `If-Match` with the ETag you read to refuse lost updates (412).
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/v1/mandates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List mandates
+         * @description Requires `mandates:read`. Keyset-paginated; filters combine with AND.
+         */
+        get: operations["listMandates"];
+        put?: never;
+        /**
+         * Create a mandate
+         * @description Requires `mandates:create`. A new mandate may start in any status (to record existing ones); later changes follow the transitions.
+         */
+        post: operations["createMandate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mandates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** Get a mandate */
+        get: operations["getMandate"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a mandate
+         * @description Requires `mandates:delete`.
+         */
+        delete: operations["deleteMandate"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a mandate
+         * @description Requires `mandates:update` (with reach `own`, only records you own or created). Send `If-Match` with the ETag you read to refuse lost updates (412).
+         */
+        patch: operations["updateMandate"];
+        trace?: never;
+    };
+    "/v1/people/{id}/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a person to an organisation, or change the link
+         * @description Requires `people:update`. Creates the link (201) or replaces its role, dates and primary flag (200). Making it primary makes the person’s other links non-primary.
+         */
+        post: operations["linkPersonOrganisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/organisations/{organisation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+                organisation_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a person’s link to an organisation
+         * @description Requires `people:update`.
+         */
+        delete: operations["unlinkPersonOrganisation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        OrganisationType: "client" | "prospect" | "partner" | "supplier" | "other";
+        Organisation: {
+            id: components["schemas"]["Id"];
+            name: string;
+            type: components["schemas"]["OrganisationType"];
+            category: string | null;
+            /** @description ISO 3166-1 alpha-2 code, e.g. FR. */
+            country: string | null;
+            /** Format: uri */
+            website: string | null;
+            notes: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id: string | null;
+            /** Format: uuid */
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description Set when archived; archived records are hidden from lists by default.
+             */
+            archived_at: string | null;
+        };
+        OrganisationCreate: {
+            name: string;
+            type: components["schemas"]["OrganisationType"];
+            category?: string | null;
+            /** @description ISO 3166-1 alpha-2 code, e.g. FR. */
+            country?: string | null;
+            /** Format: uri */
+            website?: string | null;
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id?: string | null;
+            readonly id?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+            readonly archived_at?: unknown;
+        };
+        OrganisationUpdate: {
+            name?: string;
+            type?: components["schemas"]["OrganisationType"];
+            category?: string | null;
+            /** @description ISO 3166-1 alpha-2 code, e.g. FR. */
+            country?: string | null;
+            /** Format: uri */
+            website?: string | null;
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id?: string | null;
+            readonly id?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+            readonly archived_at?: unknown;
+        };
+        OrganisationPage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["Organisation"][];
+        };
+        Membership: {
+            organisation_id: components["schemas"]["Id"];
+            organisation_name: string;
+            role: string | null;
+            is_primary: boolean;
+            /** Format: date */
+            since: string | null;
+            /** Format: date */
+            until: string | null;
+        };
+        Person: {
+            id: components["schemas"]["Id"];
+            first_name: string;
+            last_name: string;
+            /**
+             * Format: email
+             * @description Unique, case-insensitive.
+             */
+            email: string | null;
+            phone: string | null;
+            job_title: string | null;
+            /** @description BCP 47 language, e.g. fr or fr-FR. */
+            language: string | null;
+            notes: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id: string | null;
+            /** Format: uuid */
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            archived_at: string | null;
+            /** @description The organisations the person is linked to, primary first. */
+            organisations: components["schemas"]["Membership"][];
+        };
+        PersonCreate: {
+            first_name: string;
+            last_name: string;
+            /**
+             * Format: email
+             * @description Unique, case-insensitive.
+             */
+            email?: string | null;
+            phone?: string | null;
+            job_title?: string | null;
+            /** @description BCP 47 language, e.g. fr or fr-FR. */
+            language?: string | null;
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id?: string | null;
+            readonly id?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+            readonly archived_at?: unknown;
+            /** @description Link organisations with POST /v1/people/{id}/organisations. */
+            readonly organisations?: unknown;
+        };
+        PersonUpdate: {
+            first_name?: string;
+            last_name?: string;
+            /**
+             * Format: email
+             * @description Unique, case-insensitive.
+             */
+            email?: string | null;
+            phone?: string | null;
+            job_title?: string | null;
+            /** @description BCP 47 language, e.g. fr or fr-FR. */
+            language?: string | null;
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id?: string | null;
+            readonly id?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+            readonly archived_at?: unknown;
+            /** @description Link organisations with POST /v1/people/{id}/organisations. */
+            readonly organisations?: unknown;
+        };
+        PersonPage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["Person"][];
+        };
+        MembershipInput: {
+            organisation_id: components["schemas"]["Id"];
+            /** @description e.g. CFO, board member */
+            role?: string | null;
+            /** @default false */
+            is_primary?: boolean;
+            /** Format: date */
+            since?: string | null;
+            /** Format: date */
+            until?: string | null;
+        };
+        /** @enum {string} */
+        MandateType: "advisory" | "asset_management" | "mergers_acquisitions" | "financing" | "other";
+        /**
+         * @description draft → proposed → signed → active → terminated; proposed may go back to draft; any live status may become terminated.
+         * @enum {string}
+         */
+        MandateStatus: "draft" | "proposed" | "signed" | "active" | "terminated";
+        Mandate: {
+            id: components["schemas"]["Id"];
+            organisation_id: components["schemas"]["Id"];
+            title: string;
+            type: components["schemas"]["MandateType"];
+            status: components["schemas"]["MandateStatus"];
+            /** Format: date */
+            start_date: string | null;
+            /** Format: date */
+            end_date: string | null;
+            notes: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id: string | null;
+            /** Format: uuid */
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        MandateCreate: {
+            organisation_id: components["schemas"]["Id"];
+            title: string;
+            type: components["schemas"]["MandateType"];
+            status?: components["schemas"]["MandateStatus"];
+            /** Format: date */
+            start_date?: string | null;
+            /** Format: date */
+            end_date?: string | null;
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id?: string | null;
+            readonly id?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+        };
+        MandateUpdate: {
+            organisation_id?: components["schemas"]["Id"];
+            title?: string;
+            type?: components["schemas"]["MandateType"];
+            status?: components["schemas"]["MandateStatus"];
+            /** Format: date */
+            start_date?: string | null;
+            /** Format: date */
+            end_date?: string | null;
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description The user responsible for the record.
+             */
+            owner_id?: string | null;
+            readonly id?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+        };
+        MandatePage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["Mandate"][];
+        };
         /**
          * Format: uuid
          * @description An opaque identifier.
@@ -575,6 +1023,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The resource changed since the ETag in If-Match; `current_etag` gives the new one. */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Well-formed, but cannot be carried out (e.g. an Idempotency-Key reused with another body). */
+        Unprocessable: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Too many requests; retry after `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
@@ -598,6 +1066,16 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+         *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+         *     key with another body is a 422; a retry while the first still runs is a 409.
+         */
+        IdempotencyKey: string;
+        /** @description Apply the change only if the resource still has this ETag (else 412). */
+        IfMatch: string;
+        /** @description Answer 304 without a body if the resource still has this ETag. */
+        IfNoneMatch: string;
         /** @description The resource's id. */
         IdPath: string;
         /** @description The `next_cursor` of the previous page. Omit for the first page. */
@@ -609,6 +1087,8 @@ export interface components {
     headers: {
         /** @description The request's correlation id (the caller's if it sent a valid one, else generated). */
         XRequestId: string;
+        /** @description The version of the resource; send it back in If-Match to change it safely. */
+        ETag: string;
         /** @description The URL of the created resource. */
         Location: string;
         /** @description Seconds to wait before retrying. */
@@ -837,7 +1317,14 @@ export interface operations {
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -963,7 +1450,14 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1020,7 +1514,14 @@ export interface operations {
     createEmbedToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1106,6 +1607,684 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listOrganisations: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Order of the list: a field, or `-field` for descending. */
+                sort?: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                /** @description Search: accent- and case-insensitive substring of the name (and email for people), tolerant of small typos. At least 3 characters. */
+                q?: string;
+                /** @description One or more types, comma-separated. */
+                type?: components["schemas"]["OrganisationType"][];
+                /** @description ISO 3166-1 alpha-2 code. */
+                country?: string;
+                /** @description Exact category. */
+                category?: string;
+                /** @description Records owned by this user. */
+                owner_id?: string;
+                /** @description Records changed at or after this time. */
+                updated_since?: string;
+                /** @description Include archived records. */
+                include_archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of organisations. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createOrganisation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getOrganisation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Answer 304 without a body if the resource still has this ETag. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            /** @description Not modified since the ETag sent in If-None-Match. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteOrganisation: {
+        parameters: {
+            query?: {
+                /** @description Archive instead of deleting: always possible, hides the record from lists (see `include_archived`). */
+                archive?: boolean;
+            };
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (or archived). */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateOrganisation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated organisation. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Order of the list: a field, or `-field` for descending. */
+                sort?: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                /** @description Search: accent- and case-insensitive substring of the name (and email for people), tolerant of small typos. At least 3 characters. */
+                q?: string;
+                /** @description People linked to this organisation. */
+                organisation_id?: string;
+                /** @description Exact email (case-insensitive). */
+                email?: string;
+                /** @description Records owned by this user. */
+                owner_id?: string;
+                /** @description Records changed at or after this time. */
+                updated_since?: string;
+                /** @description Include archived records. */
+                include_archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of people. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Answer 304 without a body if the resource still has this ETag. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Not modified since the ETag sent in If-None-Match. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deletePerson: {
+        parameters: {
+            query?: {
+                /** @description Archive instead of deleting: always possible, hides the record from lists (see `include_archived`). */
+                archive?: boolean;
+            };
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (or archived). */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updatePerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated person. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMandates: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Order of the list: a field, or `-field` for descending. */
+                sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                /** @description Mandates of this organisation. */
+                organisation_id?: string;
+                /** @description One or more statuses, comma-separated. */
+                status?: components["schemas"]["MandateStatus"][];
+                /** @description One or more types, comma-separated. */
+                type?: components["schemas"]["MandateType"][];
+                /** @description Records owned by this user. */
+                owner_id?: string;
+                /** @description Records changed at or after this time. */
+                updated_since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of mandates. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandatePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createMandate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MandateCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mandate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getMandate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Answer 304 without a body if the resource still has this ETag. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mandate. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mandate"];
+                };
+            };
+            /** @description Not modified since the ETag sent in If-None-Match. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteMandate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (or archived). */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMandate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MandateUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated mandate. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mandate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    linkPersonOrganisation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipInput"];
+            };
+        };
+        responses: {
+            /** @description The link was updated; the person, with their organisations. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description The link was created; the person, with their organisations. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    unlinkPersonOrganisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+                organisation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };

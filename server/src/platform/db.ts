@@ -13,6 +13,8 @@ export type { Knex };
 // Keep BIGINT counts and NUMERIC values exact: parse them as strings unless a repository converts.
 // `timestamptz` stays a Date; JSON serialises it as ISO 8601 UTC.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
+// A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' rather than a local-midnight Date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export interface DatabaseOptions {
   url: string;

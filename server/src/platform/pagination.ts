@@ -21,8 +21,8 @@ export interface KeysetOptions<Row> {
   direction: 'asc' | 'desc';
   limit: number;
   cursor: string | undefined;
-  /** The sort key and id of a row, as stored in the cursor. */
-  keyOf(row: Row): [string | number, string];
+  /** The row property holding the sort key (a Date is stored as its ISO string). */
+  sortField: keyof Row & string;
 }
 
 /** Runs `query` for one page. `query` must not be ordered or limited yet. */
@@ -44,7 +44,39 @@ export async function keysetPage<Row>(
   const hasMore = rows.length > options.limit;
   const data = hasMore ? rows.slice(0, options.limit) : rows;
   const last = data[data.length - 1];
-  return { data, next_cursor: hasMore && last ? encodeCursor(options.tag, options.keyOf(last)) : null };
+  return {
+    data,
+    next_cursor: hasMore && last ? encodeCursor(options.tag, keyOf(last, options.sortField)) : null,
+  };
+}
+
+function keyOf<Row>(row: Row, sortField: keyof Row & string): [string | number, string] {
+  const value = row[sortField] as unknown;
+  const id = (row as { id: string }).id;
+  return [value instanceof Date ? value.toISOString() : (value as string | number), id];
+}
+
+/** A documented sort: `name` ascending, `-name` descending. */
+export interface SortChoice {
+  sortColumn: string;
+  sortField: string;
+  direction: 'asc' | 'desc';
+  tag: string;
+}
+
+/**
+ * Resolves a `sort` parameter against the sorts a list documents (`field` → column); the spec's
+ * enum has already refused anything else.
+ */
+export function chooseSort(list: string, sort: string, columns: Record<string, string>): SortChoice {
+  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  const field = sort.replace(/^-/, '');
+  const column = columns[field];
+  if (!column)
+    throw new ValidationError(`Unknown sort ${sort}.`, {
+      errors: [{ in: 'query', field: 'sort', message: `must be one of: ${Object.keys(columns).join(', ')}` }],
+    });
+  return { sortColumn: column, sortField: field, direction, tag: `${list}:${field}:${direction}` };
 }
 
 export function encodeCursor(tag: string, key: [string | number, string]): string {

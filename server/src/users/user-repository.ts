@@ -98,6 +98,6 @@ export async function listUserRows(
     direction: 'asc',
     limit: page.limit,
     cursor: page.cursor,
-    keyOf: (row) => [row.created_at.toISOString(), row.id],
+    sortField: 'created_at',
   });
 }

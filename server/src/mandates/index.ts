@@ -1,0 +1,2 @@
+export type { Mandate } from './mandate-repository';
+export { mandateRoutes } from './mandate-routes';

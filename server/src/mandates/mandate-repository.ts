@@ -1,0 +1,100 @@
+import type { Knex } from '../platform/db';
+import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+
+export const MANDATE_STATUSES = ['draft', 'proposed', 'signed', 'active', 'terminated'] as const;
+export type MandateStatus = (typeof MANDATE_STATUSES)[number];
+
+export interface Mandate {
+  id: string;
+  organisation_id: string;
+  title: string;
+  type: string;
+  status: MandateStatus;
+  start_date: string | null;
+  end_date: string | null;
+  notes: string | null;
+  owner_id: string | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type MandateFields = Partial<
+  Pick<
+    Mandate,
+    'organisation_id' | 'title' | 'type' | 'status' | 'start_date' | 'end_date' | 'notes' | 'owner_id'
+  >
+>;
+
+const COLUMNS = [
+  'id',
+  'organisation_id',
+  'title',
+  'type',
+  'status',
+  'start_date',
+  'end_date',
+  'notes',
+  'owner_id',
+  'created_by',
+  'created_at',
+  'updated_at',
+];
+
+export async function findMandate(
+  db: Knex,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Mandate | null> {
+  const query = db('mandates').select(COLUMNS).where({ id }).first();
+  if (options.lock) query.forUpdate();
+  return (await query) ?? null;
+}
+
+export async function insertMandate(
+  db: Knex,
+  row: MandateFields & { created_by: string | null },
+): Promise<Mandate> {
+  const [created] = await db('mandates').insert(row).returning(COLUMNS);
+  return created;
+}
+
+export async function updateMandateRow(db: Knex, id: string, changes: MandateFields): Promise<Mandate> {
+  const [updated] = await db('mandates')
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() })
+    .returning(COLUMNS);
+  return updated;
+}
+
+export async function deleteMandateRow(db: Knex, id: string): Promise<void> {
+  await db('mandates').where({ id }).delete();
+}
+
+export interface MandateFilters {
+  organisation_id?: string;
+  status?: string[];
+  type?: string[];
+  owner_id?: string;
+  updated_since?: string;
+}
+
+export function listMandateRows(
+  db: Knex,
+  filters: MandateFilters,
+  page: { limit: number; cursor?: string; sort: SortChoice },
+): Promise<Page<Mandate>> {
+  const query = db('mandates').select(COLUMNS);
+  if (filters.organisation_id) query.where('organisation_id', filters.organisation_id);
+  if (filters.status?.length) query.whereIn('status', filters.status);
+  if (filters.type?.length) query.whereIn('type', filters.type);
+  if (filters.owner_id) query.where('owner_id', filters.owner_id);
+  if (filters.updated_since) query.where('updated_at', '>=', filters.updated_since);
+  return keysetPage<Mandate>(query, {
+    ...page.sort,
+    sortField: page.sort.sortField as keyof Mandate & string,
+    idColumn: 'id',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}

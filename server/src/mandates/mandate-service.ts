@@ -1,0 +1,129 @@
+/**
+ * Mandates: the engagements signed with an organisation. Their status moves forward through
+ * draft → proposed → signed → active → terminated; a proposal may go back to draft, and a mandate
+ * may be terminated from any live status. Any other move is a 409 naming the allowed ones.
+ */
+import { recordChange } from '../audit';
+import type { RequestContext } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import { assertIfMatch } from '../platform/etag';
+import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
+import { chooseSort, type Page } from '../platform/pagination';
+import { assertExists, assertUserExists } from '../platform/references';
+import {
+  deleteMandateRow,
+  findMandate,
+  insertMandate,
+  listMandateRows,
+  type Mandate,
+  type MandateFields,
+  type MandateFilters,
+  type MandateStatus,
+  updateMandateRow,
+} from './mandate-repository';
+
+export const MANDATE_TRANSITIONS: Readonly<Record<MandateStatus, readonly MandateStatus[]>> = {
+  draft: ['proposed', 'terminated'],
+  proposed: ['signed', 'draft', 'terminated'],
+  signed: ['active', 'terminated'],
+  active: ['terminated'],
+  terminated: [],
+};
+
+export const MANDATE_SORTS = { created_at: 'created_at', updated_at: 'updated_at' };
+
+export function listMandates(
+  db: Knex,
+  filters: MandateFilters,
+  page: { limit: number; cursor?: string; sort: string },
+): Promise<Page<Mandate>> {
+  return listMandateRows(db, filters, { ...page, sort: chooseSort('mandates', page.sort, MANDATE_SORTS) });
+}
+
+export async function getMandate(db: Knex, id: string): Promise<Mandate> {
+  const mandate = await findMandate(db, id);
+  if (!mandate) throw new NotFoundError(`Mandate ${id} not found.`);
+  return mandate;
+}
+
+export async function createMandate(
+  db: Knex,
+  context: RequestContext,
+  input: MandateFields,
+): Promise<Mandate> {
+  const owner_id = resolveOwner(context, 'mandates', input.owner_id, true);
+  return db.transaction(async (trx) => {
+    await assertExists(trx, 'organisations', input.organisation_id!, '/organisation_id', 'organisation');
+    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+    const created = await insertMandate(trx, { ...input, owner_id, created_by: creatorOf(context) });
+    await recordChange(trx, context, {
+      action: 'create',
+      resource: 'mandates',
+      resourceId: created.id,
+      changes: { ...input, owner_id },
+    });
+    return created;
+  });
+}
+
+export async function updateMandate(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  changes: MandateFields,
+  ifMatch?: string,
+): Promise<Mandate> {
+  const owner_id = resolveOwner(context, 'mandates', changes.owner_id, false);
+  return db.transaction(async (trx) => {
+    const before = await findMandate(trx, id, { lock: true });
+    if (!before) throw new NotFoundError(`Mandate ${id} not found.`);
+    assertIfMatch(ifMatch, before);
+    assertReaches(context, before, 'mandates');
+    if (changes.status && changes.status !== before.status) {
+      const allowed = MANDATE_TRANSITIONS[before.status];
+      if (!allowed.includes(changes.status)) {
+        throw new ConflictError(
+          `A ${before.status} mandate cannot become ${changes.status}; ${allowed.length ? `it can become ${allowed.join(' or ')}` : 'it is final'}.`,
+          { extensions: { current_status: before.status, allowed_transitions: allowed } },
+        );
+      }
+    }
+    if (changes.organisation_id)
+      await assertExists(trx, 'organisations', changes.organisation_id, '/organisation_id', 'organisation');
+    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+    const updated = await updateMandateRow(trx, id, {
+      ...changes,
+      ...(owner_id !== undefined ? { owner_id } : {}),
+    });
+    await recordChange(trx, context, {
+      action: 'update',
+      resource: 'mandates',
+      resourceId: id,
+      changes,
+      before: { ...before },
+    });
+    return updated;
+  });
+}
+
+export async function deleteMandate(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  ifMatch?: string,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const before = await findMandate(trx, id, { lock: true });
+    if (!before) throw new NotFoundError(`Mandate ${id} not found.`);
+    assertIfMatch(ifMatch, before);
+    assertReaches(context, before, 'mandates');
+    await deleteMandateRow(trx, id);
+    await recordChange(trx, context, {
+      action: 'delete',
+      resource: 'mandates',
+      resourceId: id,
+      changes: { title: before.title },
+    });
+  });
+}

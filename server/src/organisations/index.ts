@@ -1,0 +1,2 @@
+export type { Organisation } from './organisation-repository';
+export { organisationRoutes } from './organisation-routes';

@@ -1,0 +1,110 @@
+import type { Knex } from '../platform/db';
+import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+import { applySearch } from '../platform/search';
+
+export const ORGANISATION_TYPES = ['client', 'prospect', 'partner', 'supplier', 'other'] as const;
+
+export interface Organisation {
+  id: string;
+  name: string;
+  type: (typeof ORGANISATION_TYPES)[number];
+  category: string | null;
+  country: string | null;
+  website: string | null;
+  notes: string | null;
+  owner_id: string | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  archived_at: Date | null;
+}
+
+export type OrganisationFields = Partial<
+  Pick<Organisation, 'name' | 'type' | 'category' | 'country' | 'website' | 'notes' | 'owner_id'>
+>;
+
+const COLUMNS = [
+  'id',
+  'name',
+  'type',
+  'category',
+  'country',
+  'website',
+  'notes',
+  'owner_id',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'archived_at',
+];
+
+export async function findOrganisation(
+  db: Knex,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Organisation | null> {
+  const query = db('organisations').select(COLUMNS).where({ id }).first();
+  if (options.lock) query.forUpdate();
+  return (await query) ?? null;
+}
+
+export async function insertOrganisation(
+  db: Knex,
+  row: OrganisationFields & { created_by: string | null },
+): Promise<Organisation> {
+  const [created] = await db('organisations').insert(row).returning(COLUMNS);
+  return created;
+}
+
+export async function updateOrganisationRow(
+  db: Knex,
+  id: string,
+  changes: OrganisationFields & { archived_at?: Date | Knex.Raw },
+): Promise<Organisation> {
+  const [updated] = await db('organisations')
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() })
+    .returning(COLUMNS);
+  return updated;
+}
+
+export async function deleteOrganisationRow(db: Knex, id: string): Promise<void> {
+  await db('organisations').where({ id }).delete();
+}
+
+export async function countMandatesOf(db: Knex, organisationId: string): Promise<number> {
+  const [row] = await db('mandates').where({ organisation_id: organisationId }).count({ count: '*' });
+  return Number(row?.count ?? 0);
+}
+
+export interface OrganisationFilters {
+  q?: string;
+  type?: string[];
+  owner_id?: string;
+  country?: string;
+  category?: string;
+  updated_since?: string;
+  include_archived?: boolean;
+}
+
+export function listOrganisationRows(
+  db: Knex,
+  filters: OrganisationFilters,
+  page: { limit: number; cursor?: string; sort: SortChoice },
+): Promise<Page<Organisation>> {
+  const query = db('organisations').select(COLUMNS);
+  if (!filters.include_archived) query.whereNull('archived_at');
+  if (filters.type?.length) query.whereIn('type', filters.type);
+  if (filters.owner_id) query.where('owner_id', filters.owner_id);
+  if (filters.country) query.where('country', filters.country);
+  if (filters.category) query.where('category', filters.category);
+  if (filters.updated_since) query.where('updated_at', '>=', filters.updated_since);
+  applySearch(query, 'search_text', filters.q);
+  return keysetPage<Organisation>(query, {
+    ...page.sort,
+    sortField: page.sort.sortField as keyof Organisation & string,
+    idColumn: 'id',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * Organisations: clients, prospects, partners, suppliers. Deleting one that mandates (or, later,
+ * interactions) point to is refused with what blocks it, unless the caller archives it instead.
+ */
+import { recordChange } from '../audit';
+import type { RequestContext } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import { assertIfMatch } from '../platform/etag';
+import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
+import { chooseSort, type Page } from '../platform/pagination';
+import { assertUserExists } from '../platform/references';
+import {
+  countMandatesOf,
+  deleteOrganisationRow,
+  findOrganisation,
+  insertOrganisation,
+  listOrganisationRows,
+  type Organisation,
+  type OrganisationFields,
+  type OrganisationFilters,
+  updateOrganisationRow,
+} from './organisation-repository';
+
+export const ORGANISATION_SORTS = { name: 'name', created_at: 'created_at', updated_at: 'updated_at' };
+
+export function listOrganisations(
+  db: Knex,
+  filters: OrganisationFilters,
+  page: { limit: number; cursor?: string; sort: string },
+): Promise<Page<Organisation>> {
+  return listOrganisationRows(db, filters, {
+    ...page,
+    sort: chooseSort('organisations', page.sort, ORGANISATION_SORTS),
+  });
+}
+
+export async function getOrganisation(db: Knex, id: string): Promise<Organisation> {
+  const organisation = await findOrganisation(db, id);
+  if (!organisation) throw new NotFoundError(`Organisation ${id} not found.`);
+  return organisation;
+}
+
+export async function createOrganisation(
+  db: Knex,
+  context: RequestContext,
+  input: OrganisationFields,
+): Promise<Organisation> {
+  const owner_id = resolveOwner(context, 'organisations', input.owner_id, true);
+  return db.transaction(async (trx) => {
+    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+    const created = await insertOrganisation(trx, { ...input, owner_id, created_by: creatorOf(context) });
+    await recordChange(trx, context, {
+      action: 'create',
+      resource: 'organisations',
+      resourceId: created.id,
+      changes: { ...input, owner_id },
+    });
+    return created;
+  });
+}
+
+export async function updateOrganisation(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  changes: OrganisationFields,
+  ifMatch?: string,
+): Promise<Organisation> {
+  const owner_id = resolveOwner(context, 'organisations', changes.owner_id, false);
+  return db.transaction(async (trx) => {
+    const before = await findOrganisation(trx, id, { lock: true });
+    if (!before) throw new NotFoundError(`Organisation ${id} not found.`);
+    assertIfMatch(ifMatch, before);
+    assertReaches(context, before, 'organisations');
+    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+    const updated = await updateOrganisationRow(trx, id, {
+      ...changes,
+      ...(owner_id !== undefined ? { owner_id } : {}),
+    });
+    await recordChange(trx, context, {
+      action: 'update',
+      resource: 'organisations',
+      resourceId: id,
+      changes,
+      before: { ...before },
+    });
+    return updated;
+  });
+}
+
+/**
+ * Deletes an organisation, or archives it (`archive`). A delete that other records still need is
+ * refused with a 409 naming them; archiving always succeeds and hides the organisation from lists.
+ */
+export async function deleteOrganisation(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  options: { archive: boolean; ifMatch?: string },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const before = await findOrganisation(trx, id, { lock: true });
+    if (!before) throw new NotFoundError(`Organisation ${id} not found.`);
+    assertIfMatch(options.ifMatch, before);
+    assertReaches(context, before, 'organisations');
+    if (options.archive) {
+      if (before.archived_at) return;
+      await updateOrganisationRow(trx, id, { archived_at: trx.fn.now() as never });
+      await recordChange(trx, context, {
+        action: 'update',
+        resource: 'organisations',
+        resourceId: id,
+        changes: { archived: true },
+      });
+      return;
+    }
+    const blockers = (await Promise.all(referencesTo(trx, id))).filter((blocker) => blocker.count > 0);
+    if (blockers.length) {
+      const described = blockers.map((blocker) => `${blocker.count} ${blocker.resource}`).join(' and ');
+      throw new ConflictError(
+        `Organisation ${id} is still referenced by ${described}; archive it instead with DELETE /v1/organisations/${id}?archive=true.`,
+        { extensions: { blocked_by: blockers } },
+      );
+    }
+    await deleteOrganisationRow(trx, id);
+    await recordChange(trx, context, {
+      action: 'delete',
+      resource: 'organisations',
+      resourceId: id,
+      changes: { name: before.name },
+    });
+  });
+}
+
+/** What must go before an organisation can be deleted. People links are removed with it. */
+function referencesTo(db: Knex, id: string): Promise<{ resource: string; count: number }>[] {
+  return [countMandatesOf(db, id).then((count) => ({ resource: 'mandates', count }))];
+}

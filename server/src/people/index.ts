@@ -1,0 +1,2 @@
+export { findPersonIdByEmail, type Person } from './person-repository';
+export { personRoutes } from './person-routes';

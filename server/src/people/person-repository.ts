@@ -1,0 +1,183 @@
+import type { Knex } from '../platform/db';
+import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+import { applySearch } from '../platform/search';
+
+export interface PersonRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  phone: string | null;
+  job_title: string | null;
+  language: string | null;
+  notes: string | null;
+  owner_id: string | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  archived_at: Date | null;
+}
+
+export interface Membership {
+  organisation_id: string;
+  organisation_name: string;
+  role: string | null;
+  is_primary: boolean;
+  since: string | null;
+  until: string | null;
+}
+
+export type Person = PersonRow & { organisations: Membership[] };
+
+export type PersonFields = Partial<
+  Pick<
+    PersonRow,
+    'first_name' | 'last_name' | 'email' | 'phone' | 'job_title' | 'language' | 'notes' | 'owner_id'
+  >
+>;
+
+const COLUMNS = [
+  'id',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'job_title',
+  'language',
+  'notes',
+  'owner_id',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'archived_at',
+];
+
+export async function findPersonRow(
+  db: Knex,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<PersonRow | null> {
+  const query = db('people').select(COLUMNS).where({ id }).first();
+  if (options.lock) query.forUpdate();
+  return (await query) ?? null;
+}
+
+export async function findPersonIdByEmail(db: Knex, email: string): Promise<string | null> {
+  return (await db('people').select('id').where({ email }).first())?.id ?? null;
+}
+
+export async function insertPerson(
+  db: Knex,
+  row: PersonFields & { created_by: string | null },
+): Promise<PersonRow> {
+  const [created] = await db('people').insert(row).returning(COLUMNS);
+  return created;
+}
+
+export async function updatePersonRow(
+  db: Knex,
+  id: string,
+  changes: PersonFields & { archived_at?: unknown },
+): Promise<PersonRow> {
+  const [updated] = await db('people')
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() })
+    .returning(COLUMNS);
+  return updated;
+}
+
+export async function deletePersonRow(db: Knex, id: string): Promise<void> {
+  await db('people').where({ id }).delete();
+}
+
+/** The organisations of each person, primary first, in one query. */
+export async function membershipsOf(db: Knex, personIds: string[]): Promise<Map<string, Membership[]>> {
+  const rows =
+    personIds.length === 0
+      ? []
+      : await db('person_organisations as link')
+          .join('organisations as organisation', 'organisation.id', 'link.organisation_id')
+          .whereIn('link.person_id', personIds)
+          .orderBy([{ column: 'link.is_primary', order: 'desc' }, 'organisation.name'])
+          .select(
+            'link.person_id',
+            'link.organisation_id',
+            'organisation.name as organisation_name',
+            'link.role',
+            'link.is_primary',
+            'link.since',
+            'link.until',
+          );
+  const byPerson = new Map<string, Membership[]>(personIds.map((id) => [id, []]));
+  for (const { person_id, ...membership } of rows) byPerson.get(person_id)?.push(membership);
+  return byPerson;
+}
+
+export async function upsertMembership(
+  db: Knex,
+  personId: string,
+  link: {
+    organisation_id: string;
+    role?: string | null;
+    is_primary?: boolean;
+    since?: string | null;
+    until?: string | null;
+  },
+): Promise<boolean> {
+  if (link.is_primary) {
+    await db('person_organisations')
+      .where({ person_id: personId, is_primary: true })
+      .update({ is_primary: false });
+  }
+  const row = { person_id: personId, ...link };
+  const result = await db.raw(
+    `${db('person_organisations').insert(row).toQuery()}
+     ON CONFLICT (person_id, organisation_id) DO UPDATE SET
+       role = EXCLUDED.role, is_primary = EXCLUDED.is_primary, since = EXCLUDED.since, until = EXCLUDED.until
+     RETURNING (xmax = 0) AS inserted`,
+  );
+  return Boolean(result.rows[0]?.inserted);
+}
+
+export async function deleteMembership(db: Knex, personId: string, organisationId: string): Promise<boolean> {
+  return (
+    (await db('person_organisations')
+      .where({ person_id: personId, organisation_id: organisationId })
+      .delete()) > 0
+  );
+}
+
+export interface PersonFilters {
+  q?: string;
+  owner_id?: string;
+  organisation_id?: string;
+  email?: string;
+  updated_since?: string;
+  include_archived?: boolean;
+}
+
+export async function listPersonRows(
+  db: Knex,
+  filters: PersonFilters,
+  page: { limit: number; cursor?: string; sort: SortChoice },
+): Promise<Page<PersonRow & { sort_name: string }>> {
+  const query = db('people').select([...COLUMNS, 'sort_name']);
+  if (!filters.include_archived) query.whereNull('archived_at');
+  if (filters.owner_id) query.where('owner_id', filters.owner_id);
+  if (filters.email) query.where('email', filters.email);
+  if (filters.updated_since) query.where('updated_at', '>=', filters.updated_since);
+  if (filters.organisation_id) {
+    query.whereIn(
+      'id',
+      db('person_organisations').select('person_id').where('organisation_id', filters.organisation_id),
+    );
+  }
+  applySearch(query, 'search_text', filters.q);
+  return keysetPage(query, {
+    ...page.sort,
+    sortField: page.sort.sortField as 'sort_name',
+    idColumn: 'id',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}

@@ -1,0 +1,213 @@
+/**
+ * People — the firm's contacts — and their links to organisations (role, dates, at most one
+ * primary organisation). A person's email is unique case-insensitively, since email events find
+ * their person by it.
+ */
+import { recordChange } from '../audit';
+import type { RequestContext } from '../platform/context';
+import { isUniqueViolation, type Knex } from '../platform/db';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import { assertIfMatch } from '../platform/etag';
+import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
+import { chooseSort, type Page } from '../platform/pagination';
+import { assertExists, assertUserExists } from '../platform/references';
+import {
+  deleteMembership,
+  deletePersonRow,
+  findPersonIdByEmail,
+  findPersonRow,
+  insertPerson,
+  listPersonRows,
+  membershipsOf,
+  type Person,
+  type PersonFields,
+  type PersonFilters,
+  type PersonRow,
+  updatePersonRow,
+  upsertMembership,
+} from './person-repository';
+
+export const PERSON_SORTS = { name: 'sort_name', created_at: 'created_at', updated_at: 'updated_at' };
+
+async function withMemberships(db: Knex, row: PersonRow): Promise<Person> {
+  return { ...row, organisations: (await membershipsOf(db, [row.id])).get(row.id) ?? [] };
+}
+
+export async function listPeople(
+  db: Knex,
+  filters: PersonFilters,
+  page: { limit: number; cursor?: string; sort: string },
+): Promise<Page<Person>> {
+  const sort = chooseSort('people', page.sort, PERSON_SORTS);
+  const rows = await listPersonRows(db, filters, { ...page, sort: { ...sort, sortField: sort.sortColumn } });
+  const memberships = await membershipsOf(
+    db,
+    rows.data.map((row) => row.id),
+  );
+  return {
+    data: rows.data.map(({ sort_name: _sortName, ...row }) => ({
+      ...row,
+      organisations: memberships.get(row.id) ?? [],
+    })),
+    next_cursor: rows.next_cursor,
+  };
+}
+
+export async function getPerson(db: Knex, id: string): Promise<Person> {
+  const row = await findPersonRow(db, id);
+  if (!row) throw new NotFoundError(`Person ${id} not found.`);
+  return withMemberships(db, row);
+}
+
+export async function createPerson(db: Knex, context: RequestContext, input: PersonFields): Promise<Person> {
+  const owner_id = resolveOwner(context, 'people', input.owner_id, true);
+  return db.transaction(async (trx) => {
+    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+    const created = await insertPerson(trx, { ...input, owner_id, created_by: creatorOf(context) }).catch(
+      (error) => rethrowDuplicateEmail(db, error, input.email),
+    );
+    await recordChange(trx, context, {
+      action: 'create',
+      resource: 'people',
+      resourceId: created.id,
+      changes: { ...input, owner_id },
+    });
+    return { ...created, organisations: [] };
+  });
+}
+
+export async function updatePerson(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  changes: PersonFields,
+  ifMatch?: string,
+): Promise<Person> {
+  const owner_id = resolveOwner(context, 'people', changes.owner_id, false);
+  return db.transaction(async (trx) => {
+    const before = await lockPerson(trx, id);
+    assertIfMatch(ifMatch, await withMemberships(trx, before));
+    assertReaches(context, before, 'people');
+    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+    const updated = await updatePersonRow(trx, id, {
+      ...changes,
+      ...(owner_id !== undefined ? { owner_id } : {}),
+    }).catch((error) => rethrowDuplicateEmail(db, error, changes.email));
+    await recordChange(trx, context, {
+      action: 'update',
+      resource: 'people',
+      resourceId: id,
+      changes,
+      before: { ...before },
+    });
+    return withMemberships(trx, updated);
+  });
+}
+
+export async function deletePerson(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  options: { archive: boolean; ifMatch?: string },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const before = await lockPerson(trx, id);
+    assertIfMatch(options.ifMatch, await withMemberships(trx, before));
+    assertReaches(context, before, 'people');
+    if (options.archive) {
+      if (before.archived_at) return;
+      await updatePersonRow(trx, id, { archived_at: trx.fn.now() });
+      await recordChange(trx, context, {
+        action: 'update',
+        resource: 'people',
+        resourceId: id,
+        changes: { archived: true },
+      });
+      return;
+    }
+    await deletePersonRow(trx, id);
+    await recordChange(trx, context, {
+      action: 'delete',
+      resource: 'people',
+      resourceId: id,
+      changes: { first_name: before.first_name, last_name: before.last_name },
+    });
+  });
+}
+
+export interface MembershipInput {
+  organisation_id: string;
+  role?: string | null;
+  is_primary?: boolean;
+  since?: string | null;
+  until?: string | null;
+}
+
+/** Links a person to an organisation, or updates the link; returns whether it was new. */
+export async function linkOrganisation(
+  db: Knex,
+  context: RequestContext,
+  personId: string,
+  input: MembershipInput,
+): Promise<{ created: boolean; person: Person }> {
+  return db.transaction(async (trx) => {
+    const person = await lockPerson(trx, personId);
+    assertReaches(context, person, 'people');
+    await assertExists(trx, 'organisations', input.organisation_id, '/organisation_id', 'organisation');
+    const created = await upsertMembership(trx, personId, {
+      role: null,
+      is_primary: false,
+      since: null,
+      until: null,
+      ...input,
+    });
+    await recordChange(trx, context, {
+      action: created ? 'create' : 'update',
+      resource: 'person_organisations',
+      resourceId: personId,
+      changes: { ...input },
+    });
+    return { created, person: await withMemberships(trx, person) };
+  });
+}
+
+export async function unlinkOrganisation(
+  db: Knex,
+  context: RequestContext,
+  personId: string,
+  organisationId: string,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const person = await lockPerson(trx, personId);
+    assertReaches(context, person, 'people');
+    if (!(await deleteMembership(trx, personId, organisationId))) {
+      throw new NotFoundError(`Person ${personId} is not linked to organisation ${organisationId}.`);
+    }
+    await recordChange(trx, context, {
+      action: 'delete',
+      resource: 'person_organisations',
+      resourceId: personId,
+      changes: { organisation_id: organisationId },
+    });
+  });
+}
+
+async function lockPerson(db: Knex, id: string): Promise<PersonRow> {
+  const row = await findPersonRow(db, id, { lock: true });
+  if (!row) throw new NotFoundError(`Person ${id} not found.`);
+  return row;
+}
+
+async function rethrowDuplicateEmail(
+  db: Knex,
+  error: unknown,
+  email: string | null | undefined,
+): Promise<never> {
+  if (isUniqueViolation(error) && email) {
+    const existing = await findPersonIdByEmail(db, email);
+    throw new ConflictError(`A person with email ${email} already exists (${existing}).`, {
+      extensions: { existing_id: existing },
+    });
+  }
+  throw error;
+}

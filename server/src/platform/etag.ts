@@ -1,0 +1,43 @@
+/**
+ * Entity tags for optimistic concurrency: a strong ETag is a hash of a resource's JSON
+ * representation. GET sends it (and answers 304 to a matching If-None-Match); PATCH and DELETE
+ * with `If-Match` go ahead only if the resource still has that tag (RFC 9110 §13.1).
+ */
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { PreconditionFailedError } from './errors';
+
+export function etagOf(representation: unknown): string {
+  return `"${createHash('sha256').update(JSON.stringify(representation)).digest('base64url').slice(0, 27)}"`;
+}
+
+function listed(header: string, etag: string): boolean {
+  const tags = header.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  return tags.includes('*') || tags.includes(etag);
+}
+
+/** Sends a single resource with its ETag, or 304 when the client already has it. */
+export function sendResource(req: Request, res: Response, representation: unknown, status = 200): void {
+  const etag = etagOf(representation);
+  res.setHeader('ETag', etag);
+  const ifNoneMatch = req.get('if-none-match');
+  if (status === 200 && ifNoneMatch && listed(ifNoneMatch, etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(status).json(representation);
+}
+
+/** Throws 412 when `If-Match` is given and names another version than `current`. */
+export function assertIfMatch(ifMatch: string | undefined, current: unknown): void {
+  if (ifMatch === undefined) return;
+  const etag = etagOf(current);
+  if (!listed(ifMatch, etag)) {
+    throw new PreconditionFailedError(
+      'The resource has changed since you read it; GET it again and reapply your change.',
+      {
+        extensions: { current_etag: etag },
+      },
+    );
+  }
+}
