@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError } from '../platform/errors';
 import { assertIfMatch } from '../platform/etag';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
 import { chooseSort, type Page } from '../platform/pagination';
-import { assertExists, assertUserExists } from '../platform/references';
+import { assertDateOrder, assertExists, assertUserExists } from '../platform/references';
 import {
   deleteMandateRow,
   findMandate,
@@ -30,6 +30,8 @@ export const MANDATE_TRANSITIONS: Readonly<Record<MandateStatus, readonly Mandat
   active: ['terminated'],
   terminated: [],
 };
+
+const MANDATE_DATES = { start: '/start_date', end: '/end_date' };
 
 export const MANDATE_SORTS = { created_at: 'created_at', updated_at: 'updated_at' };
 
@@ -53,6 +55,7 @@ export async function createMandate(
   input: MandateFields,
 ): Promise<Mandate> {
   const owner_id = resolveOwner(context, 'mandates', input.owner_id, true);
+  assertDateOrder(input.start_date, input.end_date, MANDATE_DATES);
   return db.transaction(async (trx) => {
     await assertExists(trx, 'organisations', input.organisation_id!, '/organisation_id', 'organisation');
     if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
@@ -80,6 +83,11 @@ export async function updateMandate(
     if (!before) throw new NotFoundError(`Mandate ${id} not found.`);
     assertIfMatch(ifMatch, before);
     assertReaches(context, before, 'mandates');
+    assertDateOrder(
+      changes.start_date ?? before.start_date,
+      changes.end_date ?? before.end_date,
+      MANDATE_DATES,
+    );
     if (changes.status && changes.status !== before.status) {
       const allowed = MANDATE_TRANSITIONS[before.status];
       if (!allowed.includes(changes.status)) {

@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError } from '../platform/errors';
 import { assertIfMatch } from '../platform/etag';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
 import { chooseSort, type Page } from '../platform/pagination';
-import { assertExists, assertUserExists } from '../platform/references';
+import { assertDateOrder, assertExists, assertUserExists } from '../platform/references';
 import {
   deleteMembership,
   deletePersonRow,
@@ -153,6 +153,7 @@ export async function linkOrganisation(
   return db.transaction(async (trx) => {
     const person = await lockPerson(trx, personId);
     assertReaches(context, person, 'people');
+    assertDateOrder(input.since, input.until, { start: '/since', end: '/until' });
     await assertExists(trx, 'organisations', input.organisation_id, '/organisation_id', 'organisation');
     const created = await upsertMembership(trx, personId, {
       role: null,

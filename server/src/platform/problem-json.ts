@@ -62,6 +62,16 @@ const PG_CLIENT_ERRORS: Record<string, (detail: string) => AppError> = {
   '22003': () => new BadRequestError('A number is out of range.'),
   '22001': () => new BadRequestError('A value is too long for its field.'),
   '23505': () => new ConflictError('A record with the same unique value already exists.'),
+  '23514': () =>
+    new BadRequestError(
+      'The values break a rule of the record (for example a start date after an end date).',
+    ),
+  '23502': () => new BadRequestError('A required value is missing.'),
+  '22021': () =>
+    new BadRequestError('A text value contains a character the database cannot store (such as NUL).'),
+  '22P05': () =>
+    new BadRequestError('A text value contains a character the database cannot store (such as NUL).'),
+  '54000': () => new BadRequestError('A value is too large to store or index.'),
   '23503': () =>
     new ConflictError('The change refers to a record that does not exist or is still referenced.'),
 };

@@ -26,3 +26,16 @@ export async function assertExists(
     });
   }
 }
+
+/** Refuses a period that ends before it starts, naming the end field. */
+export function assertDateOrder(
+  start: string | null | undefined,
+  end: string | null | undefined,
+  fields: { start: string; end: string },
+): void {
+  if (start && end && start > end) {
+    throw new ValidationError(`${fields.end.slice(1)} is before ${fields.start.slice(1)}.`, {
+      errors: [{ in: 'body', field: fields.end, message: `must be on or after ${fields.start.slice(1)}` }],
+    });
+  }
+}
