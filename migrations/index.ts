@@ -16,6 +16,8 @@ import * as people from './0007-people';
 import * as personOrganisations from './0008-person-organisations';
 import * as mandates from './0009-mandates';
 import * as idempotencyKeys from './0010-idempotency-keys';
+import * as meta from './0011-meta';
+import * as usersNotify from './0012-users-notify';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +35,8 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0008-person-organisations', personOrganisations],
   ['0009-mandates', mandates],
   ['0010-idempotency-keys', idempotencyKeys],
+  ['0011-meta', meta],
+  ['0012-users-notify', usersNotify],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

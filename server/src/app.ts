@@ -31,7 +31,7 @@ import { matchOperation, validateRequest } from './platform/openapi-middleware';
 import { problemHandler } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
 import { requestId } from './platform/request-id';
-import { findUserById, userRoutes } from './users';
+import { UserDirectory, userRoutes } from './users';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +41,8 @@ export interface AppDeps {
   validator: OpenApiValidator;
   /** Secret and issuer of access and embed tokens. */
   tokens: TokenSettings;
+  /** Cached user identities for authentication; without one every request reads the user. */
+  users?: UserDirectory;
   /** The job worker's health, when this process runs one or can see its state. */
   jobs?: { check(): Promise<DependencyCheck> };
 }
@@ -53,6 +55,7 @@ class NotImplementedError extends AppError {
 
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
+  const users = deps.users ?? new UserDirectory(deps.db, logger);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -108,13 +111,13 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(matchOperation(deps.validator));
-  app.use(authenticate(credentialStore(deps.db), deps.tokens, deps.validator.document.security ?? []));
+  app.use(authenticate(credentialStore(deps.db, users), deps.tokens, deps.validator.document.security ?? []));
   app.use(validateRequest(deps.validator));
   app.use(idempotency(deps.db));
 
   app.use(operationsRoutes(deps));
-  app.use(authRoutes(deps));
-  app.use(userRoutes(deps.db));
+  app.use(authRoutes({ ...deps, users }));
+  app.use(userRoutes(deps.db, users));
   app.use(apiKeyRoutes(deps.db));
   app.use(embedTokenRoutes(deps));
   app.use(auditRoutes(deps.db));
@@ -132,9 +135,9 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-function credentialStore(db: Knex): CredentialStore {
+function credentialStore(db: Knex, users: UserDirectory): CredentialStore {
   return {
-    findUser: (id) => findUserById(db, id),
+    findUser: (id) => users.find(id),
     verifyApiKey: (key) => verifyApiKey(db, key),
   };
 }

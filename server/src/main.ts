@@ -13,11 +13,11 @@ import type { TokenSettings } from './platform/auth';
 import { createDatabase, type Knex, migrateLatest } from './platform/db';
 import { startEmbeddedPostgres } from './platform/embedded-postgres';
 import { type HttpServerHandle, startHttpServer } from './platform/http-server';
-import { createLogger, type Logger } from './platform/logger';
+import { createLogger, type Logger, stdoutDestination } from './platform/logger';
 import { OpenApiValidator } from './platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from './platform/redis';
 import { resolveJwtSecret } from './platform/secrets';
-import { ensureAdmin } from './users';
+import { ensureAdmin, UserDirectory } from './users';
 
 const ROLES = ['all', 'api', 'worker', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const logger = createLogger(config).child({ role });
+  const logger = createLogger(config, stdoutDestination()).child({ role });
   const stops: Array<() => Promise<unknown>> = [];
   const shutdown = installShutdown(logger, stops, config.shutdownTimeoutMs);
 
@@ -109,8 +109,17 @@ async function serveApi(
   redis: RedisClient | null,
   tokens: TokenSettings,
 ): Promise<HttpServerHandle> {
-  const app = createApp({ config, logger, db, redis, tokens, validator: new OpenApiValidator() });
-  return startHttpServer(app, { host: config.host, port: config.port });
+  const users = new UserDirectory(db, logger);
+  await users.start();
+  const app = createApp({ config, logger, db, redis, tokens, users, validator: new OpenApiValidator() });
+  const http = await startHttpServer(app, { host: config.host, port: config.port });
+  return {
+    ...http,
+    close: async (timeoutMs) => {
+      await http.close(timeoutMs);
+      await users.stop();
+    },
+  };
 }
 
 function printBanner(

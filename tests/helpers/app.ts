@@ -8,6 +8,7 @@ import { type HttpServerHandle, startHttpServer } from '../../server/src/platfor
 import { createLogger } from '../../server/src/platform/logger';
 import { OpenApiValidator } from '../../server/src/platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from '../../server/src/platform/redis';
+import { UserDirectory } from '../../server/src/users';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -54,7 +55,10 @@ export async function startTestApp(
   const logger = createLogger(config);
   const redis = createRedis(config.redisUrl, logger);
   if (redis) await waitForRedis(redis);
+  const users = new UserDirectory(db.knex, logger);
+  await users.start();
   const app = createApp({
+    users,
     config,
     logger,
     db: db.knex,
@@ -71,6 +75,7 @@ export async function startTestApp(
     request: (method, path, requestOptions = {}) => send(http.url, method, path, requestOptions),
     close: async () => {
       await http.close(1_000);
+      await users.stop();
       await closeRedis(redis);
       if (!options.db) await db.drop();
     },

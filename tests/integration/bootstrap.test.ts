@@ -25,10 +25,17 @@ describe('first admin and demo data', () => {
     expect(await verifyPassword(row.password_hash, 'initial-password-1')).toBe(true);
   });
 
-  it('loads one demo user per role, idempotently', async () => {
-    await loadDemoData(db.knex, logger);
+  it('loads one demo user per role and a French book of business, idempotently', async () => {
+    await Promise.all([loadDemoData(db.knex, logger), loadDemoData(db.knex, logger)]);
     await loadDemoData(db.knex, logger);
     const rows = await db.knex('users').where('email', 'like', '%@relais.demo').select('role');
     expect(rows.map((row) => row.role).sort()).toEqual(['admin', 'manager', 'readonly', 'user']);
+    const count = async (table: string) => Number((await db.knex(table).count({ n: '*' }))[0]?.n);
+    expect(await count('organisations')).toBe(300);
+    expect(await count('people')).toBe(1_000);
+    expect(await count('person_organisations')).toBeGreaterThanOrEqual(1_000);
+    expect(await count('mandates')).toBeGreaterThan(100);
+    const helene = await db.knex('people').whereRaw("search_text LIKE '%helene dupre%'").first();
+    expect(helene).toBeDefined();
   });
 });

@@ -7,7 +7,7 @@ import type { Knex } from '../platform/db';
 import { actingUser } from '../platform/principal';
 import { createRateLimit } from '../platform/rate-limit';
 import type { RedisClient } from '../platform/redis';
-import { findUserById, updateOwnProfile } from '../users';
+import { findUserById, type UserDirectory, updateOwnProfile } from '../users';
 import { login } from './auth-service';
 
 export function authRoutes(deps: {
@@ -15,6 +15,7 @@ export function authRoutes(deps: {
   redis: RedisClient | null;
   config: Config;
   tokens: TokenSettings;
+  users: UserDirectory;
 }): Router {
   const { db, config } = deps;
   const router = Router();
@@ -48,6 +49,7 @@ export function authRoutes(deps: {
     const context = contextOf(req);
     const user = actingUser(context.principal)!;
     await updateOwnProfile(db, { ...context, reach: 'own' }, user.id, req.body);
+    deps.users.evict(user.id);
     res.json(await findUserById(db, user.id));
   });
 

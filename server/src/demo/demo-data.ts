@@ -6,6 +6,7 @@ import type { Knex } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { Role } from '../platform/permissions';
 import { createUser, findUserWithHashByEmail } from '../users';
+import { loadDemoCrm } from './demo-crm';
 
 export const DEMO_PASSWORD = 'relais-demo-password';
 
@@ -18,12 +19,39 @@ export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role
 
 /** Loads what is missing of the demo data; returns the demo sign-ins. */
 export async function loadDemoData(db: Knex, logger: Logger): Promise<typeof DEMO_USERS> {
-  let created = 0;
-  for (const user of DEMO_USERS) {
-    if (await findUserWithHashByEmail(db, user.email)) continue;
-    await createUser(db, null, { ...user, password: DEMO_PASSWORD });
-    created += 1;
-  }
-  if (created) logger.info({ users: created }, 'demo data loaded');
+  await loadOnce(db, 'users', logger, async (trx) => {
+    let created = 0;
+    for (const user of DEMO_USERS) {
+      if (await findUserWithHashByEmail(trx, user.email)) continue;
+      await createUser(trx, null, { ...user, password: DEMO_PASSWORD });
+      created += 1;
+    }
+    return { users: created };
+  });
+  const owners = await Promise.all(
+    DEMO_USERS.slice(1, 3).map((user) => findUserWithHashByEmail(db, user.email)),
+  );
+  const ownerIds = owners.flatMap((owner) => (owner ? [owner.id] : []));
+  await loadOnce(db, 'crm', logger, (trx) => loadDemoCrm(trx, ownerIds));
   return DEMO_USERS;
+}
+
+/** Runs a demo step unless `relais_meta` says it was loaded; records it in the same transaction. */
+async function loadOnce(
+  db: Knex,
+  step: string,
+  logger: Logger,
+  load: (trx: Knex) => Promise<object>,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    // One loader at a time: a second process starting together waits, then finds the step done.
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`relais-demo-${step}`]);
+    const loaded = await trx('relais_meta')
+      .where({ key: `demo:${step}` })
+      .first();
+    if (loaded) return;
+    const counts = await load(trx);
+    await trx('relais_meta').insert({ key: `demo:${step}`, value: JSON.stringify(counts) });
+    logger.info({ step, ...counts }, 'demo data loaded');
+  });
 }

@@ -106,5 +106,6 @@ export function listOrganisationRows(
     idColumn: 'id',
     limit: page.limit,
     cursor: page.cursor,
+    sortAfterFiltering: filters.q !== undefined,
   });
 }

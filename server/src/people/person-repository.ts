@@ -179,5 +179,6 @@ export async function listPersonRows(
     idColumn: 'id',
     limit: page.limit,
     cursor: page.cursor,
+    sortAfterFiltering: filters.q !== undefined,
   });
 }

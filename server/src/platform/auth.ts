@@ -11,6 +11,7 @@
  * Embed tokens reach only operations that list the `embedToken` scheme and one of the token's
  * widgets in `x-embed`, only for the token's subject, and only from one of its origins.
  */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
@@ -64,7 +65,8 @@ export function authenticate(
     new JwtStrategy(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: tokens.secret,
+        // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse a public key on every call.
+        secretOrKey: secretKeyOf(tokens.secret) as unknown as string,
         issuer: tokens.issuer,
         audience: [ACCESS_AUDIENCE, EMBED_AUDIENCE],
         algorithms: ['HS256'],
@@ -192,6 +194,18 @@ export function authorizeEmbed(
     if (!sameType || !sameId) throw new ForbiddenError('This embed token is for another subject.');
   }
   return { kind: 'embed', user, widgets, subject, origins, expiresAt: new Date((payload.exp ?? 0) * 1000) };
+}
+
+const secretKeys = new Map<string, KeyObject>();
+
+/** The HMAC key for a secret, created once. */
+export function secretKeyOf(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
 }
 
 function challenge() {

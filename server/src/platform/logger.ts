@@ -38,3 +38,11 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
     destination,
   );
 }
+
+/**
+ * The process's log destination: stdout, buffered and written asynchronously (a synchronous
+ * write per request line costs about a tenth of a busy server's CPU). `flush()` at shutdown.
+ */
+export function stdoutDestination(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false, minLength: 4096 });
+}

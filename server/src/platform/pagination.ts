@@ -21,6 +21,11 @@ export interface KeysetOptions<Row> {
   direction: 'asc' | 'desc';
   limit: number;
   cursor: string | undefined;
+  /**
+   * Order without the sort key's index. For a search, whose matches come from another index
+   * (trigrams), walking the sort index and filtering would read most of the table.
+   */
+  sortAfterFiltering?: boolean;
   /** The row property holding the sort key (a Date is stored as its ISO string). */
   sortField: keyof Row & string;
 }
@@ -30,16 +35,19 @@ export async function keysetPage<Row>(
   query: Knex.QueryBuilder,
   options: KeysetOptions<Row>,
 ): Promise<Page<Row>> {
+  // COALESCE(x, x) is x, but no index on x can serve it: same order, no index walk.
+  const sortKey = options.sortAfterFiltering ? 'COALESCE(??, ??)' : '??';
+  const sortBindings = options.sortAfterFiltering
+    ? [options.sortColumn, options.sortColumn]
+    : [options.sortColumn];
   if (options.cursor) {
     const [sortValue, id] = decodeCursor(options.cursor, options.tag);
     const operator = options.direction === 'asc' ? '>' : '<';
-    query.whereRaw(`(??, ??) ${operator} (?, ?)`, [options.sortColumn, options.idColumn, sortValue, id]);
+    query.whereRaw(`(${sortKey}, ??) ${operator} (?, ?)`, [...sortBindings, options.idColumn, sortValue, id]);
   }
+  const direction = options.direction === 'asc' ? 'ASC' : 'DESC';
   const rows = (await query
-    .orderBy([
-      { column: options.sortColumn, order: options.direction },
-      { column: options.idColumn, order: options.direction },
-    ])
+    .orderByRaw(`${sortKey} ${direction}, ?? ${direction}`, [...sortBindings, options.idColumn])
     .limit(options.limit + 1)) as Row[];
   const hasMore = rows.length > options.limit;
   const data = hasMore ? rows.slice(0, options.limit) : rows;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { ACCESS_AUDIENCE, EMBED_AUDIENCE, type TokenSettings } from './auth';
+import { ACCESS_AUDIENCE, EMBED_AUDIENCE, secretKeyOf, type TokenSettings } from './auth';
 import type { EmbedSubject, Widget } from './principal';
 
 export interface SignedToken {
@@ -42,7 +42,7 @@ function sign(
   claims: object,
   ttlSeconds: number,
 ): SignedToken {
-  const token = jwt.sign(claims, settings.secret, {
+  const token = jwt.sign(claims, secretKeyOf(settings.secret), {
     algorithm: 'HS256',
     issuer: settings.issuer,
     audience,

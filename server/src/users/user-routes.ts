@@ -2,9 +2,10 @@ import { Router } from 'express';
 import { assertCan, can } from '../platform/access';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
+import type { UserDirectory } from './user-directory';
 import { createUser, getUser, listUsers, updateUser } from './user-service';
 
-export function userRoutes(db: Knex): Router {
+export function userRoutes(db: Knex, directory: UserDirectory): Router {
   const router = Router();
 
   router.get('/v1/users', can('users', 'read'), async (req, res) => {
@@ -25,7 +26,9 @@ export function userRoutes(db: Knex): Router {
     const context = contextOf(req);
     if (req.body.role !== undefined || req.body.active !== undefined)
       assertCan(context.principal, 'users', 'manage');
-    res.json(await updateUser(db, context, String(req.params.id), req.body));
+    const updated = await updateUser(db, context, String(req.params.id), req.body);
+    directory.evict(updated.id);
+    res.json(updated);
   });
 
   return router;

@@ -1,0 +1,44 @@
+/**
+ * The database benchmarks run against: BENCH_DATABASE_URL, or an embedded PostgreSQL kept in
+ * `.relais/bench` (so the 1M-row data set is loaded once and reused).
+ */
+import { createDatabase, type Knex, migrateLatest } from '../server/src/platform/db';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../server/src/platform/embedded-postgres';
+import { createLogger } from '../server/src/platform/logger';
+
+export const logger = createLogger({ logLevel: 'warn' });
+
+export async function openBenchDatabase(): Promise<{ url: string; db: Knex; close(): Promise<void> }> {
+  let embedded: EmbeddedPostgresHandle | null = null;
+  let url = process.env.BENCH_DATABASE_URL ?? '';
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: '.relais/bench',
+      port: 0,
+      database: 'relais_bench',
+      logger,
+    });
+    url = embedded.url;
+  }
+  const db = createDatabase({ url, poolMax: 10, logger });
+  await migrateLatest(db);
+  return {
+    url,
+    db,
+    close: async () => {
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** A one-line progress bar on stderr. */
+export function progress(label: string, done: number, total: number, started: number): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stderr.write(
+    `\r${label.padEnd(14)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${seconds}s`,
+  );
+  if (done === total) process.stderr.write('\n');
+}

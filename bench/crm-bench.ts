@@ -1,0 +1,288 @@
+/**
+ * CRM benchmark at 1M people (loads the bench data first if needed):
+ * - database time (planning + execution, from EXPLAIN ANALYZE) of the exact SQL the repositories
+ *   generate for: the people list at page 1 and at depth 500k, and searches;
+ * - single-record GET /v1/people/{id} through the full stack (auth, validation, logging, ETag)
+ *   against a bare node:http + pg server running the same queries, with autocannon, -c 50.
+ *
+ * Writes bench/results/crm.json and the results section of bench/README.md.
+ *
+ *   npm run build && npx tsx bench/crm-bench.ts
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { listOrganisations } from '../server/src/organisations/organisation-service';
+import { listPeople } from '../server/src/people/person-service';
+import type { Knex } from '../server/src/platform/db';
+import { findFreePort } from '../server/src/platform/embedded-postgres';
+import { hashPassword } from '../server/src/platform/passwords';
+import { signAccessToken } from '../server/src/platform/tokens';
+import { openBenchDatabase } from './bench-database';
+import { loadBenchData } from './load-bench-data';
+
+const RUNS = 60;
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
+/** Bare and full runs alternate, so drift on a shared machine hits both alike. */
+const HTTP_ROUNDS = 3;
+const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
+
+/** The SQL (with bindings) of every query `run` sends. */
+async function captureQueries(
+  db: Knex,
+  run: () => Promise<unknown>,
+): Promise<{ sql: string; bindings: unknown[] }[]> {
+  const captured: { sql: string; bindings: unknown[] }[] = [];
+  const listener = (query: { sql: string; bindings: unknown[] }) => {
+    captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  };
+  db.on('query', listener);
+  try {
+    await run();
+  } finally {
+    db.removeListener('query', listener);
+  }
+  return captured;
+}
+
+/** Replays a captured query (native $n placeholders) under EXPLAIN ANALYZE. */
+async function databaseTime(pool: pg.Pool, query: { sql: string; bindings: unknown[] }) {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS + 5; run += 1) {
+    const result = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, query.bindings);
+    const [plan] = result.rows[0]['QUERY PLAN'];
+    if (run >= 5) times.push(plan['Planning Time'] + plan['Execution Time']);
+  }
+  const text = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.sql}`, query.bindings);
+  return {
+    ...percentiles(times),
+    plan: text.rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n'),
+  };
+}
+
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return { p50: round(at(50)), p95: round(at(95)), max: round(sorted[sorted.length - 1]!) };
+}
+const round = (value: number) => Math.round(value * 100) / 100;
+
+function startProcess(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      if ((await fetch(url, { headers })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+type LoadResult = Awaited<ReturnType<typeof load>>;
+
+async function load(url: string, ids: string[], headers: Record<string, string>, seconds: number) {
+  let index = 0;
+  const run = (duration: number) =>
+    autocannon({
+      url,
+      connections: 50,
+      pipelining: 1,
+      duration,
+      headers,
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            path: `/v1/people/${ids[index++ % ids.length]}`,
+          }),
+        },
+      ],
+    });
+  const result = await run(seconds);
+  return {
+    requests_per_second: Math.round(result.requests.average),
+    latency_p50_ms: result.latency.p50,
+    latency_p99_ms: result.latency.p99,
+    non_2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main() {
+  const bench = await openBenchDatabase();
+  await loadBenchData(bench.db);
+  const { db } = bench;
+
+  const deepCursorRow = await db('people')
+    .select('sort_name', 'id')
+    .orderBy(['sort_name', 'id'])
+    .offset(500_000)
+    .first();
+  const deepCursor = Buffer.from(
+    JSON.stringify(['people:name:asc', deepCursorRow.sort_name, deepCursorRow.id]),
+  ).toString('base64url');
+  const someone = await db('people').select('email').where('email', 'like', '%.500000@%').first();
+  const emailFragment = String(someone?.email ?? 'dupre').split('@')[0]!;
+  const cases: Record<string, () => Promise<unknown>> = {
+    'people list, page 1 (sort=name)': () => listPeople(db, {}, { limit: 25, sort: 'name' }),
+    'people list, depth 500k (sort=name)': () =>
+      listPeople(db, {}, { limit: 25, sort: 'name', cursor: deepCursor }),
+    'people list, page 1 (sort=-updated_at)': () => listPeople(db, {}, { limit: 25, sort: '-updated_at' }),
+    'people search q=helene': () => listPeople(db, { q: 'helene' }, { limit: 25, sort: 'name' }),
+    'people search q=dupre': () => listPeople(db, { q: 'dupre' }, { limit: 25, sort: 'name' }),
+    'people search q=martin (common name)': () =>
+      listPeople(db, { q: 'martin' }, { limit: 25, sort: 'name' }),
+    'people search q=lefevre, page 2': async () => {
+      const first = await listPeople(db, { q: 'lefevre' }, { limit: 25, sort: 'name' });
+      return listPeople(
+        db,
+        { q: 'lefevre' },
+        { limit: 25, sort: 'name', cursor: first.next_cursor ?? undefined },
+      );
+    },
+    'people search by email fragment': () =>
+      listPeople(db, { q: emailFragment }, { limit: 25, sort: 'name' }),
+    'organisations search q=generale': () =>
+      listOrganisations(db, { q: 'generale' }, { limit: 25, sort: 'name' }),
+  };
+  const database: Record<string, unknown> = {};
+  const pool = new pg.Pool({ connectionString: bench.url, max: 1 });
+  for (const [name, run] of Object.entries(cases)) {
+    const listQuery = (await captureQueries(db, run))
+      .filter((query) => /from "(people|organisations)"/.test(query.sql))
+      .pop();
+    database[name] = await databaseTime(pool, listQuery!);
+    process.stderr.write(`${name}: p95 ${(database[name] as { p95: number }).p95} ms\n`);
+  }
+
+  await pool.end();
+  const [user] = await db('users')
+    .insert({
+      email: `bench-${Date.now()}@example.com`,
+      name: 'Bench',
+      role: 'readonly',
+      password_hash: await hashPassword('bench-password-123'),
+    })
+    .returning(['id', 'role']);
+  const token = signAccessToken({ secret: JWT_SECRET, issuer: 'relais' }, user, 3_600).token;
+  const ids = (await db('people').select('id').orderByRaw('random()').limit(2_000)).map(
+    (row) => row.id as string,
+  );
+
+  const [fullPort, barePort] = [await findFreePort(), await findFreePort()];
+  const full = startProcess(['server/dist/main.js', 'api'], {
+    DATABASE_URL: bench.url,
+    PORT: String(fullPort),
+    JWT_SECRET,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
+  });
+  const bare = startProcess(['bench/bare-server.mjs'], { DATABASE_URL: bench.url, PORT: String(barePort) });
+  const auth = { authorization: `Bearer ${token}` };
+  try {
+    await waitFor(`http://127.0.0.1:${fullPort}/v1/people/${ids[0]}`, auth);
+    await waitFor(`http://127.0.0.1:${barePort}/v1/people/${ids[0]}`);
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    const fullUrl = `http://127.0.0.1:${fullPort}`;
+    await load(bareUrl, ids, {}, 3);
+    await load(fullUrl, ids, auth, 3);
+    const rounds: { bare: LoadResult; full: LoadResult }[] = [];
+    for (let index = 0; index < HTTP_ROUNDS; index += 1) {
+      const bareRound = await load(bareUrl, ids, {}, HTTP_SECONDS);
+      const fullRound = await load(fullUrl, ids, auth, HTTP_SECONDS);
+      rounds.push({ bare: bareRound, full: fullRound });
+      process.stderr.write(
+        `round ${index + 1}: full ${fullRound.requests_per_second} req/s, bare ${bareRound.requests_per_second} req/s\n`,
+      );
+    }
+    const ratioOf = (pair: { bare: LoadResult; full: LoadResult }) =>
+      pair.full.requests_per_second / pair.bare.requests_per_second;
+    const middle = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor(rounds.length / 2)]!;
+    const http = {
+      full_stack: middle.full,
+      bare_node_pg: middle.bare,
+      ratio: round(ratioOf(middle)),
+      rounds: rounds.map((pair) => ({
+        full: pair.full.requests_per_second,
+        bare: pair.bare.requests_per_second,
+      })),
+    };
+    process.stderr.write(`median ratio ${http.ratio}\n`);
+    const results = {
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
+      postgres: (await db.raw('SHOW server_version')).rows[0].server_version,
+      database_ms: database,
+      http,
+    };
+    await writeFile('bench/results/crm.json', `${JSON.stringify(results, null, 2)}\n`);
+    await writeReadme(results);
+  } finally {
+    full.kill('SIGTERM');
+    bare.kill('SIGTERM');
+    await bench.close();
+  }
+}
+
+async function writeReadme(results: {
+  date: string;
+  machine: string;
+  postgres: string;
+  database_ms: Record<string, unknown>;
+  http: {
+    full_stack: Record<string, number>;
+    bare_node_pg: Record<string, number>;
+    ratio: number;
+    rounds: { full: number; bare: number }[];
+  };
+}) {
+  const rows = Object.entries(
+    results.database_ms as Record<string, { p50: number; p95: number; max: number }>,
+  )
+    .map(([name, time]) => `| ${name} | ${time.p50} | ${time.p95} | ${time.max} |`)
+    .join('\n');
+  const plans = Object.entries(results.database_ms as Record<string, { plan: string }>)
+    .map(([name, time]) => `<details><summary>${name}</summary>\n\n\`\`\`\n${time.plan}\n\`\`\`\n</details>`)
+    .join('\n\n');
+  const { full_stack: full, bare_node_pg: bare } = results.http;
+  const section = `<!-- crm-bench:start -->
+### CRM at 1M people (\`npx tsx bench/crm-bench.ts\`)
+
+${results.date.slice(0, 10)} · ${results.machine} · PostgreSQL ${results.postgres} (embedded unless BENCH_DATABASE_URL) · 100,000 organisations, 1,000,000 people.
+
+Database time (planning + execution, EXPLAIN ANALYZE, ${RUNS} runs) of the SQL the repositories generate — targets: list p95 ≤ 10 ms, search p95 ≤ 50 ms:
+
+| query | p50 ms | p95 ms | max ms |
+|---|---|---|---|
+${rows}
+
+Single-record \`GET /v1/people/{id}\` (person + organisations), autocannon \`-c 50\`, no pipelining, ${HTTP_ROUNDS} alternating rounds of ${HTTP_SECONDS} s after a 3 s warm-up each (the round with the median ratio shown; per-round req/s full/bare: ${results.http.rounds.map((r) => `${r.full}/${r.bare}`).join(', ')}), server, PostgreSQL and load generator sharing the machine's 2 cores — target: full stack ≥ 70% of bare:
+
+| server | req/s | p50 ms | p99 ms | non-2xx |
+|---|---|---|---|---|
+| full stack (auth + user reload, validation, logging, ETag) | ${full.requests_per_second} | ${full.latency_p50_ms} | ${full.latency_p99_ms} | ${full.non_2xx} |
+| bare node:http + pg, same queries | ${bare.requests_per_second} | ${bare.latency_p50_ms} | ${bare.latency_p99_ms} | ${bare.non_2xx} |
+| **ratio** | **${Math.round(results.http.ratio * 100)}%** | | | |
+
+Query plans:
+
+${plans}
+<!-- crm-bench:end -->`;
+  const readme = await readFile('bench/README.md', 'utf8');
+  const updated = readme.includes('<!-- crm-bench:start -->')
+    ? readme.replace(/<!-- crm-bench:start -->[\s\S]*<!-- crm-bench:end -->/, section)
+    : `${readme.trimEnd()}\n\n${section}\n`;
+  await writeFile('bench/README.md', updated);
+}
+
+await main();
