@@ -171,7 +171,7 @@ function installShutdown(logger: Logger, stops: Array<() => Promise<unknown>>, t
       }
     }
     logger.info('stopped');
-    logger.flush?.();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

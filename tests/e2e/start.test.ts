@@ -13,11 +13,16 @@ import { findFreePort } from '../../server/src/platform/embedded-postgres';
 import { startServerProcess } from '../helpers/processes';
 
 let dataDir: string;
+const running = new Set<ReturnType<typeof startServerProcess>>();
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'relais-start-'));
   await fs.chmod(dataDir, 0o755);
 });
 afterAll(async () => {
+  // A failed assertion must not leave a server (and its PostgreSQL) running for the next test.
+  for (const server of running) server.child.kill('SIGKILL');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const line of postgresProcessesFor(dataDir)) process.kill(Number(line.split(' ')[0]), 'SIGINT');
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
@@ -36,6 +41,8 @@ function postgresProcessesFor(dir: string): string[] {
 async function startAllInOne() {
   const port = await findFreePort();
   const server = startServerProcess([], { RELAIS_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
+  running.add(server);
+  void server.exited.then(() => running.delete(server));
   await server.waitForOutput(/Relais is running/, 45_000);
   return { server, base: `http://127.0.0.1:${port}` };
 }

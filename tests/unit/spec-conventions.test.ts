@@ -19,15 +19,15 @@ describe('the OpenAPI document', () => {
     expect(missing).toEqual([]);
   });
 
-  it('takes If-Match on every PATCH of a CRM record, and sends its ETag on GET', () => {
-    const crm = validator.operations.filter((operation) =>
-      /^\/v1\/(organisations|people|mandates)\/\{id\}$/.test(operation.pathTemplate),
+  it('takes If-Match on every change of a record, and sends its ETag on GET', () => {
+    const records = validator.operations.filter((operation) =>
+      /^\/v1\/(organisations|people|mandates|users)\/\{id\}$/.test(operation.pathTemplate),
     );
-    expect(crm.length).toBe(9);
-    for (const operation of crm.filter((candidate) => candidate.method !== 'get')) {
+    expect(records.length).toBe(11);
+    for (const operation of records.filter((candidate) => candidate.method !== 'get')) {
       expect(parameterNames(operation), operation.id).toContain('If-Match');
     }
-    for (const operation of crm.filter((candidate) => candidate.method === 'get')) {
+    for (const operation of records.filter((candidate) => candidate.method === 'get')) {
       const headers = (operation.definition.responses['200'] as { headers?: Record<string, unknown> })
         .headers;
       expect(Object.keys(headers ?? {}), operation.id).toContain('ETag');

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { assertCan, can } from '../platform/access';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
+import { sendResource } from '../platform/etag';
 import type { UserDirectory } from './user-directory';
 import { createUser, getUser, listUsers, updateUser } from './user-service';
 
@@ -19,16 +20,16 @@ export function userRoutes(db: Knex, directory: UserDirectory): Router {
   });
 
   router.get('/v1/users/:id', can('users', 'read'), async (req, res) => {
-    res.json(await getUser(db, String(req.params.id)));
+    sendResource(req, res, await getUser(db, String(req.params.id)));
   });
 
   router.patch('/v1/users/:id', can('users', 'update'), async (req, res) => {
     const context = contextOf(req);
     if (req.body.role !== undefined || req.body.active !== undefined)
       assertCan(context.principal, 'users', 'manage');
-    const updated = await updateUser(db, context, String(req.params.id), req.body);
+    const updated = await updateUser(db, context, String(req.params.id), req.body, req.get('if-match'));
     directory.evict(updated.id);
-    res.json(updated);
+    sendResource(req, res, updated);
   });
 
   return router;

@@ -6,6 +6,7 @@ import { recordChange } from '../audit';
 import type { RequestContext } from '../platform/context';
 import { isUniqueViolation, type Knex } from '../platform/db';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
+import { assertIfMatch } from '../platform/etag';
 import type { Page } from '../platform/pagination';
 import { hashPassword, verifyPassword } from '../platform/passwords';
 import type { Role } from '../platform/permissions';
@@ -81,6 +82,7 @@ export async function updateUser(
   context: RequestContext,
   id: string,
   changes: UserChanges,
+  ifMatch?: string,
 ): Promise<User> {
   assertTimeZone(changes.time_zone);
   const password_hash = changes.password ? await hashPassword(changes.password) : undefined;
@@ -88,6 +90,7 @@ export async function updateUser(
     await trx.raw('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
     const before = await findUserById(trx, id);
     if (!before) throw new NotFoundError(`User ${id} not found.`);
+    assertIfMatch(ifMatch, before);
     const losesAdmin =
       before.role === 'admin' &&
       before.active &&
