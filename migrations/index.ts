@@ -18,6 +18,9 @@ import * as mandates from './0009-mandates';
 import * as idempotencyKeys from './0010-idempotency-keys';
 import * as meta from './0011-meta';
 import * as usersNotify from './0012-users-notify';
+import * as interactions from './0013-interactions';
+import * as interactionParticipants from './0014-interaction-participants';
+import * as notifications from './0015-notifications';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -37,6 +40,9 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0010-idempotency-keys', idempotencyKeys],
   ['0011-meta', meta],
   ['0012-users-notify', usersNotify],
+  ['0013-interactions', interactions],
+  ['0014-interaction-participants', interactionParticipants],
+  ['0015-notifications', notifications],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

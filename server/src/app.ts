@@ -14,8 +14,11 @@ import { apiKeyRoutes, verifyApiKey } from './api-keys';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import type { Config } from './config';
+import { dashboardRoutes } from './dashboard';
 import { embedTokenRoutes } from './embed-tokens';
+import { interactionRoutes } from './interactions';
 import { mandateRoutes } from './mandates';
+import { notificationRoutes } from './notifications';
 import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
 import { organisationRoutes } from './organisations';
 import { personRoutes } from './people';
@@ -41,6 +44,8 @@ export interface AppDeps {
   validator: OpenApiValidator;
   /** Secret and issuer of access and embed tokens. */
   tokens: TokenSettings;
+  /** The time; injected so tests can stand at a given instant (inbox buckets, overdue flags). */
+  clock?: () => Date;
   /** Cached user identities for authentication; without one every request reads the user. */
   users?: UserDirectory;
   /** The job worker's health, when this process runs one or can see its state. */
@@ -56,6 +61,7 @@ class NotImplementedError extends AppError {
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const users = deps.users ?? new UserDirectory(deps.db, logger);
+  const clock = deps.clock ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -124,6 +130,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(organisationRoutes(deps.db));
   app.use(personRoutes(deps.db));
   app.use(mandateRoutes(deps.db));
+  app.use(interactionRoutes(deps.db, clock));
+  app.use(notificationRoutes(deps.db));
+  app.use(dashboardRoutes(deps.db, clock));
 
   app.use((req) => {
     throw new NotImplementedError(

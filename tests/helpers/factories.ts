@@ -145,3 +145,41 @@ export async function createMandate(
     .returning('*');
   return row as { id: string; organisation_id: string; status: string; owner_id: string | null };
 }
+
+export async function createInteraction(
+  db: Knex,
+  overrides: Partial<{
+    title: string;
+    type: string;
+    status: string;
+    assignee_id: string | null;
+    created_by: string | null;
+    organisation_id: string | null;
+    occurred_at: Date;
+    next_action_at: Date | null;
+  }> & { person_ids?: string[] } = {},
+) {
+  const { person_ids = [], ...fields } = overrides;
+  const [row] = await db('interactions')
+    .insert({
+      title: `Interaction ${next()}`,
+      type: 'call',
+      status: 'todo',
+      occurred_at: new Date(),
+      ...fields,
+    })
+    .returning('*');
+  if (person_ids.length) {
+    await db('interaction_participants').insert(
+      person_ids.map((person_id) => ({ interaction_id: row.id, person_id, occurred_at: row.occurred_at })),
+    );
+  }
+  return row as { id: string; status: string; assignee_id: string | null; occurred_at: Date; title: string };
+}
+
+export async function createNotification(db: Knex, userId: string, type = 'interaction.assigned') {
+  const [row] = await db('notifications')
+    .insert({ user_id: userId, type, payload: JSON.stringify({ note: 'test' }) })
+    .returning('*');
+  return row as { id: string; user_id: string; read_at: Date | null };
+}

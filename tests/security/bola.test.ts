@@ -10,7 +10,9 @@ import { OpenApiValidator } from '../../server/src/platform/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import {
   createApiKey,
+  createInteraction,
   createMandate,
+  createNotification,
   createOrganisation,
   createPerson,
   createUser,
@@ -48,6 +50,14 @@ const organisation = crmRecord(
 );
 const person = crmRecord((db, owner) => createPerson(db, { owner_id: owner, created_by: owner }), 'people');
 const mandate = crmRecord((db, owner) => createMandate(db, { owner_id: owner }), 'mandates');
+const interaction = crmRecord(
+  (db, owner) => createInteraction(db, { created_by: owner, assignee_id: owner }),
+  'interactions',
+);
+const notification: Row['setup'] = async (db, owner) => {
+  const created = await createNotification(db, owner.id);
+  return { id: created.id, snapshot: () => db('notifications').where({ id: created.id }).first() };
+};
 const READERS: Who[] = ['admin', 'manager', 'user', 'readonly'];
 const NOT_READERS: Who[] = ['key-other-scope', 'embed-token'];
 const EDITORS: Who[] = ['admin', 'manager'];
@@ -95,6 +105,35 @@ const MATRIX: Record<string, Row> = {
     otherScope: 'mandates:read',
   },
   deleteMandate: { setup: mandate, allowed: EDITORS, refused: NOT_EDITORS, otherScope: 'mandates:update' },
+  getInteraction: { setup: interaction, allowed: READERS, refused: NOT_READERS, otherScope: 'people:read' },
+  updateInteraction: {
+    setup: interaction,
+    body: { title: 'x' },
+    allowed: EDITORS,
+    refused: NOT_EDITORS,
+    otherScope: 'interactions:read',
+  },
+  deleteInteraction: {
+    setup: interaction,
+    allowed: EDITORS,
+    refused: NOT_EDITORS,
+    otherScope: 'interactions:update',
+  },
+  // An embed token for the inbox widget may not read a timeline.
+  getPersonTimeline: { setup: person, allowed: READERS, refused: NOT_READERS, otherScope: 'people:read' },
+  getOrganisationTimeline: {
+    setup: organisation,
+    allowed: READERS,
+    refused: NOT_READERS,
+    otherScope: 'organisations:read',
+  },
+  // Another user's notification answers 404, as if it did not exist.
+  markNotificationRead: {
+    setup: notification,
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'notifications:update',
+  },
   getUser: {
     setup: userRecord,
     allowed: ['admin', 'manager'],

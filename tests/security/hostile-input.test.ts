@@ -38,7 +38,17 @@ const HOSTILE_QUERIES = [
   '?sort=name;DROP',
   '?updated_since=yesterday',
 ];
-const TABLES = ['users', 'api_keys', 'organisations', 'people', 'person_organisations', 'mandates'];
+const TABLES = [
+  'users',
+  'api_keys',
+  'organisations',
+  'people',
+  'person_organisations',
+  'mandates',
+  'interactions',
+  'interaction_participants',
+  'notifications',
+];
 
 const operations = new OpenApiValidator().operations.filter((operation) =>
   operation.pathTemplate.startsWith('/v1/'),

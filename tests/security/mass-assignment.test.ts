@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiValidator, openApiDocument } from '../../server/src/platform/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import {
+  createInteraction,
   createMandate,
   createOrganisation,
   createPerson,
@@ -82,6 +83,15 @@ const EXAMPLES: Record<string, Example> = {
   createMandate: {
     body: () => ({ organisation_id: organisationId, title: 'Mass mandate', type: 'advisory' }),
     tables: ['mandates', 'audit_log'],
+  },
+  createInteraction: {
+    body: () => ({ type: 'call', title: 'Mass call' }),
+    tables: ['interactions', 'audit_log'],
+  },
+  updateInteraction: {
+    body: () => ({ title: 'Renamed call' }),
+    path: async () => `/v1/interactions/${(await createInteraction(app.db.knex)).id}`,
+    tables: ['interactions', 'audit_log'],
   },
   updateMandate: {
     body: () => ({ title: 'Renamed mandate' }),

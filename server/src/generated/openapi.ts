@@ -487,10 +487,413 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List interactions
+         * @description Requires `interactions:read`. Keyset-paginated; filters combine with AND.
+         */
+        get: operations["listInteractions"];
+        put?: never;
+        /**
+         * Log or plan an interaction
+         * @description Requires `interactions:create`; assigning someone other than yourself also requires `interactions:assign`, and notifies them. Participants are created with the interaction, in one transaction.
+         */
+        post: operations["createInteraction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interactions/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest interactions that have happened
+         * @description Interactions that occurred up to now, newest first.
+         */
+        get: operations["listRecentInteractions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/interactions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** Get an interaction */
+        get: operations["getInteraction"];
+        put?: never;
+        post?: never;
+        /** Delete an interaction */
+        delete: operations["deleteInteraction"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an interaction
+         * @description Requires `interactions:update` (a `user`: only interactions they created or are assigned). Status moves follow the workflow (409 names the allowed moves); changing the assignee requires `interactions:assign`; `participants`, when sent, replaces the whole set; moving `next_action_at` re-arms its reminder.
+         */
+        patch: operations["updateInteraction"];
+        trace?: never;
+    };
+    "/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open work, by when it is due
+         * @description The open interactions (todo, in progress) assigned to the caller — or to `user_id`, for managers — with counts per bucket in the user's time zone (or `tz`): `overdue` (next action before now), `today` (from now to local midnight), `upcoming` (after local midnight), `no_date`. Sorted by next action, undated last.
+         */
+        get: operations["getInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** Everything that happened with a person, newest first */
+        get: operations["getPersonTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organisations/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /** Everything that happened with an organisation, newest first */
+        get: operations["getOrganisationTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications, newest first */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all your notifications read */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of your notifications read */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hot leads, recent interactions and your inbox counts */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        InteractionType: "call" | "email" | "meeting" | "video_call" | "note" | "event" | "other";
+        /**
+         * @description todo ⇄ in_progress → done → todo (reopen); todo or in_progress → cancelled, which only a manager can reopen.
+         * @enum {string}
+         */
+        InteractionStatus: "todo" | "in_progress" | "done" | "cancelled";
+        /** @enum {string} */
+        InteractionSource: "manual" | "api" | "import" | "email_event";
+        /**
+         * @default attendee
+         * @enum {string}
+         */
+        ParticipantRole: "organiser" | "attendee" | "sender" | "recipient" | "cc" | "mentioned";
+        /** @description Exactly one of `user_id` or `person_id`. */
+        ParticipantInput: {
+            /**
+             * Format: uuid
+             * @description An internal participant.
+             */
+            user_id?: string;
+            /**
+             * Format: uuid
+             * @description An external participant.
+             */
+            person_id?: string;
+            role?: components["schemas"]["ParticipantRole"];
+        };
+        Participant: {
+            id: components["schemas"]["Id"];
+            /** Format: uuid */
+            user_id: string | null;
+            /** Format: uuid */
+            person_id: string | null;
+            role: components["schemas"]["ParticipantRole"];
+            name: string;
+        };
+        Interaction: {
+            id: components["schemas"]["Id"];
+            type: components["schemas"]["InteractionType"];
+            title: string;
+            body: string | null;
+            /**
+             * Format: date-time
+             * @description When it happened (or is planned); now by default.
+             */
+            occurred_at: string;
+            duration_minutes: number | null;
+            /** Format: uuid */
+            organisation_id: string | null;
+            status: components["schemas"]["InteractionStatus"];
+            /**
+             * Format: uuid
+             * @description The user who must act on it.
+             */
+            assignee_id: string | null;
+            /**
+             * Format: date-time
+             * @description When the assignee must act; in the past is allowed (the interaction is then overdue).
+             */
+            next_action_at: string | null;
+            /** @description Open, with a next action before now. */
+            overdue: boolean;
+            /** Format: date-time */
+            reminder_sent_at: string | null;
+            source: components["schemas"]["InteractionSource"];
+            participants: components["schemas"]["Participant"][];
+            /** Format: uuid */
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        InteractionCreate: {
+            type: components["schemas"]["InteractionType"];
+            title: string;
+            body?: string | null;
+            /**
+             * Format: date-time
+             * @description When it happened (or is planned); now by default.
+             */
+            occurred_at?: string;
+            duration_minutes?: number | null;
+            /** Format: uuid */
+            organisation_id?: string | null;
+            status?: components["schemas"]["InteractionStatus"];
+            /**
+             * Format: uuid
+             * @description The user who must act on it.
+             */
+            assignee_id?: string | null;
+            /**
+             * Format: date-time
+             * @description When the assignee must act; in the past is allowed (the interaction is then overdue).
+             */
+            next_action_at?: string | null;
+            /**
+             * @description Where it comes from; `manual` for users and `api` for API keys by default. `email_event` is set by the server only.
+             * @enum {string}
+             */
+            source?: "manual" | "api" | "import";
+            /** @description The participants; on update, replaces the whole set. */
+            participants?: components["schemas"]["ParticipantInput"][];
+            readonly id?: unknown;
+            readonly overdue?: unknown;
+            readonly reminder_sent_at?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+        };
+        InteractionUpdate: {
+            type?: components["schemas"]["InteractionType"];
+            title?: string;
+            body?: string | null;
+            /**
+             * Format: date-time
+             * @description When it happened (or is planned); now by default.
+             */
+            occurred_at?: string;
+            duration_minutes?: number | null;
+            /** Format: uuid */
+            organisation_id?: string | null;
+            status?: components["schemas"]["InteractionStatus"];
+            /**
+             * Format: uuid
+             * @description The user who must act on it.
+             */
+            assignee_id?: string | null;
+            /**
+             * Format: date-time
+             * @description When the assignee must act; in the past is allowed (the interaction is then overdue).
+             */
+            next_action_at?: string | null;
+            /**
+             * @description Where it comes from; `manual` for users and `api` for API keys by default. `email_event` is set by the server only.
+             * @enum {string}
+             */
+            source?: "manual" | "api" | "import";
+            /** @description The participants; on update, replaces the whole set. */
+            participants?: components["schemas"]["ParticipantInput"][];
+            readonly id?: unknown;
+            readonly overdue?: unknown;
+            readonly reminder_sent_at?: unknown;
+            readonly created_by?: unknown;
+            readonly created_at?: unknown;
+            readonly updated_at?: unknown;
+        };
+        InteractionPage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["Interaction"][];
+        };
+        InboxCounts: {
+            overdue: number;
+            today: number;
+            upcoming: number;
+            no_date: number;
+            total: number;
+        };
+        Inbox: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["Interaction"][];
+            user_id: components["schemas"]["Id"];
+            time_zone: string;
+            counts: components["schemas"]["InboxCounts"];
+        };
+        TimelineInteraction: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "interaction";
+            id: components["schemas"]["Id"];
+            occurred_at: components["schemas"]["Timestamp"];
+            interaction: components["schemas"]["Interaction"];
+        };
+        /** @description One thing that happened; `kind` says which, so a widget can render each kind. */
+        TimelineItem: components["schemas"]["TimelineInteraction"];
+        TimelinePage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["TimelineItem"][];
+        };
+        Notification: {
+            id: components["schemas"]["Id"];
+            user_id: components["schemas"]["Id"];
+            /**
+             * @example interaction.assigned
+             * @example interaction.reminder
+             */
+            type: string;
+            payload: Record<string, never>;
+            /** Format: date-time */
+            read_at: string | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        NotificationPage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["Notification"][];
+        };
+        ReadAllResult: {
+            updated: number;
+        };
+        Dashboard: {
+            /** @description People with the highest lead scores (empty until lead scoring is enabled). */
+            hot_leads: Record<string, never>[];
+            recent_interactions: components["schemas"]["Interaction"][];
+            /** @description The caller's inbox counts; null for API keys. */
+            inbox_counts: components["schemas"]["InboxCounts"] | null;
+        };
         /** @enum {string} */
         OrganisationType: "client" | "prospect" | "partner" | "supplier" | "other";
         Organisation: {
@@ -2303,6 +2706,471 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listInteractions: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Order: a field, or `-field` for descending. */
+                sort?: "-occurred_at" | "occurred_at" | "-updated_at" | "updated_at" | "next_action_at" | "-next_action_at";
+                /** @description Search in title and body (accent- and case-insensitive, at least 3 characters). */
+                q?: string;
+                /** @description One or more types, comma-separated. */
+                type?: components["schemas"]["InteractionType"][];
+                /** @description One or more statuses, comma-separated. */
+                status?: components["schemas"]["InteractionStatus"][];
+                /** @description One or more sources, comma-separated. */
+                source?: components["schemas"]["InteractionSource"][];
+                /** @description Assigned to this user. */
+                assignee_id?: string;
+                /** @description With this person among the participants. */
+                person_id?: string;
+                /** @description About this organisation. */
+                organisation_id?: string;
+                /** @description Occurred at or after. */
+                occurred_after?: string;
+                /** @description Occurred before. */
+                occurred_before?: string;
+                /** @description Next action at or after. */
+                next_action_after?: string;
+                /** @description Next action before. */
+                next_action_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of interactions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createInteraction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InteractionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interaction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRecentInteractions: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of interactions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInteraction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Answer 304 without a body if the resource still has this ETag. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The interaction. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interaction"];
+                };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteInteraction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateInteraction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InteractionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated interaction. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interaction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInbox: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only this bucket. */
+                bucket?: "overdue" | "today" | "upcoming" | "no_date";
+                /** @description IANA time zone for the day boundaries; the user's own by default. */
+                tz?: string;
+                /** @description Another user's inbox (managers and admins). */
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inbox. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inbox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPersonTimeline: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of timeline items. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getOrganisationTimeline: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of timeline items. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only unread (`true`) or only read (`false`). */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were marked. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };

@@ -3,6 +3,7 @@
  * interactions) point to is refused with what blocks it, unless the caller archives it instead.
  */
 import { recordChange } from '../audit';
+import { countInteractionsOf } from '../interactions';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { ConflictError, NotFoundError } from '../platform/errors';
@@ -135,5 +136,8 @@ export async function deleteOrganisation(
 
 /** What must go before an organisation can be deleted. People links are removed with it. */
 function referencesTo(db: Knex, id: string): Promise<{ resource: string; count: number }>[] {
-  return [countMandatesOf(db, id).then((count) => ({ resource: 'mandates', count }))];
+  return [
+    countMandatesOf(db, id).then((count) => ({ resource: 'mandates', count })),
+    countInteractionsOf(db, { organisation_id: id }).then((count) => ({ resource: 'interactions', count })),
+  ];
 }

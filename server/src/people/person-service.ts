@@ -4,6 +4,7 @@
  * their person by it.
  */
 import { recordChange } from '../audit';
+import { countInteractionsOf } from '../interactions';
 import type { RequestContext } from '../platform/context';
 import { isUniqueViolation, type Knex } from '../platform/db';
 import { ConflictError, NotFoundError } from '../platform/errors';
@@ -124,6 +125,13 @@ export async function deletePerson(
         changes: { archived: true },
       });
       return;
+    }
+    const interactions = await countInteractionsOf(trx, { person_id: id });
+    if (interactions > 0) {
+      throw new ConflictError(
+        `Person ${id} takes part in ${interactions} interactions; archive them instead with DELETE /v1/people/${id}?archive=true.`,
+        { extensions: { blocked_by: [{ resource: 'interactions', count: interactions }] } },
+      );
     }
     await deletePersonRow(trx, id);
     await recordChange(trx, context, {

@@ -1,0 +1,29 @@
+/**
+ * The dashboard: what a relationship manager sees first — hot leads (empty until lead scoring
+ * exists), the latest interactions, and their inbox counts.
+ */
+import { Router } from 'express';
+import { type Clock, getInbox, listInteractions } from '../interactions';
+import { can } from '../platform/access';
+import { contextOf } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { actingUser } from '../platform/principal';
+
+export function dashboardRoutes(db: Knex, clock: Clock): Router {
+  const router = Router();
+  router.get('/v1/dashboard', can('dashboard', 'read'), async (req, res) => {
+    const now = clock();
+    const user = actingUser(contextOf(req).principal);
+    const recent = await listInteractions(
+      db,
+      { occurred_before: now.toISOString() },
+      { limit: 5, sort: '-occurred_at' },
+      now,
+    );
+    const inbox = user
+      ? await getInbox(db, { userId: user.id, timeZone: user.time_zone, limit: 1, now })
+      : null;
+    res.json({ hot_leads: [], recent_interactions: recent.data, inbox_counts: inbox?.counts ?? null });
+  });
+  return router;
+}

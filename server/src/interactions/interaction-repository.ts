@@ -1,0 +1,266 @@
+import type { Knex } from '../platform/db';
+import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+import { applySearch } from '../platform/search';
+
+export const INTERACTION_TYPES = [
+  'call',
+  'email',
+  'meeting',
+  'video_call',
+  'note',
+  'event',
+  'other',
+] as const;
+export const INTERACTION_STATUSES = ['todo', 'in_progress', 'done', 'cancelled'] as const;
+export const INTERACTION_SOURCES = ['manual', 'api', 'import', 'email_event'] as const;
+export const OPEN_STATUSES = ['todo', 'in_progress'] as const;
+export type InteractionStatus = (typeof INTERACTION_STATUSES)[number];
+
+export interface InteractionRow {
+  id: string;
+  type: (typeof INTERACTION_TYPES)[number];
+  title: string;
+  body: string | null;
+  occurred_at: Date;
+  duration_minutes: number | null;
+  organisation_id: string | null;
+  status: InteractionStatus;
+  assignee_id: string | null;
+  next_action_at: Date | null;
+  reminder_sent_at: Date | null;
+  source: (typeof INTERACTION_SOURCES)[number];
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface Participant {
+  id: string;
+  user_id: string | null;
+  person_id: string | null;
+  role: string;
+  name: string;
+}
+
+export interface ParticipantInput {
+  user_id?: string;
+  person_id?: string;
+  role?: string;
+}
+
+export type InteractionFields = Partial<
+  Pick<
+    InteractionRow,
+    | 'type'
+    | 'title'
+    | 'body'
+    | 'occurred_at'
+    | 'duration_minutes'
+    | 'organisation_id'
+    | 'status'
+    | 'assignee_id'
+    | 'next_action_at'
+    | 'source'
+  >
+>;
+
+export const COLUMNS = [
+  'id',
+  'type',
+  'title',
+  'body',
+  'occurred_at',
+  'duration_minutes',
+  'organisation_id',
+  'status',
+  'assignee_id',
+  'next_action_at',
+  'reminder_sent_at',
+  'source',
+  'created_by',
+  'created_at',
+  'updated_at',
+].map((column) => `interactions.${column}`);
+
+export async function findInteraction(
+  db: Knex,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<InteractionRow | null> {
+  const query = db('interactions').select(COLUMNS).where('interactions.id', id).first();
+  if (options.lock) query.forUpdate();
+  return (await query) ?? null;
+}
+
+export async function insertInteraction(
+  db: Knex,
+  row: InteractionFields & { created_by: string | null },
+): Promise<InteractionRow> {
+  const [created] = await db('interactions')
+    .insert(row)
+    .returning(COLUMNS.map((column) => column.replace('interactions.', '')));
+  return created;
+}
+
+export async function updateInteractionRow(
+  db: Knex,
+  id: string,
+  changes: InteractionFields & { reminder_sent_at?: null },
+): Promise<InteractionRow> {
+  const [updated] = await db('interactions')
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() })
+    .returning(COLUMNS.map((column) => column.replace('interactions.', '')));
+  return updated;
+}
+
+export async function deleteInteractionRow(db: Knex, id: string): Promise<void> {
+  await db('interactions').where({ id }).delete();
+}
+
+/** Replaces the participants of an interaction with `participants`. */
+export async function replaceParticipants(
+  db: Knex,
+  interactionId: string,
+  occurredAt: Date,
+  participants: ParticipantInput[],
+): Promise<void> {
+  await db('interaction_participants').where({ interaction_id: interactionId }).delete();
+  if (participants.length === 0) return;
+  await db('interaction_participants').insert(
+    participants.map((participant) => ({
+      interaction_id: interactionId,
+      user_id: participant.user_id ?? null,
+      person_id: participant.person_id ?? null,
+      role: participant.role ?? 'attendee',
+      occurred_at: occurredAt,
+    })),
+  );
+}
+
+/** Keeps the participants' copy of `occurred_at` (the timeline index) in step with the interaction. */
+export async function moveParticipants(db: Knex, interactionId: string, occurredAt: Date): Promise<void> {
+  await db('interaction_participants')
+    .where({ interaction_id: interactionId })
+    .update({ occurred_at: occurredAt });
+}
+
+/** Participants of each interaction, with a display name, in one query. */
+export async function participantsOf(
+  db: Knex,
+  interactionIds: string[],
+): Promise<Map<string, Participant[]>> {
+  const byInteraction = new Map<string, Participant[]>(interactionIds.map((id) => [id, []]));
+  if (interactionIds.length === 0) return byInteraction;
+  const rows = await db('interaction_participants as participant')
+    .leftJoin('users as user', 'user.id', 'participant.user_id')
+    .leftJoin('people as person', 'person.id', 'participant.person_id')
+    .whereIn('participant.interaction_id', interactionIds)
+    .orderBy(['participant.interaction_id', 'participant.role', 'participant.id'])
+    .select(
+      'participant.interaction_id',
+      'participant.id',
+      'participant.user_id',
+      'participant.person_id',
+      'participant.role',
+      db.raw(`COALESCE("user".name, person.first_name || ' ' || person.last_name) AS name`),
+    );
+  for (const { interaction_id, ...participant } of rows) byInteraction.get(interaction_id)?.push(participant);
+  return byInteraction;
+}
+
+export interface InteractionFilters {
+  q?: string;
+  type?: string[];
+  status?: string[];
+  source?: string[];
+  assignee_id?: string;
+  person_id?: string;
+  organisation_id?: string;
+  occurred_after?: string;
+  occurred_before?: string;
+  next_action_after?: string;
+  next_action_before?: string;
+}
+
+export function listInteractionRows(
+  db: Knex,
+  filters: InteractionFilters,
+  page: { limit: number; cursor?: string; sort: SortChoice },
+): Promise<Page<InteractionRow>> {
+  const query = db('interactions').select(COLUMNS);
+  if (filters.type?.length) query.whereIn('type', filters.type);
+  if (filters.status?.length) query.whereIn('status', filters.status);
+  if (filters.source?.length) query.whereIn('source', filters.source);
+  if (filters.assignee_id) query.where('assignee_id', filters.assignee_id);
+  if (filters.organisation_id) query.where('organisation_id', filters.organisation_id);
+  if (filters.person_id) {
+    query.whereIn(
+      'id',
+      db('interaction_participants').select('interaction_id').where('person_id', filters.person_id),
+    );
+  }
+  if (filters.occurred_after) query.where('occurred_at', '>=', filters.occurred_after);
+  if (filters.occurred_before) query.where('occurred_at', '<', filters.occurred_before);
+  if (filters.next_action_after) query.where('next_action_at', '>=', filters.next_action_after);
+  if (filters.next_action_before) query.where('next_action_at', '<', filters.next_action_before);
+  applySearch(query, 'search_text', filters.q);
+  return keysetPage<InteractionRow>(query, {
+    ...page.sort,
+    sortColumn: `interactions.${page.sort.sortColumn}`,
+    sortField: page.sort.sortField as keyof InteractionRow & string,
+    idColumn: 'interactions.id',
+    limit: page.limit,
+    cursor: page.cursor,
+    sortAfterFiltering: filters.q !== undefined,
+  });
+}
+
+/** A person's interactions, newest first, from the participants' timeline index. */
+export function personTimelineRows(
+  db: Knex,
+  personId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<InteractionRow>> {
+  const query = db('interaction_participants as participant')
+    .join('interactions', 'interactions.id', 'participant.interaction_id')
+    .where('participant.person_id', personId)
+    .select(COLUMNS);
+  return keysetPage<InteractionRow>(query, {
+    tag: 'timeline:person',
+    sortColumn: 'participant.occurred_at',
+    sortField: 'occurred_at',
+    idColumn: 'participant.interaction_id',
+    direction: 'desc',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}
+
+export function organisationTimelineRows(
+  db: Knex,
+  organisationId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<InteractionRow>> {
+  const query = db('interactions').where('organisation_id', organisationId).select(COLUMNS);
+  return keysetPage<InteractionRow>(query, {
+    tag: 'timeline:organisation',
+    sortColumn: 'occurred_at',
+    sortField: 'occurred_at',
+    idColumn: 'id',
+    direction: 'desc',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}
+
+export async function countInteractionsOf(
+  db: Knex,
+  reference: { organisation_id: string } | { person_id: string },
+): Promise<number> {
+  const [row] =
+    'organisation_id' in reference
+      ? await db('interactions').where(reference).count({ count: '*' })
+      : await db('interaction_participants').where(reference).count({ count: '*' });
+  return Number(row?.count ?? 0);
+}

@@ -1,0 +1,122 @@
+import { Router } from 'express';
+import { can } from '../platform/access';
+import { contextOf } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { ForbiddenError, ValidationError } from '../platform/errors';
+import { sendResource } from '../platform/etag';
+import { actingUser, principalReach } from '../platform/principal';
+import { getInbox, type InboxBucket } from './inbox-service';
+import {
+  type Clock,
+  createInteraction,
+  deleteInteraction,
+  getInteraction,
+  listInteractions,
+  updateInteraction,
+} from './interaction-service';
+import { organisationTimeline, personTimeline } from './timeline-service';
+
+export function interactionRoutes(db: Knex, clock: Clock): Router {
+  const router = Router();
+
+  router.get('/v1/interactions', can('interactions', 'read'), async (req, res) => {
+    const { limit, cursor, sort, ...filters } = req.query as never as {
+      limit: number;
+      cursor?: string;
+      sort: string;
+    };
+    res.json(await listInteractions(db, filters, { limit, cursor, sort }, clock()));
+  });
+
+  router.get('/v1/interactions/recent', can('interactions', 'read'), async (req, res) => {
+    const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
+    const now = clock();
+    res.json(
+      await listInteractions(
+        db,
+        { occurred_before: now.toISOString() },
+        { limit, cursor, sort: '-occurred_at' },
+        now,
+      ),
+    );
+  });
+
+  router.post('/v1/interactions', can('interactions', 'create'), async (req, res) => {
+    const created = await createInteraction(db, contextOf(req), req.body, clock());
+    res.location(`/v1/interactions/${created.id}`);
+    sendResource(req, res, created, 201);
+  });
+
+  router.get('/v1/interactions/:id', can('interactions', 'read'), async (req, res) => {
+    sendResource(req, res, await getInteraction(db, String(req.params.id), clock()));
+  });
+
+  router.patch('/v1/interactions/:id', can('interactions', 'update'), async (req, res) => {
+    const updated = await updateInteraction(db, contextOf(req), String(req.params.id), req.body, {
+      ifMatch: req.get('if-match'),
+      now: clock(),
+    });
+    sendResource(req, res, updated);
+  });
+
+  router.delete('/v1/interactions/:id', can('interactions', 'delete'), async (req, res) => {
+    await deleteInteraction(db, contextOf(req), String(req.params.id), req.get('if-match'), clock());
+    res.status(204).end();
+  });
+
+  router.get('/v1/inbox', can('interactions', 'read'), async (req, res) => {
+    const context = contextOf(req);
+    const { limit, cursor, bucket, tz, user_id } = req.query as unknown as {
+      limit: number;
+      cursor?: string;
+      bucket?: InboxBucket;
+      tz?: string;
+      user_id?: string;
+    };
+    const caller = actingUser(context.principal);
+    const userId = user_id ?? caller?.id;
+    if (!userId)
+      throw new ValidationError('An API key must say whose inbox it reads.', {
+        errors: [{ in: 'query', field: 'user_id', message: 'is required for API keys' }],
+      });
+    const widget = context.principal.kind === 'embed';
+    if (
+      caller &&
+      userId !== caller.id &&
+      (widget || principalReach(context.principal, 'interactions', 'assign') !== 'all')
+    ) {
+      throw new ForbiddenError('Only managers read other users’ inboxes.');
+    }
+    const owner =
+      userId === caller?.id ? caller : await db('users').select('time_zone').where({ id: userId }).first();
+    if (!owner)
+      throw new ValidationError(`No user ${userId}.`, {
+        errors: [{ in: 'query', field: 'user_id', message: 'is not a user' }],
+      });
+    const timeZone = tz ?? owner.time_zone;
+    assertTimeZone(timeZone);
+    res.json(await getInbox(db, { userId, timeZone, bucket, limit, cursor, now: clock() }));
+  });
+
+  router.get('/v1/people/:id/timeline', can('interactions', 'read'), async (req, res) => {
+    const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
+    res.json(await personTimeline(db, String(req.params.id), { limit, cursor }, clock()));
+  });
+
+  router.get('/v1/organisations/:id/timeline', can('interactions', 'read'), async (req, res) => {
+    const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
+    res.json(await organisationTimeline(db, String(req.params.id), { limit, cursor }, clock()));
+  });
+
+  return router;
+}
+
+function assertTimeZone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ValidationError(`${zone} is not an IANA time zone.`, {
+      errors: [{ in: 'query', field: 'tz', message: 'must be an IANA time zone such as Europe/Paris' }],
+    });
+  }
+}

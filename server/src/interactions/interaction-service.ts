@@ -1,0 +1,232 @@
+/**
+ * Interactions: logging what happened with clients and working what must happen next. A write
+ * replaces the participants as a set, in the same transaction; assigning someone else notifies
+ * them; moving the next action re-arms its reminder.
+ */
+import { recordChange } from '../audit';
+import { notify } from '../notifications';
+import { assertCan } from '../platform/access';
+import type { RequestContext } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { type FieldError, NotFoundError, ValidationError } from '../platform/errors';
+import { assertIfMatch } from '../platform/etag';
+import { assertReaches, creatorOf } from '../platform/ownership';
+import { chooseSort, type Page } from '../platform/pagination';
+import { actingUser, principalReach } from '../platform/principal';
+import { assertExists, assertUserExists } from '../platform/references';
+import {
+  deleteInteractionRow,
+  findInteraction,
+  type InteractionFields,
+  type InteractionFilters,
+  type InteractionRow,
+  insertInteraction,
+  listInteractionRows,
+  moveParticipants,
+  type Participant,
+  type ParticipantInput,
+  participantsOf,
+  replaceParticipants,
+  updateInteractionRow,
+} from './interaction-repository';
+import { assertTransition, isOpen } from './interaction-workflow';
+
+export type Interaction = InteractionRow & { overdue: boolean; participants: Participant[] };
+export type InteractionInput = InteractionFields & { participants?: ParticipantInput[] };
+export type Clock = () => Date;
+
+export const INTERACTION_SORTS = {
+  occurred_at: 'occurred_at',
+  updated_at: 'updated_at',
+  next_action_at: 'next_action_sort',
+};
+
+/** The API representation: the row, its participants, and whether its next action is overdue. */
+export async function present(db: Knex, rows: InteractionRow[], now: Date): Promise<Interaction[]> {
+  const participants = await participantsOf(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ({
+    ...row,
+    overdue: isOpen(row.status) && row.next_action_at !== null && new Date(row.next_action_at) < now,
+    participants: participants.get(row.id) ?? [],
+  }));
+}
+
+async function presentOne(db: Knex, row: InteractionRow, now: Date): Promise<Interaction> {
+  return (await present(db, [row], now))[0]!;
+}
+
+export async function listInteractions(
+  db: Knex,
+  filters: InteractionFilters,
+  page: { limit: number; cursor?: string; sort: string },
+  now: Date,
+): Promise<Page<Interaction>> {
+  const sort = chooseSort('interactions', page.sort, INTERACTION_SORTS);
+  const rows = await listInteractionRows(db, filters, {
+    ...page,
+    sort: { ...sort, sortField: sort.sortColumn },
+  });
+  return { data: await present(db, rows.data, now), next_cursor: rows.next_cursor };
+}
+
+export async function getInteraction(db: Knex, id: string, now: Date): Promise<Interaction> {
+  const row = await findInteraction(db, id);
+  if (!row) throw new NotFoundError(`Interaction ${id} not found.`);
+  return presentOne(db, row, now);
+}
+
+export async function createInteraction(
+  db: Knex,
+  context: RequestContext,
+  input: InteractionInput,
+  now: Date,
+): Promise<Interaction> {
+  const { participants = [], ...fields } = input;
+  checkParticipants(participants);
+  const actor = actingUser(context.principal);
+  const assigneeId = fields.assignee_id ?? null;
+  if (assigneeId && assigneeId !== actor?.id) assertCan(context.principal, 'interactions', 'assign');
+  return db.transaction(async (trx) => {
+    await checkReferences(trx, fields, participants);
+    const row = await insertInteraction(trx, {
+      ...fields,
+      occurred_at: fields.occurred_at ?? now,
+      source: fields.source ?? (context.principal.kind === 'api_key' ? 'api' : 'manual'),
+      created_by: creatorOf(context),
+    });
+    await replaceParticipants(trx, row.id, row.occurred_at, participants);
+    await recordChange(trx, context, {
+      action: 'create',
+      resource: 'interactions',
+      resourceId: row.id,
+      changes: { ...input },
+    });
+    if (assigneeId && assigneeId !== actor?.id) await notifyAssignee(trx, row, actor?.id ?? null);
+    return presentOne(trx, row, now);
+  });
+}
+
+export async function updateInteraction(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  input: InteractionInput,
+  options: { ifMatch?: string; now: Date },
+): Promise<Interaction> {
+  const { participants, ...changes } = input;
+  if (participants) checkParticipants(participants);
+  const actor = actingUser(context.principal);
+  return db.transaction(async (trx) => {
+    const before = await findInteraction(trx, id, { lock: true });
+    if (!before) throw new NotFoundError(`Interaction ${id} not found.`);
+    assertIfMatch(options.ifMatch, await presentOne(trx, before, options.now));
+    assertReaches(context, { owner_id: before.assignee_id, created_by: before.created_by }, 'interactions');
+    if (changes.status) {
+      const mayReopen = principalReach(context.principal, 'interactions', 'update') === 'all';
+      assertTransition(before.status, changes.status, mayReopen);
+    }
+    const reassigned = changes.assignee_id !== undefined && changes.assignee_id !== before.assignee_id;
+    if (reassigned) assertCan(context.principal, 'interactions', 'assign');
+    await checkReferences(trx, changes, participants ?? []);
+
+    const nextActionMoved =
+      changes.next_action_at !== undefined &&
+      String(changes.next_action_at) !== String(before.next_action_at?.toISOString() ?? null);
+    const row = await updateInteractionRow(trx, id, {
+      ...changes,
+      ...(nextActionMoved ? { reminder_sent_at: null } : {}),
+    });
+    if (participants) await replaceParticipants(trx, id, row.occurred_at, participants);
+    else if (changes.occurred_at !== undefined) await moveParticipants(trx, id, row.occurred_at);
+    await recordChange(trx, context, {
+      action: 'update',
+      resource: 'interactions',
+      resourceId: id,
+      changes: { ...input },
+      before: { ...before },
+    });
+    if (reassigned && row.assignee_id && row.assignee_id !== actor?.id)
+      await notifyAssignee(trx, row, actor?.id ?? null);
+    return presentOne(trx, row, options.now);
+  });
+}
+
+export async function deleteInteraction(
+  db: Knex,
+  context: RequestContext,
+  id: string,
+  ifMatch: string | undefined,
+  now: Date,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const before = await findInteraction(trx, id, { lock: true });
+    if (!before) throw new NotFoundError(`Interaction ${id} not found.`);
+    assertIfMatch(ifMatch, await presentOne(trx, before, now));
+    assertReaches(context, { owner_id: before.assignee_id, created_by: before.created_by }, 'interactions');
+    await deleteInteractionRow(trx, id);
+    await recordChange(trx, context, {
+      action: 'delete',
+      resource: 'interactions',
+      resourceId: id,
+      changes: { title: before.title },
+    });
+  });
+}
+
+function notifyAssignee(db: Knex, row: InteractionRow, assignedBy: string | null) {
+  return notify(db, {
+    userId: row.assignee_id!,
+    type: 'interaction.assigned',
+    payload: {
+      interaction_id: row.id,
+      title: row.title,
+      assigned_by: assignedBy,
+      next_action_at: row.next_action_at,
+    },
+  });
+}
+
+/** Each participant is a user or a person (not both, not neither), each at most once. */
+function checkParticipants(participants: ParticipantInput[]): void {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  participants.forEach((participant, index) => {
+    const parties = [participant.user_id, participant.person_id].filter(Boolean).length;
+    if (parties !== 1) {
+      errors.push({
+        in: 'body',
+        field: `/participants/${index}`,
+        message: 'must name exactly one of user_id or person_id',
+      });
+      return;
+    }
+    const key = participant.user_id ? `user:${participant.user_id}` : `person:${participant.person_id}`;
+    if (seen.has(key))
+      errors.push({
+        in: 'body',
+        field: `/participants/${index}`,
+        message: 'appears twice in this interaction',
+      });
+    seen.add(key);
+  });
+  if (errors.length) throw new ValidationError('The participants are not valid.', { errors });
+}
+
+async function checkReferences(
+  db: Knex,
+  fields: InteractionFields,
+  participants: ParticipantInput[],
+): Promise<void> {
+  if (fields.organisation_id)
+    await assertExists(db, 'organisations', fields.organisation_id, '/organisation_id', 'organisation');
+  if (fields.assignee_id) await assertUserExists(db, fields.assignee_id, '/assignee_id');
+  for (const [index, participant] of participants.entries()) {
+    if (participant.person_id)
+      await assertExists(db, 'people', participant.person_id, `/participants/${index}/person_id`, 'person');
+    if (participant.user_id)
+      await assertUserExists(db, participant.user_id, `/participants/${index}/user_id`);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Notifications, stored per user. Every notification is created by `notify`, the one place that
+ * will also publish it for realtime delivery.
+ */
+import type { Knex } from '../platform/db';
+import { NotFoundError } from '../platform/errors';
+import { keysetPage, type Page } from '../platform/pagination';
+
+export interface Notification {
+  id: string;
+  user_id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  read_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = ['id', 'user_id', 'type', 'payload', 'read_at', 'created_at'];
+
+/** Creates a notification for a user; call inside the transaction of the change it reports. */
+export async function notify(
+  db: Knex,
+  notification: { userId: string; type: string; payload: Record<string, unknown> },
+): Promise<Notification> {
+  const [created] = await db('notifications')
+    .insert({
+      user_id: notification.userId,
+      type: notification.type,
+      payload: JSON.stringify(notification.payload),
+    })
+    .returning(COLUMNS);
+  return created;
+}
+
+export function listNotifications(
+  db: Knex,
+  userId: string,
+  filters: { unread?: boolean },
+  page: { limit: number; cursor?: string },
+): Promise<Page<Notification>> {
+  const query = db('notifications').select(COLUMNS).where({ user_id: userId });
+  if (filters.unread === true) query.whereNull('read_at');
+  if (filters.unread === false) query.whereNotNull('read_at');
+  return keysetPage<Notification>(query, {
+    tag: 'notifications:created_at:desc',
+    sortColumn: 'created_at',
+    sortField: 'created_at',
+    idColumn: 'id',
+    direction: 'desc',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}
+
+/** Marks one of the user's notifications read; another user's is a 404, as if it did not exist. */
+export async function markRead(db: Knex, userId: string, id: string): Promise<Notification> {
+  const [updated] = await db('notifications')
+    .where({ id, user_id: userId })
+    .update({ read_at: db.raw('COALESCE(read_at, now())') })
+    .returning(COLUMNS);
+  if (!updated) throw new NotFoundError(`Notification ${id} not found.`);
+  return updated;
+}
+
+export async function markAllRead(db: Knex, userId: string): Promise<number> {
+  return db('notifications').where({ user_id: userId }).whereNull('read_at').update({ read_at: db.fn.now() });
+}
