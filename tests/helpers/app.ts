@@ -42,7 +42,7 @@ export interface TestApp {
 const validator = new OpenApiValidator();
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; db?: TestDatabase } = {},
+  options: { env?: Record<string, string>; db?: TestDatabase; clock?: () => Date } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const config = loadConfig({
@@ -58,6 +58,7 @@ export async function startTestApp(
   const users = new UserDirectory(db.knex, logger);
   await users.start();
   const app = createApp({
+    clock: options.clock,
     users,
     config,
     logger,

@@ -37,5 +37,15 @@ describe('first admin and demo data', () => {
     expect(await count('mandates')).toBeGreaterThan(100);
     const helene = await db.knex('people').whereRaw("search_text LIKE '%helene dupre%'").first();
     expect(helene).toBeDefined();
+    expect(await count('interactions')).toBeGreaterThan(3_000);
+    expect(await count('interaction_participants')).toBeGreaterThan(6_000);
+    const open = await db
+      .knex('interactions as i')
+      .join('users as u', 'u.id', 'i.assignee_id')
+      .whereIn('i.status', ['todo', 'in_progress'])
+      .where('u.email', 'user@relais.demo')
+      .select(db.knex.raw('count(*) FILTER (WHERE i.next_action_at < now()) AS overdue, count(*) AS total'));
+    expect(Number(open[0].overdue)).toBeGreaterThan(0);
+    expect(Number(open[0].total)).toBeGreaterThan(10);
   });
 });

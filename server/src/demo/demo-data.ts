@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger';
 import type { Role } from '../platform/permissions';
 import { createUser, findUserWithHashByEmail } from '../users';
 import { loadDemoCrm } from './demo-crm';
+import { loadDemoInteractions } from './demo-interactions';
 
 export const DEMO_PASSWORD = 'relais-demo-password';
 
@@ -33,6 +34,9 @@ export async function loadDemoData(db: Knex, logger: Logger): Promise<typeof DEM
   );
   const ownerIds = owners.flatMap((owner) => (owner ? [owner.id] : []));
   await loadOnce(db, 'crm', logger, (trx) => loadDemoCrm(trx, ownerIds));
+  const demoUsers = await Promise.all(DEMO_USERS.map((user) => findUserWithHashByEmail(db, user.email)));
+  const demoUserIds = demoUsers.flatMap((user) => (user ? [user.id] : []));
+  await loadOnce(db, 'interactions', logger, (trx) => loadDemoInteractions(trx, demoUserIds, new Date()));
   return DEMO_USERS;
 }
 
