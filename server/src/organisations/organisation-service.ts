@@ -4,9 +4,10 @@
  */
 import { recordChange } from '../audit';
 import { countInteractionsOf } from '../interactions';
+import { archiveRecord, assertNotReferenced } from '../platform/archival';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
-import { ConflictError, NotFoundError } from '../platform/errors';
+import { NotFoundError } from '../platform/errors';
 import { assertIfMatch } from '../platform/etag';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
 import { chooseSort, type Page } from '../platform/pagination';
@@ -106,24 +107,20 @@ export async function deleteOrganisation(
     assertIfMatch(options.ifMatch, before);
     assertReaches(context, before, 'organisations');
     if (options.archive) {
-      if (before.archived_at) return;
-      await updateOrganisationRow(trx, id, { archived_at: trx.fn.now() as never });
-      await recordChange(trx, context, {
-        action: 'update',
+      const target = {
+        table: 'organisations',
         resource: 'organisations',
-        resourceId: id,
-        changes: { archived: true },
-      });
+        id,
+        archivedAt: before.archived_at,
+      };
+      await archiveRecord(trx, context, target, recordChange);
       return;
     }
-    const blockers = (await Promise.all(referencesTo(trx, id))).filter((blocker) => blocker.count > 0);
-    if (blockers.length) {
-      const described = blockers.map((blocker) => `${blocker.count} ${blocker.resource}`).join(' and ');
-      throw new ConflictError(
-        `Organisation ${id} is still referenced by ${described}; archive it instead with DELETE /v1/organisations/${id}?archive=true.`,
-        { extensions: { blocked_by: blockers } },
-      );
-    }
+    assertNotReferenced(
+      `Organisation ${id}`,
+      `/v1/organisations/${id}`,
+      await Promise.all(referencesTo(trx, id)),
+    );
     await deleteOrganisationRow(trx, id);
     await recordChange(trx, context, {
       action: 'delete',

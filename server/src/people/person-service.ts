@@ -5,6 +5,7 @@
  */
 import { recordChange } from '../audit';
 import { countInteractionsOf } from '../interactions';
+import { archiveRecord, assertNotReferenced } from '../platform/archival';
 import type { RequestContext } from '../platform/context';
 import { isUniqueViolation, type Knex } from '../platform/db';
 import { ConflictError, NotFoundError } from '../platform/errors';
@@ -116,23 +117,18 @@ export async function deletePerson(
     assertIfMatch(options.ifMatch, await withMemberships(trx, before));
     assertReaches(context, before, 'people');
     if (options.archive) {
-      if (before.archived_at) return;
-      await updatePersonRow(trx, id, { archived_at: trx.fn.now() });
-      await recordChange(trx, context, {
-        action: 'update',
-        resource: 'people',
-        resourceId: id,
-        changes: { archived: true },
-      });
+      await archiveRecord(
+        trx,
+        context,
+        { table: 'people', resource: 'people', id, archivedAt: before.archived_at },
+        recordChange,
+      );
       return;
     }
     const interactions = await countInteractionsOf(trx, { person_id: id });
-    if (interactions > 0) {
-      throw new ConflictError(
-        `Person ${id} takes part in ${interactions} interactions; archive them instead with DELETE /v1/people/${id}?archive=true.`,
-        { extensions: { blocked_by: [{ resource: 'interactions', count: interactions }] } },
-      );
-    }
+    assertNotReferenced(`Person ${id}`, `/v1/people/${id}`, [
+      { resource: 'interactions', count: interactions },
+    ]);
     await deletePersonRow(trx, id);
     await recordChange(trx, context, {
       action: 'delete',

@@ -1,0 +1,224 @@
+/**
+ * Interactions at scale: 1,000,000 interactions and 5,000,000 participants on top of the CRM bench
+ * data (loaded first if needed), with one person in 10,000 interactions and one user with 5,000
+ * open items. Measures:
+ * - database time (EXPLAIN ANALYZE) of a person's timeline, first page, and of the inbox with
+ *   counts (all its queries) — targets p95 ≤ 15 ms and ≤ 20 ms;
+ * - POST /v1/interactions with 5 participants through the full stack (autocannon -c 50) — ≥ 500/s.
+ *
+ *   npm run build && npx tsx bench/interactions-bench.ts
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { getInbox } from '../server/src/interactions/inbox-service';
+import { personTimeline } from '../server/src/interactions/timeline-service';
+import type { Knex } from '../server/src/platform/db';
+import { findFreePort } from '../server/src/platform/embedded-postgres';
+import { hashPassword } from '../server/src/platform/passwords';
+import { signAccessToken } from '../server/src/platform/tokens';
+import { openBenchDatabase, progress } from './bench-database';
+import { loadBenchData } from './load-bench-data';
+
+const INTERACTIONS = 1_000_000;
+const BATCH = 50_000;
+const RUNS = 60;
+const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
+
+async function loadInteractions(db: Knex): Promise<{ heavyPerson: string; busyUser: string }> {
+  const meta = await db('relais_meta').where({ key: 'bench:interactions' }).first();
+  if (meta) return meta.value;
+  const [busyUser] = await db('users')
+    .insert({
+      email: `busy-${Date.now()}@bench.example`,
+      name: 'Busy',
+      role: 'user',
+      password_hash: await hashPassword('bench-password-123'),
+    })
+    .returning('id');
+  const [heavyPerson] = await db('people')
+    .insert({ first_name: 'Heavy', last_name: 'Bench', email: `heavy-${Date.now()}@bench.example` })
+    .returning('id');
+  // People numbered 1..N, so each participant is found by key, not by OFFSET.
+  await db.raw('DROP TABLE IF EXISTS bench_people');
+  await db.raw(
+    'CREATE UNLOGGED TABLE bench_people AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM people',
+  );
+  await db.raw('ALTER TABLE bench_people ADD PRIMARY KEY (n)');
+  const people = Number((await db('bench_people').count({ n: '*' }))[0]?.n);
+  const started = Date.now();
+  for (let from = 1; from <= INTERACTIONS; from += BATCH) {
+    const to = Math.min(from + BATCH - 1, INTERACTIONS);
+    // Every interaction: the busy user as organiser and four people; every 100th has the heavy
+    // person among them (10k), every 200th is open and assigned to the busy user (5k).
+    await db.raw(
+      `WITH source AS MATERIALIZED (
+         SELECT i, gen_random_uuid() AS id, now() - make_interval(mins => (i % 1051200)::int) AS occurred_at
+         FROM generate_series(?::bigint, ?::bigint) AS i
+       ), inserted AS (
+         INSERT INTO interactions (id, type, title, occurred_at, status, assignee_id, next_action_at, created_by, source)
+         SELECT id, (ARRAY['call','email','meeting','video_call','note'])[1 + (i % 5)::int], 'Bench interaction ' || i, occurred_at,
+                CASE WHEN i % 200 = 0 THEN 'todo' ELSE 'done' END,
+                CASE WHEN i % 200 = 0 THEN ?::uuid END,
+                CASE WHEN i % 200 = 0 THEN now() + make_interval(hours => (i % 720)::int - 240) END,
+                ?::uuid, 'import'
+         FROM source
+         RETURNING id
+       )
+       INSERT INTO interaction_participants (interaction_id, person_id, user_id, role, occurred_at)
+       SELECT source.id,
+              CASE WHEN k = 0 THEN NULL WHEN k = 1 AND source.i % 100 = 0 THEN ?::uuid ELSE person.id END,
+              CASE WHEN k = 0 THEN ?::uuid END,
+              CASE WHEN k = 0 THEN 'organiser' ELSE 'attendee' END,
+              source.occurred_at
+       FROM source
+       CROSS JOIN generate_series(0, 4) AS k
+       LEFT JOIN bench_people AS person ON k > 0 AND person.n = 1 + ((source.i * 7 + k * 104729) % ?)`,
+      [from, to, busyUser.id, busyUser.id, heavyPerson.id, busyUser.id, people],
+    );
+    progress('interactions', to, INTERACTIONS, started);
+  }
+  await db.raw('DROP TABLE bench_people');
+  await db.raw('ANALYZE interactions, interaction_participants');
+  const value = { heavyPerson: heavyPerson.id as string, busyUser: busyUser.id as string };
+  await db('relais_meta').insert({ key: 'bench:interactions', value: JSON.stringify(value) });
+  return value;
+}
+
+/** Database time of everything `run` sends, summed per run, replayed under EXPLAIN ANALYZE. */
+async function databaseTime(db: Knex, pool: pg.Pool, run: () => Promise<unknown>) {
+  const queries: { sql: string; bindings: unknown[] }[] = [];
+  const listener = (query: { sql: string; bindings?: unknown[] }) =>
+    queries.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  db.on('query', listener);
+  await run();
+  db.removeListener('query', listener);
+  const totals: number[] = [];
+  for (let round = 0; round < RUNS + 5; round += 1) {
+    let total = 0;
+    for (const query of queries) {
+      const result = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, query.bindings);
+      const [plan] = result.rows[0]['QUERY PLAN'];
+      total += plan['Planning Time'] + plan['Execution Time'];
+    }
+    if (round >= 5) totals.push(total);
+  }
+  totals.sort((a, b) => a - b);
+  const at = (p: number) =>
+    Math.round(totals[Math.min(totals.length - 1, Math.floor((p / 100) * totals.length))]! * 100) / 100;
+  return { queries: queries.length, p50: at(50), p95: at(95), max: at(100) };
+}
+
+async function createThroughput(url: string, token: string, people: string[]) {
+  let index = 0;
+  const body = () =>
+    JSON.stringify({
+      type: 'call',
+      title: `Bench call ${index}`,
+      participants: people
+        .slice((index++ * 5) % (people.length - 5), (((index - 1) * 5) % (people.length - 5)) + 5)
+        .map((person_id) => ({ person_id })),
+    });
+  const run = (duration: number) =>
+    autocannon({
+      url,
+      connections: 50,
+      duration,
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/interactions',
+          setupRequest: (request) => ({ ...request, body: body() }),
+        },
+      ],
+    });
+  await run(3);
+  const result = await run(10);
+  return {
+    creates_per_second: Math.round(result.requests.average),
+    latency_p50_ms: result.latency.p50,
+    latency_p99_ms: result.latency.p99,
+    non_2xx: result.non2xx,
+  };
+}
+
+async function main() {
+  const bench = await openBenchDatabase();
+  await loadBenchData(bench.db);
+  const { heavyPerson, busyUser } = await loadInteractions(bench.db);
+  const { db } = bench;
+  const pool = new pg.Pool({ connectionString: bench.url, max: 1 });
+  const now = new Date();
+  const timeline = await databaseTime(db, pool, () => personTimeline(db, heavyPerson, { limit: 25 }, now));
+  process.stderr.write(`timeline p95 ${timeline.p95} ms (${timeline.queries} queries)\n`);
+  const inbox = await databaseTime(db, pool, () =>
+    getInbox(db, { userId: busyUser, timeZone: 'Europe/Paris', limit: 25, now }),
+  );
+  process.stderr.write(`inbox p95 ${inbox.p95} ms (${inbox.queries} queries)\n`);
+  await pool.end();
+
+  const user = await db('users').where({ id: busyUser }).first();
+  const token = signAccessToken({ secret: JWT_SECRET, issuer: 'relais' }, user, 3_600).token;
+  const people = (await db('people').select('id').limit(5_000)).map((row) => row.id as string);
+  const port = await findFreePort();
+  const server: ChildProcess = spawn(process.execPath, ['server/dist/main.js', 'api'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: bench.url,
+      PORT: String(port),
+      JWT_SECRET,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      if (
+        await fetch(`http://127.0.0.1:${port}/health`).then(
+          (response) => response.ok,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const create = await createThroughput(`http://127.0.0.1:${port}`, token, people);
+    process.stderr.write(`create ${create.creates_per_second}/s, non-2xx ${create.non_2xx}\n`);
+    const results = {
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      timeline_ms: timeline,
+      inbox_ms: inbox,
+      create,
+    };
+    await writeFile('bench/results/interactions.json', `${JSON.stringify(results, null, 2)}\n`);
+    const section = `<!-- interactions-bench:start -->
+### Interactions at 1M interactions / 5M participants (\`npx tsx bench/interactions-bench.ts\`)
+
+${results.date.slice(0, 10)} · ${results.machine} · embedded PostgreSQL.
+
+| measure | result | target |
+|---|---|---|
+| a person's timeline, first page (person in 10,000 interactions), database time of its ${timeline.queries} queries | p50 ${timeline.p50} ms, p95 ${timeline.p95} ms | p95 ≤ 15 ms |
+| inbox with counts (user with 5,000 open items), database time of its ${inbox.queries} queries | p50 ${inbox.p50} ms, p95 ${inbox.p95} ms | p95 ≤ 20 ms |
+| \`POST /v1/interactions\` with 5 participants, full stack, autocannon -c 50, 10 s | ${create.creates_per_second}/s (p50 ${create.latency_p50_ms} ms, p99 ${create.latency_p99_ms} ms, non-2xx ${create.non_2xx}) | ≥ 500/s |
+<!-- interactions-bench:end -->`;
+    const readme = await readFile('bench/README.md', 'utf8');
+    await writeFile(
+      'bench/README.md',
+      readme.includes('<!-- interactions-bench:start -->')
+        ? readme.replace(/<!-- interactions-bench:start -->[\s\S]*<!-- interactions-bench:end -->/, section)
+        : `${readme.trimEnd()}\n\n${section}\n`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await bench.close();
+  }
+}
+
+await main();
