@@ -188,7 +188,9 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const create = await createThroughput(`http://127.0.0.1:${port}`, token, people);
-    process.stderr.write(`create ${create.creates_per_second}/s, non-2xx ${create.non_2xx}\n`);
+    process.stderr.write(
+      `create ${create.creates_per_second}/s, non-2xx ${create.non_2xx}, errors ${JSON.stringify(create)}\n`,
+    );
     const results = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,

@@ -21,6 +21,7 @@ import * as usersNotify from './0012-users-notify';
 import * as interactions from './0013-interactions';
 import * as interactionParticipants from './0014-interaction-participants';
 import * as notifications from './0015-notifications';
+import * as participantsByInteraction from './0016-participants-by-interaction';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -43,6 +44,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0013-interactions', interactions],
   ['0014-interaction-participants', interactionParticipants],
   ['0015-notifications', notifications],
+  ['0016-participants-by-interaction', participantsByInteraction],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -19,6 +19,7 @@ import { embedTokenRoutes } from './embed-tokens';
 import { interactionRoutes } from './interactions';
 import { mandateRoutes } from './mandates';
 import { notificationRoutes } from './notifications';
+import { jobsRoutes } from './operations/jobs-routes';
 import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
 import { organisationRoutes } from './organisations';
 import { personRoutes } from './people';
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(interactionRoutes(deps.db, clock));
   app.use(notificationRoutes(deps.db));
   app.use(dashboardRoutes(deps.db, clock));
+  app.use(jobsRoutes(deps.db));
 
   app.use((req) => {
     throw new NotImplementedError(

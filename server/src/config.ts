@@ -64,6 +64,13 @@ const optionalPassword = makeValidator<string>((input) => {
   return input;
 });
 
+const nonNegativeInt = (spec: { default: number; desc: string; example: string }) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`"${input}" is not a whole number ≥ 0`);
+    return value;
+  })(spec);
+
 const portOrZero = makeValidator<number>((input) => {
   const value = Number(input);
   if (!Number.isInteger(value) || value < 0 || value > 65535)
@@ -161,6 +168,36 @@ export const configSpec = {
     desc: 'Window of the login rate limits, in seconds.',
     example: '900',
   }),
+  RELAIS_REMINDER_EVERY: str({
+    default: '1 minute',
+    desc: 'How often the reminder job looks for due next actions (an Agenda interval such as "30 seconds").',
+    example: '5 seconds',
+  }),
+  RELAIS_REMINDER_BATCH_SIZE: positiveInt({
+    default: 500,
+    desc: 'Reminders claimed and sent per transaction.',
+    example: '500',
+  }),
+  RELAIS_REMINDER_BATCH_PAUSE_MS: nonNegativeInt({
+    default: 0,
+    desc: 'A pause inside each reminder batch before it commits; only for failure testing.',
+    example: '0',
+  }),
+  RELAIS_JOB_PROCESS_EVERY: str({
+    default: '5 seconds',
+    desc: 'How often an idle worker looks for due jobs (new jobs also wake it through LISTEN/NOTIFY).',
+    example: '1 second',
+  }),
+  RELAIS_JOB_LOCK_LIFETIME_MS: positiveInt({
+    default: 60_000,
+    desc: 'How long a job run keeps its lock without progress; a killed worker’s job is retried after it.',
+    example: '60000',
+  }),
+  RELAIS_NOTIFICATION_RETENTION_DAYS: positiveInt({
+    default: 90,
+    desc: 'Read notifications older than this are deleted by the hourly cleanup.',
+    example: '90',
+  }),
   RELAIS_DATA_DIR: str({
     default: '.relais',
     desc: 'Folder for local data: the embedded PostgreSQL cluster and generated secrets.',
@@ -220,6 +257,14 @@ export interface Config {
     readonly windowSeconds: number;
   };
   readonly dataDir: string;
+  readonly jobs: {
+    readonly processEvery: string;
+    readonly lockLifetimeMs: number;
+    readonly reminderEvery: string;
+    readonly reminderBatchSize: number;
+    readonly reminderBatchPauseMs: number;
+    readonly notificationRetentionDays: number;
+  };
   readonly demoData: boolean;
   readonly corsOrigins: readonly string[];
   readonly bodyLimit: string;
@@ -280,6 +325,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       windowSeconds: env.LOGIN_LIMIT_WINDOW_SECONDS,
     }),
     dataDir: env.RELAIS_DATA_DIR,
+    jobs: Object.freeze({
+      processEvery: env.RELAIS_JOB_PROCESS_EVERY,
+      lockLifetimeMs: env.RELAIS_JOB_LOCK_LIFETIME_MS,
+      reminderEvery: env.RELAIS_REMINDER_EVERY,
+      reminderBatchSize: env.RELAIS_REMINDER_BATCH_SIZE,
+      reminderBatchPauseMs: env.RELAIS_REMINDER_BATCH_PAUSE_MS,
+      notificationRetentionDays: env.RELAIS_NOTIFICATION_RETENTION_DAYS,
+    }),
     demoData: env.RELAIS_DEMO_DATA && env.NODE_ENV !== 'production',
     corsOrigins: Object.freeze([...env.CORS_ORIGINS]),
     bodyLimit: env.BODY_LIMIT,

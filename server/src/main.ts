@@ -9,10 +9,13 @@
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo/demo-data';
+import { reminderJob } from './interactions';
+import { cleanupJob } from './maintenance';
 import type { TokenSettings } from './platform/auth';
 import { createDatabase, type Knex, migrateLatest } from './platform/db';
 import { startEmbeddedPostgres } from './platform/embedded-postgres';
 import { type HttpServerHandle, startHttpServer } from './platform/http-server';
+import { checkJobs, intervalSeconds, JobRuntime } from './platform/jobs';
 import { createLogger, type Logger, stdoutDestination } from './platform/logger';
 import { OpenApiValidator } from './platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from './platform/redis';
@@ -60,8 +63,22 @@ async function main(): Promise<void> {
     stops.unshift(() => closeRedis(redis));
 
     if (role === 'all' || role === 'worker') {
-      // The job worker (Agenda on PostgreSQL) is started here once its runtime exists.
-      logger.info('job worker: no jobs are registered in this version');
+      const worker = new JobRuntime({
+        connectionString: databaseUrl,
+        logger,
+        processEvery: config.jobs.processEvery,
+        lockLifetimeMs: config.jobs.lockLifetimeMs,
+        definitions: [
+          reminderJob(db, {
+            every: config.jobs.reminderEvery,
+            batchSize: config.jobs.reminderBatchSize,
+            pauseMs: config.jobs.reminderBatchPauseMs,
+          }),
+          cleanupJob(db, { notificationDays: config.jobs.notificationRetentionDays }),
+        ],
+      });
+      await worker.start();
+      stops.unshift(() => worker.stop(config.shutdownTimeoutMs));
     }
     if (role === 'all' || role === 'api') {
       const http = await serveApi(config, logger, db, redis, tokens);
@@ -111,7 +128,18 @@ async function serveApi(
 ): Promise<HttpServerHandle> {
   const users = new UserDirectory(db, logger);
   await users.start();
-  const app = createApp({ config, logger, db, redis, tokens, users, validator: new OpenApiValidator() });
+  // A reminder job more than three intervals late means no worker is doing its work.
+  const jobs = { check: () => checkJobs(db, 3 * intervalSeconds(config.jobs.reminderEvery) + 30) };
+  const app = createApp({
+    config,
+    logger,
+    db,
+    redis,
+    tokens,
+    users,
+    jobs,
+    validator: new OpenApiValidator(),
+  });
   const http = await startHttpServer(app, { host: config.host, port: config.port });
   return {
     ...http,

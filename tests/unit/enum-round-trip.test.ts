@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const specEnum = (name: string) => (openApiDocument.components.schemas?.[name] as { enum?: string[] } | undefined)?.enum;
+const specEnum = (name: string) =>
+  (openApiDocument.components.schemas?.[name] as { enum?: string[] } | undefined)?.enum;
 
 async function checkValues(constraint: string): Promise<string[]> {
   const { rows } = await db.knex.raw<{ rows: { definition: string }[] }>(

@@ -687,10 +687,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recurring jobs: schedule, last runs, failures
+         * @description Requires `jobs:read` (admins). Read from the jobs table, so every instance gives the same answer.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        RecurringJob: {
+            /** @example reminders.dispatch */
+            name: string;
+            /** Format: date-time */
+            next_run_at: string | null;
+            /** Format: date-time */
+            last_run_at: string | null;
+            /** Format: date-time */
+            last_finished_at: string | null;
+            /** Format: date-time */
+            locked_at: string | null;
+            /** Format: date-time */
+            failed_at: string | null;
+            fail_count: number;
+            fail_reason: string | null;
+            /** @description How far behind schedule the next run is. */
+            lag_seconds: number;
+        };
+        JobList: {
+            data: components["schemas"]["RecurringJob"][];
+        };
         /** @enum {string} */
         InteractionType: "call" | "email" | "meeting" | "video_call" | "note" | "event" | "other";
         /**
@@ -3169,6 +3210,30 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recurring jobs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];

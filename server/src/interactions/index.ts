@@ -1,4 +1,5 @@
 export { getInbox } from './inbox-service';
+export { dispatchDueReminders, reminderJob } from './interaction-jobs';
 export { countInteractionsOf } from './interaction-repository';
 export { interactionRoutes } from './interaction-routes';
 export { type Clock, listInteractions } from './interaction-service';

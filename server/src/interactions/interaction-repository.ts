@@ -124,8 +124,9 @@ export async function replaceParticipants(
   interactionId: string,
   occurredAt: Date,
   participants: ParticipantInput[],
+  options: { fresh?: boolean } = {},
 ): Promise<void> {
-  await db('interaction_participants').where({ interaction_id: interactionId }).delete();
+  if (!options.fresh) await db('interaction_participants').where({ interaction_id: interactionId }).delete();
   if (participants.length === 0) return;
   await db('interaction_participants').insert(
     participants.map((participant) => ({

@@ -97,7 +97,7 @@ export async function createInteraction(
       source: fields.source ?? (context.principal.kind === 'api_key' ? 'api' : 'manual'),
       created_by: creatorOf(context),
     });
-    await replaceParticipants(trx, row.id, row.occurred_at, participants);
+    await replaceParticipants(trx, row.id, row.occurred_at, participants, { fresh: true });
     await recordChange(trx, context, {
       action: 'create',
       resource: 'interactions',
@@ -223,10 +223,28 @@ async function checkReferences(
   if (fields.organisation_id)
     await assertExists(db, 'organisations', fields.organisation_id, '/organisation_id', 'organisation');
   if (fields.assignee_id) await assertUserExists(db, fields.assignee_id, '/assignee_id');
-  for (const [index, participant] of participants.entries()) {
-    if (participant.person_id)
-      await assertExists(db, 'people', participant.person_id, `/participants/${index}/person_id`, 'person');
-    if (participant.user_id)
-      await assertUserExists(db, participant.user_id, `/participants/${index}/user_id`);
-  }
+  // One query per kind of party, however many participants.
+  const personIds = participants.flatMap((participant) =>
+    participant.person_id ? [participant.person_id] : [],
+  );
+  const userIds = participants.flatMap((participant) => (participant.user_id ? [participant.user_id] : []));
+  const [people, users] = await Promise.all([
+    personIds.length ? db('people').whereIn('id', personIds).pluck('id') : [],
+    userIds.length ? db('users').whereIn('id', userIds).where('active', true).pluck('id') : [],
+  ]);
+  const known = new Set<string>([...people, ...users]);
+  const errors: FieldError[] = [];
+  participants.forEach((participant, index) => {
+    if (participant.person_id && !known.has(participant.person_id)) {
+      errors.push({
+        in: 'body',
+        field: `/participants/${index}/person_id`,
+        message: 'is not an existing person',
+      });
+    }
+    if (participant.user_id && !known.has(participant.user_id)) {
+      errors.push({ in: 'body', field: `/participants/${index}/user_id`, message: 'is not an active user' });
+    }
+  });
+  if (errors.length) throw new ValidationError('Some participants do not exist.', { errors });
 }

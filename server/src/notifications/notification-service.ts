@@ -17,19 +17,27 @@ export interface Notification {
 
 const COLUMNS = ['id', 'user_id', 'type', 'payload', 'read_at', 'created_at'];
 
-/** Creates a notification for a user; call inside the transaction of the change it reports. */
+export interface NewNotification {
+  userId: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Creates notifications (one or many); call inside the transaction of the change they report.
+ * This is the one way notifications are made, so it is where they will be published.
+ */
 export async function notify(
   db: Knex,
-  notification: { userId: string; type: string; payload: Record<string, unknown> },
-): Promise<Notification> {
-  const [created] = await db('notifications')
-    .insert({
-      user_id: notification.userId,
-      type: notification.type,
-      payload: JSON.stringify(notification.payload),
-    })
+  notifications: NewNotification | NewNotification[],
+): Promise<Notification[]> {
+  const list = Array.isArray(notifications) ? notifications : [notifications];
+  if (list.length === 0) return [];
+  return db('notifications')
+    .insert(
+      list.map((item) => ({ user_id: item.userId, type: item.type, payload: JSON.stringify(item.payload) })),
+    )
     .returning(COLUMNS);
-  return created;
 }
 
 export function listNotifications(

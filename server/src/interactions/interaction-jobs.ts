@@ -1,0 +1,76 @@
+/**
+ * Reminders: when an open interaction's next action is due, its assignee is notified exactly
+ * once. Due interactions are claimed in batches with FOR UPDATE SKIP LOCKED (two workers never
+ * claim the same one), and each batch marks `reminder_sent_at` and writes the notifications in the
+ * same transaction: a worker that dies mid-batch rolls the whole batch back for another to take.
+ */
+import { notify } from '../notifications';
+import type { Knex } from '../platform/db';
+import type { JobDefinition } from '../platform/jobs';
+
+export interface ReminderOptions {
+  batchSize: number;
+  /** A pause inside each batch's transaction, before it commits; for failure tests only. */
+  pauseMs?: number;
+  /** Called between batches to keep the job's lock. */
+  touch?: () => Promise<void>;
+  now?: () => Date;
+}
+
+/** Sends every due reminder; returns how many were sent. */
+export async function dispatchDueReminders(db: Knex, options: ReminderOptions): Promise<number> {
+  let sent = 0;
+  for (;;) {
+    const batch = await db.transaction(async (trx) => {
+      const { rows } = await trx.raw<{
+        rows: { id: string; assignee_id: string; title: string; next_action_at: Date }[];
+      }>(
+        `WITH due AS (
+           SELECT id FROM interactions
+           WHERE reminder_sent_at IS NULL AND status IN ('todo', 'in_progress') AND assignee_id IS NOT NULL
+             AND next_action_at <= ?
+           ORDER BY next_action_at
+           LIMIT ?
+           FOR UPDATE SKIP LOCKED
+         )
+         UPDATE interactions SET reminder_sent_at = now()
+         FROM due WHERE interactions.id = due.id
+         RETURNING interactions.id, interactions.assignee_id, interactions.title, interactions.next_action_at`,
+        [options.now?.() ?? new Date(), options.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await notify(
+        trx,
+        rows.map((row) => ({
+          userId: row.assignee_id,
+          type: 'interaction.reminder',
+          payload: { interaction_id: row.id, title: row.title, next_action_at: row.next_action_at },
+        })),
+      );
+      if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+      return rows.length;
+    });
+    sent += batch;
+    if (batch < options.batchSize) return sent;
+    await options.touch?.();
+  }
+}
+
+export function reminderJob(
+  db: Knex,
+  settings: { every: string; batchSize: number; pauseMs: number },
+): JobDefinition<'reminders.dispatch'> {
+  return {
+    name: 'reminders.dispatch',
+    every: settings.every,
+    maxRetries: 3,
+    run: async (_data, context) => {
+      const sent = await dispatchDueReminders(db, {
+        batchSize: settings.batchSize,
+        pauseMs: settings.pauseMs,
+        touch: context.touch,
+      });
+      if (sent) context.log.info({ sent }, 'reminders sent');
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { cleanUp, cleanupJob } from './maintenance-jobs';

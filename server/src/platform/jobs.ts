@@ -1,0 +1,199 @@
+/**
+ * Background jobs on Agenda 6 with its PostgreSQL backend: jobs live in the application's
+ * database (table `agenda_jobs`, created by the backend), each run is claimed with
+ * `FOR UPDATE SKIP LOCKED`, and workers are woken by LISTEN/NOTIFY. Any number of worker
+ * processes may run; a worker killed mid-job loses its lock after `lockLifetimeMs` and another
+ * takes the job.
+ *
+ * Terminology: a *definition* is what a feature declares (`<feature>-jobs.ts`); a *run* is one
+ * execution; a *recurring* job has an interval and one row shared by every worker.
+ */
+import os from 'node:os';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import { Agenda, backoffStrategies, type Job } from 'agenda';
+import type { Knex } from './db';
+import type { DependencyCheck } from './dependency-check';
+import type { Logger } from './logger';
+
+/** Every job of Relais: name → payload. Names and payloads are checked at compile time. */
+export interface JobPayloads {
+  'reminders.dispatch': Record<string, never>;
+  'maintenance.cleanup': Record<string, never>;
+}
+export type JobName = keyof JobPayloads;
+
+export interface JobContext {
+  log: Logger;
+  /** Extends the run's lock; long runs call it between steps so no other worker takes over. */
+  touch(): Promise<void>;
+}
+
+export interface JobDefinition<N extends JobName = JobName> {
+  name: N;
+  /** Interval of a recurring job ('1 minute', '30 seconds', or cron). */
+  every?: string;
+  /** Retries after a failure, with exponential backoff from 1 s. */
+  maxRetries?: number;
+  run(data: JobPayloads[N], context: JobContext): Promise<unknown>;
+}
+
+export interface JobRuntimeOptions {
+  connectionString: string;
+  logger: Logger;
+  /** How often an idle worker looks for due jobs (notifications wake it sooner). */
+  processEvery: string;
+  /** How long a run keeps its lock without touching it; a dead worker's job waits this long. */
+  lockLifetimeMs: number;
+  definitions: JobDefinition[];
+}
+
+export class JobRuntime {
+  private agenda: Agenda | null = null;
+  private readonly log: Logger;
+
+  constructor(private readonly options: JobRuntimeOptions) {
+    this.log = options.logger.child({ component: 'jobs' });
+  }
+
+  async start(): Promise<void> {
+    const agenda = new Agenda({
+      backend: new PostgresBackend({ connectionString: this.options.connectionString }),
+      name: `${os.hostname()}-${process.pid}`,
+      processEvery: this.options.processEvery,
+      defaultLockLifetime: this.options.lockLifetimeMs,
+    });
+    for (const definition of this.options.definitions) {
+      agenda.define(
+        definition.name,
+        async (job: Job) => {
+          const log = this.log.child({
+            job: definition.name,
+            job_id: String(job.attrs._id),
+            attempt: (job.attrs.failCount ?? 0) + 1,
+          });
+          await definition.run(job.attrs.data as never, { log, touch: () => job.touch() });
+        },
+        {
+          lockLifetime: this.options.lockLifetimeMs,
+          concurrency: 1,
+          ...(definition.maxRetries
+            ? { backoff: backoffStrategies.exponential({ delay: 1_000, maxRetries: definition.maxRetries }) }
+            : {}),
+        },
+      );
+    }
+    const started = new Map<string, number>();
+    agenda.on('start', (job: Job) => started.set(String(job.attrs._id), performance.now()));
+    agenda.on('success', (job: Job) => {
+      const ms = Math.round(performance.now() - (started.get(String(job.attrs._id)) ?? performance.now()));
+      this.log.info(
+        { job: job.attrs.name, job_id: String(job.attrs._id), attempt: (job.attrs.failCount ?? 0) + 1, ms },
+        'job run succeeded',
+      );
+    });
+    agenda.on('fail', (error: Error, job: Job) => {
+      this.log.error(
+        { job: job.attrs.name, job_id: String(job.attrs._id), attempt: job.attrs.failCount ?? 1, err: error },
+        'job run failed',
+      );
+    });
+    // Two workers starting together may race creating the jobs table; the loser retries.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await agenda.start();
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        this.log.warn({ err: error, attempt }, 'job worker could not start; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+      }
+    }
+    for (const definition of this.options.definitions) {
+      if (definition.every) await agenda.every(definition.every, definition.name, {});
+    }
+    this.agenda = agenda;
+    this.log.info(
+      { jobs: this.options.definitions.map((definition) => definition.name) },
+      'job worker started',
+    );
+  }
+
+  /** Stops taking jobs, lets running ones finish for up to `timeoutMs`, then releases locks. */
+  async stop(timeoutMs: number): Promise<void> {
+    const agenda = this.agenda;
+    this.agenda = null;
+    if (!agenda) return;
+    const drained = await agenda.drain(timeoutMs);
+    if (drained?.timedOut)
+      this.log.warn({ running: drained.running }, 'jobs still running at shutdown; their locks are released');
+    await agenda.stop();
+  }
+}
+
+export interface RecurringJobStatus {
+  name: string;
+  next_run_at: Date | null;
+  last_run_at: Date | null;
+  last_finished_at: Date | null;
+  locked_at: Date | null;
+  failed_at: Date | null;
+  fail_count: number;
+  fail_reason: string | null;
+  /** Seconds the job is behind schedule (next run due but not started); 0 when on time. */
+  lag_seconds: number;
+}
+
+/** The recurring jobs as the database sees them — what every instance can report. */
+export async function recurringJobs(db: Knex): Promise<RecurringJobStatus[]> {
+  const exists = await db.raw("SELECT to_regclass('agenda_jobs') AS table");
+  if (!exists.rows[0]?.table) return [];
+  const rows = await db('agenda_jobs')
+    .where({ type: 'single' })
+    .orderBy('name')
+    .select(
+      'name',
+      'next_run_at',
+      'last_run_at',
+      'last_finished_at',
+      'locked_at',
+      'failed_at',
+      'fail_count',
+      'fail_reason',
+      db.raw('GREATEST(0, EXTRACT(EPOCH FROM now() - next_run_at))::int AS lag_seconds'),
+    );
+  return rows.map((row) => ({
+    ...row,
+    fail_count: Number(row.fail_count ?? 0),
+    lag_seconds: Number(row.lag_seconds ?? 0),
+  }));
+}
+
+/**
+ * Readiness of the workers: every recurring job must be on schedule (lag under `maxLagSeconds`).
+ * No recurring job yet (no worker ever started) reports `down`.
+ */
+export async function checkJobs(db: Knex, maxLagSeconds: number): Promise<DependencyCheck> {
+  try {
+    const jobs = await recurringJobs(db);
+    if (jobs.length === 0) return { status: 'down', detail: 'no job worker has started' };
+    const late = jobs.filter((job) => job.lag_seconds > maxLagSeconds);
+    if (late.length)
+      return {
+        status: 'down',
+        detail: `behind schedule: ${late.map((job) => `${job.name} (${job.lag_seconds}s)`).join(', ')}`,
+      };
+    return { status: 'ok' };
+  } catch (error) {
+    return { status: 'down', detail: error instanceof Error ? error.message : 'unreadable' };
+  }
+}
+
+/** Seconds in an Agenda interval such as "1 minute" or "30 seconds"; 60 for anything else (cron). */
+export function intervalSeconds(interval: string): number {
+  const match = /^(\d+)\s*(second|minute|hour)s?$/i.exec(interval.trim());
+  if (!match) return 60;
+  const unit = { second: 1, minute: 60, hour: 3_600 }[
+    match[2]!.toLowerCase() as 'second' | 'minute' | 'hour'
+  ];
+  return Number(match[1]) * unit;
+}
