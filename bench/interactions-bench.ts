@@ -27,7 +27,7 @@ const BATCH = 50_000;
 const RUNS = 60;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
 
-async function loadInteractions(db: Knex): Promise<{ heavyPerson: string; busyUser: string }> {
+export async function loadInteractions(db: Knex): Promise<{ heavyPerson: string; busyUser: string }> {
   const meta = await db('relais_meta').where({ key: 'bench:interactions' }).first();
   if (meta) return meta.value;
   const [busyUser] = await db('users')
@@ -223,4 +223,4 @@ ${results.date.slice(0, 10)} · ${results.machine} · embedded PostgreSQL.
   }
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -34,15 +34,13 @@ describe('jobs', () => {
 
   it('lists the recurring jobs with their last runs once a worker runs them', async () => {
     const due = await createUser(app.db.knex);
-    await app.db
-      .knex('interactions')
-      .insert({
-        type: 'call',
-        title: 'Due',
-        occurred_at: new Date(),
-        assignee_id: due.id,
-        next_action_at: new Date(Date.now() - 1_000),
-      });
+    await app.db.knex('interactions').insert({
+      type: 'call',
+      title: 'Due',
+      occurred_at: new Date(),
+      assignee_id: due.id,
+      next_action_at: new Date(Date.now() - 1_000),
+    });
     await runtime.start();
     await expect
       .poll(

@@ -83,15 +83,21 @@ export class JobRuntime {
       );
     }
     const started = new Map<string, number>();
-    agenda.on('start', (job: Job) => started.set(String(job.attrs._id), performance.now()));
-    agenda.on('success', (job: Job) => {
+    // Other workers' job states arrive as remote events without `attrs`: they are theirs to log.
+    const local = (job: Job | undefined, remote?: boolean): job is Job => !remote && job?.attrs !== undefined;
+    agenda.on('start', (job: Job, remote?: boolean) => {
+      if (local(job, remote)) started.set(String(job.attrs._id), performance.now());
+    });
+    agenda.on('success', (job: Job, remote?: boolean) => {
+      if (!local(job, remote)) return;
       const ms = Math.round(performance.now() - (started.get(String(job.attrs._id)) ?? performance.now()));
       this.log.info(
         { job: job.attrs.name, job_id: String(job.attrs._id), attempt: (job.attrs.failCount ?? 0) + 1, ms },
         'job run succeeded',
       );
     });
-    agenda.on('fail', (error: Error, job: Job) => {
+    agenda.on('fail', (error: Error, job: Job, remote?: boolean) => {
+      if (!local(job, remote)) return;
       this.log.error(
         { job: job.attrs.name, job_id: String(job.attrs._id), attempt: job.attrs.failCount ?? 1, err: error },
         'job run failed',
