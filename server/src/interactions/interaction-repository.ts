@@ -1,5 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+import { findRowById, updateRowById } from '../platform/rows';
 import { applySearch } from '../platform/search';
 
 export const INTERACTION_TYPES = [
@@ -82,14 +83,12 @@ export const COLUMNS = [
   'updated_at',
 ].map((column) => `interactions.${column}`);
 
-export async function findInteraction(
+export function findInteraction(
   db: Knex,
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<InteractionRow | null> {
-  const query = db('interactions').select(COLUMNS).where('interactions.id', id).first();
-  if (options.lock) query.forUpdate();
-  return (await query) ?? null;
+  return findRowById<InteractionRow>(db, 'interactions', COLUMNS, id, options);
 }
 
 export async function insertInteraction(
@@ -102,16 +101,12 @@ export async function insertInteraction(
   return created;
 }
 
-export async function updateInteractionRow(
+export function updateInteractionRow(
   db: Knex,
   id: string,
   changes: InteractionFields & { reminder_sent_at?: null },
 ): Promise<InteractionRow> {
-  const [updated] = await db('interactions')
-    .where({ id })
-    .update({ ...changes, updated_at: db.fn.now() })
-    .returning(COLUMNS.map((column) => column.replace('interactions.', '')));
-  return updated;
+  return updateRowById<InteractionRow>(db, 'interactions', COLUMNS, id, changes);
 }
 
 export async function deleteInteractionRow(db: Knex, id: string): Promise<void> {

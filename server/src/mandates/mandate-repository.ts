@@ -1,5 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+import { findRowById, updateRowById } from '../platform/rows';
 
 export const MANDATE_STATUSES = ['draft', 'proposed', 'signed', 'active', 'terminated'] as const;
 export type MandateStatus = (typeof MANDATE_STATUSES)[number];
@@ -41,14 +42,8 @@ const COLUMNS = [
   'updated_at',
 ];
 
-export async function findMandate(
-  db: Knex,
-  id: string,
-  options: { lock?: boolean } = {},
-): Promise<Mandate | null> {
-  const query = db('mandates').select(COLUMNS).where({ id }).first();
-  if (options.lock) query.forUpdate();
-  return (await query) ?? null;
+export function findMandate(db: Knex, id: string, options: { lock?: boolean } = {}): Promise<Mandate | null> {
+  return findRowById<Mandate>(db, 'mandates', COLUMNS, id, options);
 }
 
 export async function insertMandate(
@@ -59,12 +54,8 @@ export async function insertMandate(
   return created;
 }
 
-export async function updateMandateRow(db: Knex, id: string, changes: MandateFields): Promise<Mandate> {
-  const [updated] = await db('mandates')
-    .where({ id })
-    .update({ ...changes, updated_at: db.fn.now() })
-    .returning(COLUMNS);
-  return updated;
+export function updateMandateRow(db: Knex, id: string, changes: MandateFields): Promise<Mandate> {
+  return updateRowById<Mandate>(db, 'mandates', COLUMNS, id, changes);
 }
 
 export async function deleteMandateRow(db: Knex, id: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+import { findRowById, updateRowById } from '../platform/rows';
 import { applySearch } from '../platform/search';
 
 export const ORGANISATION_TYPES = ['client', 'prospect', 'partner', 'supplier', 'other'] as const;
@@ -38,14 +39,12 @@ const COLUMNS = [
   'archived_at',
 ];
 
-export async function findOrganisation(
+export function findOrganisation(
   db: Knex,
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<Organisation | null> {
-  const query = db('organisations').select(COLUMNS).where({ id }).first();
-  if (options.lock) query.forUpdate();
-  return (await query) ?? null;
+  return findRowById<Organisation>(db, 'organisations', COLUMNS, id, options);
 }
 
 export async function insertOrganisation(
@@ -56,16 +55,12 @@ export async function insertOrganisation(
   return created;
 }
 
-export async function updateOrganisationRow(
+export function updateOrganisationRow(
   db: Knex,
   id: string,
-  changes: OrganisationFields & { archived_at?: Date | Knex.Raw },
+  changes: OrganisationFields & { archived_at?: unknown },
 ): Promise<Organisation> {
-  const [updated] = await db('organisations')
-    .where({ id })
-    .update({ ...changes, updated_at: db.fn.now() })
-    .returning(COLUMNS);
-  return updated;
+  return updateRowById<Organisation>(db, 'organisations', COLUMNS, id, changes);
 }
 
 export async function deleteOrganisationRow(db: Knex, id: string): Promise<void> {

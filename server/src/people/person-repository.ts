@@ -1,5 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
+import { findRowById, updateRowById } from '../platform/rows';
 import { applySearch } from '../platform/search';
 
 export interface PersonRow {
@@ -52,14 +53,12 @@ const COLUMNS = [
   'archived_at',
 ];
 
-export async function findPersonRow(
+export function findPersonRow(
   db: Knex,
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<PersonRow | null> {
-  const query = db('people').select(COLUMNS).where({ id }).first();
-  if (options.lock) query.forUpdate();
-  return (await query) ?? null;
+  return findRowById<PersonRow>(db, 'people', COLUMNS, id, options);
 }
 
 export async function findPersonIdByEmail(db: Knex, email: string): Promise<string | null> {
@@ -74,16 +73,12 @@ export async function insertPerson(
   return created;
 }
 
-export async function updatePersonRow(
+export function updatePersonRow(
   db: Knex,
   id: string,
   changes: PersonFields & { archived_at?: unknown },
 ): Promise<PersonRow> {
-  const [updated] = await db('people')
-    .where({ id })
-    .update({ ...changes, updated_at: db.fn.now() })
-    .returning(COLUMNS);
-  return updated;
+  return updateRowById<PersonRow>(db, 'people', COLUMNS, id, changes);
 }
 
 export async function deletePersonRow(db: Knex, id: string): Promise<void> {

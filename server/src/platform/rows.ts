@@ -1,0 +1,30 @@
+/** Single-row reads and writes every resource repository shares. */
+import type { Knex } from 'knex';
+
+/** The row with this id, or null; `lock` takes it FOR UPDATE for the enclosing transaction. */
+export async function findRowById<Row>(
+  db: Knex,
+  table: string,
+  columns: readonly string[],
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Row | null> {
+  const query = db(table).select(columns).where(`${table}.id`, id).first();
+  if (options.lock) query.forUpdate();
+  return ((await query) as Row | undefined) ?? null;
+}
+
+/** Applies `changes`, stamps `updated_at`, returns the row as it now is. */
+export async function updateRowById<Row>(
+  db: Knex,
+  table: string,
+  columns: readonly string[],
+  id: string,
+  changes: object,
+): Promise<Row> {
+  const [updated] = await db(table)
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() })
+    .returning(columns.map((column) => column.replace(`${table}.`, '')));
+  return updated as Row;
+}
