@@ -270,7 +270,7 @@ Single-record \`GET /v1/people/{id}\` (person + organisations), autocannon \`-c 
 
 | server | req/s | p50 ms | p99 ms | non-2xx |
 |---|---|---|---|---|
-| full stack (auth + user reload, validation, logging, ETag) | ${full.requests_per_second} | ${full.latency_p50_ms} | ${full.latency_p99_ms} | ${full.non_2xx} |
+| full stack (JWT auth with the cached user, validation, logging, ETag) | ${full.requests_per_second} | ${full.latency_p50_ms} | ${full.latency_p99_ms} | ${full.non_2xx} |
 | bare node:http + pg, same queries | ${bare.requests_per_second} | ${bare.latency_p50_ms} | ${bare.latency_p99_ms} | ${bare.non_2xx} |
 | **ratio** | **${Math.round(results.http.ratio * 100)}%** | | | |
 
