@@ -18,7 +18,7 @@ interface Vector {
 
 const vectors = (
   JSON.parse(
-    readFileSync(new URL('../../../shared/fixtures/standard-webhooks-vectors.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../fixtures/standard-webhooks-vectors.json', import.meta.url), 'utf8'),
   ) as { cases: Vector[] }
 ).cases;
 
