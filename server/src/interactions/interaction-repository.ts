@@ -1,6 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { findRowById, updateRowById } from '../platform/rows';
+import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
 import { applySearch } from '../platform/search';
 
 export const INTERACTION_TYPES = [
@@ -91,14 +91,11 @@ export function findInteraction(
   return findRowById<InteractionRow>(db, 'interactions', COLUMNS, id, options);
 }
 
-export async function insertInteraction(
+export function insertInteraction(
   db: Knex,
   row: InteractionFields & { created_by: string | null },
 ): Promise<InteractionRow> {
-  const [created] = await db('interactions')
-    .insert(row)
-    .returning(COLUMNS.map((column) => column.replace('interactions.', '')));
-  return created;
+  return insertRow<InteractionRow>(db, 'interactions', COLUMNS, row);
 }
 
 export function updateInteractionRow(
@@ -109,8 +106,8 @@ export function updateInteractionRow(
   return updateRowById<InteractionRow>(db, 'interactions', COLUMNS, id, changes);
 }
 
-export async function deleteInteractionRow(db: Knex, id: string): Promise<void> {
-  await db('interactions').where({ id }).delete();
+export function deleteInteractionRow(db: Knex, id: string): Promise<void> {
+  return deleteRowById(db, 'interactions', id);
 }
 
 /** Replaces the participants of an interaction with `participants`. */

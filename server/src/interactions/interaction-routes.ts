@@ -5,6 +5,7 @@ import type { Knex } from '../platform/db';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import { sendResource } from '../platform/etag';
 import { actingUser, principalReach } from '../platform/principal';
+import { assertTimeZone } from '../platform/time-zone';
 import { getInbox, type InboxBucket } from './inbox-service';
 import {
   type Clock,
@@ -94,7 +95,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Router {
         errors: [{ in: 'query', field: 'user_id', message: 'is not a user' }],
       });
     const timeZone = tz ?? owner.time_zone;
-    assertTimeZone(timeZone);
+    assertTimeZone(timeZone, { in: 'query', field: 'tz' });
     res.json(await getInbox(db, { userId, timeZone, bucket, limit, cursor, now: clock() }));
   });
 
@@ -109,14 +110,4 @@ export function interactionRoutes(db: Knex, clock: Clock): Router {
   });
 
   return router;
-}
-
-function assertTimeZone(zone: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    throw new ValidationError(`${zone} is not an IANA time zone.`, {
-      errors: [{ in: 'query', field: 'tz', message: 'must be an IANA time zone such as Europe/Paris' }],
-    });
-  }
 }

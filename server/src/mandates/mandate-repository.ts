@@ -1,6 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { findRowById, updateRowById } from '../platform/rows';
+import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
 
 export const MANDATE_STATUSES = ['draft', 'proposed', 'signed', 'active', 'terminated'] as const;
 export type MandateStatus = (typeof MANDATE_STATUSES)[number];
@@ -46,20 +46,19 @@ export function findMandate(db: Knex, id: string, options: { lock?: boolean } = 
   return findRowById<Mandate>(db, 'mandates', COLUMNS, id, options);
 }
 
-export async function insertMandate(
+export function insertMandate(
   db: Knex,
   row: MandateFields & { created_by: string | null },
 ): Promise<Mandate> {
-  const [created] = await db('mandates').insert(row).returning(COLUMNS);
-  return created;
+  return insertRow<Mandate>(db, 'mandates', COLUMNS, row);
 }
 
 export function updateMandateRow(db: Knex, id: string, changes: MandateFields): Promise<Mandate> {
   return updateRowById<Mandate>(db, 'mandates', COLUMNS, id, changes);
 }
 
-export async function deleteMandateRow(db: Knex, id: string): Promise<void> {
-  await db('mandates').where({ id }).delete();
+export function deleteMandateRow(db: Knex, id: string): Promise<void> {
+  return deleteRowById(db, 'mandates', id);
 }
 
 export interface MandateFilters {

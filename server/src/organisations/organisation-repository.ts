@@ -1,6 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { findRowById, updateRowById } from '../platform/rows';
+import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
 import { applySearch } from '../platform/search';
 
 export const ORGANISATION_TYPES = ['client', 'prospect', 'partner', 'supplier', 'other'] as const;
@@ -47,12 +47,11 @@ export function findOrganisation(
   return findRowById<Organisation>(db, 'organisations', COLUMNS, id, options);
 }
 
-export async function insertOrganisation(
+export function insertOrganisation(
   db: Knex,
   row: OrganisationFields & { created_by: string | null },
 ): Promise<Organisation> {
-  const [created] = await db('organisations').insert(row).returning(COLUMNS);
-  return created;
+  return insertRow<Organisation>(db, 'organisations', COLUMNS, row);
 }
 
 export function updateOrganisationRow(
@@ -63,8 +62,8 @@ export function updateOrganisationRow(
   return updateRowById<Organisation>(db, 'organisations', COLUMNS, id, changes);
 }
 
-export async function deleteOrganisationRow(db: Knex, id: string): Promise<void> {
-  await db('organisations').where({ id }).delete();
+export function deleteOrganisationRow(db: Knex, id: string): Promise<void> {
+  return deleteRowById(db, 'organisations', id);
 }
 
 export async function countMandatesOf(db: Knex, organisationId: string): Promise<number> {

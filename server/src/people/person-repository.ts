@@ -1,6 +1,6 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { findRowById, updateRowById } from '../platform/rows';
+import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
 import { applySearch } from '../platform/search';
 
 export interface PersonRow {
@@ -65,12 +65,11 @@ export async function findPersonIdByEmail(db: Knex, email: string): Promise<stri
   return (await db('people').select('id').where({ email }).first())?.id ?? null;
 }
 
-export async function insertPerson(
+export function insertPerson(
   db: Knex,
   row: PersonFields & { created_by: string | null },
 ): Promise<PersonRow> {
-  const [created] = await db('people').insert(row).returning(COLUMNS);
-  return created;
+  return insertRow<PersonRow>(db, 'people', COLUMNS, row);
 }
 
 export function updatePersonRow(
@@ -81,8 +80,8 @@ export function updatePersonRow(
   return updateRowById<PersonRow>(db, 'people', COLUMNS, id, changes);
 }
 
-export async function deletePersonRow(db: Knex, id: string): Promise<void> {
-  await db('people').where({ id }).delete();
+export function deletePersonRow(db: Knex, id: string): Promise<void> {
+  return deleteRowById(db, 'people', id);
 }
 
 /** The organisations of each person, primary first, in one query. */

@@ -28,3 +28,20 @@ export async function updateRowById<Row>(
     .returning(columns.map((column) => column.replace(`${table}.`, '')));
   return updated as Row;
 }
+
+/** Inserts one row and returns it as stored. */
+export async function insertRow<Row>(
+  db: Knex,
+  table: string,
+  columns: readonly string[],
+  row: object,
+): Promise<Row> {
+  const [created] = await db(table)
+    .insert(row)
+    .returning(columns.map((column) => column.replace(`${table}.`, '')));
+  return created as Row;
+}
+
+export async function deleteRowById(db: Knex, table: string, id: string): Promise<void> {
+  await db(table).where({ id }).delete();
+}

@@ -10,6 +10,7 @@ import { assertIfMatch } from '../platform/etag';
 import type { Page } from '../platform/pagination';
 import { hashPassword, verifyPassword } from '../platform/passwords';
 import type { Role } from '../platform/permissions';
+import { assertTimeZone } from '../platform/time-zone';
 import {
   countActiveAdmins,
   findPasswordHash,
@@ -20,6 +21,8 @@ import {
   type UserFilters,
   updateUserRow,
 } from './user-repository';
+
+const BODY_TIME_ZONE = { in: 'body', field: '/time_zone' } as const;
 
 export interface NewUser {
   email: string;
@@ -39,7 +42,7 @@ export interface UserChanges {
 }
 
 export async function createUser(db: Knex, context: RequestContext | null, input: NewUser): Promise<User> {
-  assertTimeZone(input.time_zone);
+  assertTimeZone(input.time_zone, BODY_TIME_ZONE);
   const { password, ...recorded } = input;
   const password_hash = await hashPassword(password);
   return db.transaction(async (trx) => {
@@ -84,7 +87,7 @@ export async function updateUser(
   changes: UserChanges,
   ifMatch?: string,
 ): Promise<User> {
-  assertTimeZone(changes.time_zone);
+  assertTimeZone(changes.time_zone, BODY_TIME_ZONE);
   const password_hash = changes.password ? await hashPassword(changes.password) : undefined;
   return db.transaction(async (trx) => {
     await trx.raw('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
@@ -144,17 +147,4 @@ export async function updateOwnProfile(
   }
   const { current_password: _current, ...rest } = changes;
   return updateUser(db, context, userId, rest);
-}
-
-function assertTimeZone(zone: string | undefined): void {
-  if (zone === undefined) return;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    throw new ValidationError(`${zone} is not an IANA time zone.`, {
-      errors: [
-        { in: 'body', field: '/time_zone', message: 'must be an IANA time zone such as Europe/Paris' },
-      ],
-    });
-  }
 }
