@@ -39,8 +39,17 @@ function postgresProcessesFor(dir: string): string[] {
 }
 
 async function startAllInOne() {
+  // Both ports chosen here and distinct: left to pick its own, the embedded PostgreSQL could be
+  // handed the ephemeral port just chosen for HTTP.
   const port = await findFreePort();
-  const server = startServerProcess([], { RELAIS_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
+  let postgresPort = await findFreePort();
+  while (postgresPort === port) postgresPort = await findFreePort();
+  const server = startServerProcess([], {
+    RELAIS_DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_POSTGRES_PORT: String(postgresPort),
+    LOG_LEVEL: 'info',
+  });
   running.add(server);
   void server.exited.then(() => running.delete(server));
   await server.waitForOutput(/Relais is running/, 45_000);
