@@ -22,6 +22,14 @@ import * as interactions from './0013-interactions';
 import * as interactionParticipants from './0014-interaction-participants';
 import * as notifications from './0015-notifications';
 import * as participantsByInteraction from './0016-participants-by-interaction';
+import * as emailEvents from './0017-email-events';
+import * as emailMessages from './0018-email-messages';
+import * as scoringRules from './0019-scoring-rules';
+import * as leadScoreEntries from './0020-lead-score-entries';
+import * as leadScores from './0021-lead-scores';
+import * as emailOpenInteractions from './0022-email-open-interactions';
+import * as scoringRecomputes from './0023-scoring-recomputes';
+import * as webhookReplayTokens from './0024-webhook-replay-tokens';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -45,6 +53,14 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0014-interaction-participants', interactionParticipants],
   ['0015-notifications', notifications],
   ['0016-participants-by-interaction', participantsByInteraction],
+  ['0017-email-events', emailEvents],
+  ['0018-email-messages', emailMessages],
+  ['0019-scoring-rules', scoringRules],
+  ['0020-lead-score-entries', leadScoreEntries],
+  ['0021-lead-scores', leadScores],
+  ['0022-email-open-interactions', emailOpenInteractions],
+  ['0023-scoring-recomputes', scoringRecomputes],
+  ['0024-webhook-replay-tokens', webhookReplayTokens],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
