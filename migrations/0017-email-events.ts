@@ -33,7 +33,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     'CREATE INDEX email_events_person_idx ON email_events (person_id, occurred_at DESC, id DESC) WHERE person_id IS NOT NULL',
   );
-  await knex.raw('CREATE INDEX email_events_unlinked_idx ON email_events (recipient) WHERE person_id IS NULL');
+  await knex.raw(
+    'CREATE INDEX email_events_unlinked_idx ON email_events (recipient) WHERE person_id IS NULL',
+  );
   await knex.raw(
     'CREATE INDEX email_events_campaign_idx ON email_events (campaign, occurred_at DESC, id DESC) WHERE campaign IS NOT NULL',
   );

@@ -30,7 +30,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE email_messages ADD COLUMN status text GENERATED ALWAYS AS (
     CASE status_rank WHEN 1 THEN 'sent' WHEN 2 THEN 'delivered' WHEN 3 THEN 'opened'
                      WHEN 4 THEN 'clicked' ELSE 'unknown' END) STORED`);
-  await knex.raw('CREATE INDEX email_messages_person_idx ON email_messages (person_id) WHERE person_id IS NOT NULL');
+  await knex.raw(
+    'CREATE INDEX email_messages_person_idx ON email_messages (person_id) WHERE person_id IS NOT NULL',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

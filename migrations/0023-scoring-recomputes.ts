@@ -12,6 +12,8 @@ export async function up(knex: Knex): Promise<void> {
     table.uuid('requested_by').references('id').inTable('users');
     table.timestamp('created_at', { useTz: true, precision: 3 }).notNullable().defaultTo(knex.fn.now());
     table.timestamp('started_at', { useTz: true, precision: 3 });
+    // A running recompute whose heartbeat stops (its worker died) is taken over by another.
+    table.timestamp('heartbeat_at', { useTz: true, precision: 3 });
     table.timestamp('finished_at', { useTz: true, precision: 3 });
   });
   await knex.raw(`ALTER TABLE scoring_recomputes ADD CONSTRAINT scoring_recomputes_status_check

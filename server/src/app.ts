@@ -18,6 +18,7 @@ import { dashboardRoutes } from './dashboard';
 import { embedTokenRoutes } from './embed-tokens';
 import { interactionRoutes } from './interactions';
 import { mandateRoutes } from './mandates';
+import { INGEST_PATH, marketingRoutes } from './marketing';
 import { notificationRoutes } from './notifications';
 import { jobsRoutes } from './operations/jobs-routes';
 import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
@@ -35,6 +36,7 @@ import { matchOperation, validateRequest } from './platform/openapi-middleware';
 import { problemHandler } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
 import { requestId } from './platform/request-id';
+import { scoringRoutes } from './scoring';
 import { UserDirectory, userRoutes } from './users';
 
 export interface AppDeps {
@@ -108,6 +110,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(operationsAssetRoutes());
+  // Webhook bodies stay raw bytes: their signatures are checked before they are parsed.
+  app.use(INGEST_PATH, express.raw({ type: () => true, limit: config.marketing.bodyLimit }));
   app.use(
     express.json({
       limit: config.bodyLimit,
@@ -133,6 +137,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(mandateRoutes(deps.db));
   app.use(interactionRoutes(deps.db, clock));
   app.use(notificationRoutes(deps.db));
+  app.use(marketingRoutes({ db: deps.db, config, validator: deps.validator, clock }));
+  app.use(scoringRoutes(deps.db, clock));
   app.use(dashboardRoutes(deps.db, clock));
   app.use(jobsRoutes(deps.db));
 

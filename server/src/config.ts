@@ -5,6 +5,7 @@
  * checked against {@link configSpec}. A wrong value stops boot with one line that names the
  * variable and the fix ({@link ConfigError}).
  */
+import { createPublicKey } from 'node:crypto';
 import { bool, cleanEnv, makeValidator, port, str } from 'envalid';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -40,6 +41,35 @@ const originList = makeValidator<string[]>((input) => {
 const byteSize = makeValidator<string>((input) => {
   if (!/^\d+(b|kb|mb)$/i.test(input)) throw new Error(`"${input}" is not a size like 512kb or 1mb`);
   return input.toLowerCase();
+});
+
+const webhookSecrets = makeValidator<string[]>((input) => {
+  const secrets = input
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of secrets) {
+    const key = entry.replace(/^whsec_/, '');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < 16)
+      throw new Error('each secret must be whsec_ followed by base64 of at least 16 bytes');
+  }
+  return secrets;
+});
+
+const sendgridKey = makeValidator<string>((input) => {
+  if (input === '') return '';
+  try {
+    createPublicKey({ key: Buffer.from(input, 'base64'), format: 'der', type: 'spki' });
+  } catch {
+    throw new Error('is not a base64 public key as SendGrid shows it');
+  }
+  return input;
+});
+
+const credential = makeValidator<string>((input) => {
+  if (input !== '' && !/^[^:\s]+:\S{12,}$/.test(input))
+    throw new Error('must be user:password with a password of 12+ characters');
+  return input;
 });
 
 const secret = makeValidator<string>((input) => {
@@ -198,6 +228,41 @@ export const configSpec = {
     desc: 'Read notifications older than this are deleted by the hourly cleanup.',
     example: '90',
   }),
+  RELAIS_WEBHOOK_SECRET: webhookSecrets({
+    default: [],
+    desc: 'Standard Webhooks secrets (whsec_…) accepted by POST /v1/marketing/email/ingest, comma-separated so a secret can be rotated; none refuses every delivery.',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
+  }),
+  RELAIS_SENDGRID_PUBLIC_KEY: sendgridKey({
+    default: '',
+    desc: 'SendGrid Event Webhook verification key (base64, from Mail Settings → Signed Event Webhook); unset refuses SendGrid deliveries.',
+    example: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…',
+  }),
+  RELAIS_MAILGUN_SIGNING_KEY: str({
+    default: '',
+    desc: 'Mailgun HTTP webhook signing key; unset refuses Mailgun deliveries.',
+    example: 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+  }),
+  RELAIS_BREVO_CREDENTIAL: credential({
+    default: '',
+    desc: 'user:password that Brevo webhooks must present (basic auth in the webhook URL, or ?token=); unset refuses Brevo deliveries.',
+    example: 'brevo:7c2f0d1e9a8b4c3d',
+  }),
+  RELAIS_POSTMARK_CREDENTIAL: credential({
+    default: '',
+    desc: 'user:password that Postmark webhooks must present (basic auth in the webhook URL, or ?token=); unset refuses Postmark deliveries.',
+    example: 'postmark:5e4d3c2b1a0f9e8d',
+  }),
+  RELAIS_MAILJET_CREDENTIAL: credential({
+    default: '',
+    desc: 'user:password that Mailjet webhooks must present (basic auth in the webhook URL, or ?token=); unset refuses Mailjet deliveries.',
+    example: 'mailjet:0f1e2d3c4b5a6978',
+  }),
+  INGEST_BODY_LIMIT: byteSize({
+    default: '5mb',
+    desc: 'Largest accepted email-webhook delivery (providers batch events).',
+    example: '10mb',
+  }),
   RELAIS_DATA_DIR: str({
     default: '.relais',
     desc: 'Folder for local data: the embedded PostgreSQL cluster and generated secrets.',
@@ -264,6 +329,17 @@ export interface Config {
     readonly reminderBatchSize: number;
     readonly reminderBatchPauseMs: number;
     readonly notificationRetentionDays: number;
+  };
+  readonly marketing: {
+    readonly webhookSecrets: readonly string[];
+    readonly sendgridPublicKey: string | null;
+    readonly mailgunSigningKey: string | null;
+    readonly credentials: {
+      readonly brevo: string | null;
+      readonly postmark: string | null;
+      readonly mailjet: string | null;
+    };
+    readonly bodyLimit: string;
   };
   readonly demoData: boolean;
   readonly corsOrigins: readonly string[];
@@ -332,6 +408,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reminderBatchSize: env.RELAIS_REMINDER_BATCH_SIZE,
       reminderBatchPauseMs: env.RELAIS_REMINDER_BATCH_PAUSE_MS,
       notificationRetentionDays: env.RELAIS_NOTIFICATION_RETENTION_DAYS,
+    }),
+    marketing: Object.freeze({
+      webhookSecrets: Object.freeze([...env.RELAIS_WEBHOOK_SECRET]),
+      sendgridPublicKey: env.RELAIS_SENDGRID_PUBLIC_KEY || null,
+      mailgunSigningKey: env.RELAIS_MAILGUN_SIGNING_KEY || null,
+      credentials: Object.freeze({
+        brevo: env.RELAIS_BREVO_CREDENTIAL || null,
+        postmark: env.RELAIS_POSTMARK_CREDENTIAL || null,
+        mailjet: env.RELAIS_MAILJET_CREDENTIAL || null,
+      }),
+      bodyLimit: env.INGEST_BODY_LIMIT,
     }),
     demoData: env.RELAIS_DEMO_DATA && env.NODE_ENV !== 'production',
     corsOrigins: Object.freeze([...env.CORS_ORIGINS]),

@@ -115,7 +115,9 @@ const CASES: Record<string, { parse: (body: unknown) => NormalisedEvent[]; expec
   },
   'sendgrid-click.json': {
     parse: parseSendgrid,
-    expected: [sendgrid({ dedupe_key: 'kCAi1KttyQdEKHhdC-nuEA==', type: 'clicked', url: 'http://www.sendgrid.com/' })],
+    expected: [
+      sendgrid({ dedupe_key: 'kCAi1KttyQdEKHhdC-nuEA==', type: 'clicked', url: 'http://www.sendgrid.com/' }),
+    ],
   },
   'sendgrid-deferred.json': {
     parse: parseSendgrid,
@@ -207,7 +209,12 @@ const CASES: Record<string, { parse: (body: unknown) => NormalisedEvent[]; expec
   'brevo-transactional-hard_bounce.live.json': {
     parse: parseBrevo,
     expected: [
-      brevo({ type: 'bounced', bounce_type: 'hard', recipient: 'not-a-user@example.com', campaign: 'header-tag' }),
+      brevo({
+        type: 'bounced',
+        bounce_type: 'hard',
+        recipient: 'not-a-user@example.com',
+        campaign: 'header-tag',
+      }),
     ],
   },
   'brevo-transactional-opened.live.json': {
@@ -458,8 +465,18 @@ const CASES: Record<string, { parse: (body: unknown) => NormalisedEvent[]; expec
     parse: parseMailjet,
     // Both ids exceed 2^53 and differ by one: a lossy parse would make them equal.
     expected: [
-      mailjet({ type: 'sent', occurred_at: '2015-06-03T12:19:09.000Z', message_id: '19421777835146490', campaign: '7257' }),
-      mailjet({ type: 'sent', occurred_at: '2015-06-03T12:19:09.000Z', message_id: '19421777835146491', campaign: '7257' }),
+      mailjet({
+        type: 'sent',
+        occurred_at: '2015-06-03T12:19:09.000Z',
+        message_id: '19421777835146490',
+        campaign: '7257',
+      }),
+      mailjet({
+        type: 'sent',
+        occurred_at: '2015-06-03T12:19:09.000Z',
+        message_id: '19421777835146491',
+        campaign: '7257',
+      }),
     ],
   },
   'mailjet-blocked.json': {
@@ -502,13 +519,23 @@ const CASES: Record<string, { parse: (body: unknown) => NormalisedEvent[]; expec
   'mailjet-open.json': {
     parse: parseMailjet,
     expected: [
-      mailjet({ type: 'opened', occurred_at: '2015-05-31T20:18:39.000Z', message_id: '19421777396190490', campaign: '7173' }),
+      mailjet({
+        type: 'opened',
+        occurred_at: '2015-05-31T20:18:39.000Z',
+        message_id: '19421777396190490',
+        campaign: '7173',
+      }),
     ],
   },
   'mailjet-sent.json': {
     parse: parseMailjet,
     expected: [
-      mailjet({ type: 'sent', occurred_at: '2015-06-03T12:19:09.000Z', message_id: '19421777835146490', campaign: '7257' }),
+      mailjet({
+        type: 'sent',
+        occurred_at: '2015-06-03T12:19:09.000Z',
+        message_id: '19421777835146490',
+        campaign: '7257',
+      }),
     ],
   },
   'mailjet-spam.json': {
@@ -526,7 +553,12 @@ const CASES: Record<string, { parse: (body: unknown) => NormalisedEvent[]; expec
   'mailjet-unsub.json': {
     parse: parseMailjet,
     expected: [
-      mailjet({ type: 'unsubscribed', occurred_at: '2015-06-03T12:35:41.000Z', message_id: '20547674933128000', campaign: '7276' }),
+      mailjet({
+        type: 'unsubscribed',
+        occurred_at: '2015-06-03T12:35:41.000Z',
+        message_id: '20547674933128000',
+        campaign: '7276',
+      }),
     ],
   },
 };
@@ -548,15 +580,21 @@ describe('provider adapters against the providers’ samples', () => {
   it.each(Object.entries(CASES))('%s', (file, { parse, expected }) => {
     const raw = read(file);
     const events = parse(parseJsonBody(raw));
-    expect(events.map(({ raw: _raw, occurred_at, ...event }) => ({ ...event, occurred_at: occurred_at.toISOString() })))
-      .toMatchObject(expected);
+    expect(
+      events.map(({ raw: _raw, occurred_at, ...event }) => ({
+        ...event,
+        occurred_at: occurred_at.toISOString(),
+      })),
+    ).toMatchObject(expected);
     expect(events).toHaveLength(expected.length);
     for (const event of events) {
       expect(event.dedupe_key.length).toBeGreaterThan(0);
       // The stored raw event is the sample's event, numbers digit for digit.
       const sample = JSON.parse(raw.toString()) as unknown;
       const originals = Array.isArray(sample) ? sample : [sample];
-      expect(originals.map((original) => JSON.stringify(original))).toContain(JSON.stringify(JSON.parse(event.raw)));
+      expect(originals.map((original) => JSON.stringify(original))).toContain(
+        JSON.stringify(JSON.parse(event.raw)),
+      );
     }
   });
 

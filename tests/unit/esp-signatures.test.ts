@@ -9,12 +9,21 @@ const vectors = JSON.parse(
   readFileSync(new URL('../fixtures/esp/sendgrid-signature-vectors.json', import.meta.url), 'utf8'),
 ) as {
   public_key_b64_der: string;
-  cases: { name: string; public_key: string; payload: string; timestamp: string; signature: string; expected: string }[];
+  cases: {
+    name: string;
+    public_key: string;
+    payload: string;
+    timestamp: string;
+    signature: string;
+    expected: string;
+  }[];
 };
 
 describe('SendGrid ECDSA signature vectors', () => {
   it.each(vectors.cases.map((vector) => [vector.name, vector] as const))('%s', (_name, vector) => {
-    const key = sendgridPublicKey(vector.public_key === 'default' ? vectors.public_key_b64_der : vector.public_key);
+    const key = sendgridPublicKey(
+      vector.public_key === 'default' ? vectors.public_key_b64_der : vector.public_key,
+    );
     expect(verifySendgridSignature(key, vector.timestamp, vector.payload, vector.signature)).toBe(
       vector.expected === 'valid',
     );

@@ -707,10 +707,387 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marketing/email/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive email events signed with Standard Webhooks
+         * @description For integrators and internal senders. The body is one `EmailEventInput` or an array of up
+         *     to 1,000, signed per [Standard Webhooks](https://www.standardwebhooks.com/): headers
+         *     `webhook-id`, `webhook-timestamp` (Unix seconds, within 5 minutes of the server's clock) and
+         *     `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, several allowed,
+         *     space-separated) with a secret of `RELAIS_WEBHOOK_SECRET`. The signature is checked on the
+         *     raw bytes before anything is parsed. Events are stored once per `id` (a redelivery is
+         *     acknowledged and counted in `duplicates`), the whole batch in one transaction, before the
+         *     answer; a 503 means nothing was stored and the delivery should be retried.
+         */
+        post: operations["ingestEmailEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketing/email/ingest/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The provider whose webhook format the body is in. */
+                provider: components["schemas"]["EmailProvider"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a provider's own webhook
+         * @description Point the provider's event webhook here. How each delivery is authenticated:
+         *
+         *     | provider | check | configuration |
+         *     |---|---|---|
+         *     | `sendgrid` | ECDSA signature (`X-Twilio-Email-Event-Webhook-Signature` / `-Timestamp`), 5-minute tolerance | `RELAIS_SENDGRID_PUBLIC_KEY` |
+         *     | `mailgun` | HMAC of `timestamp + token` in the body's `signature`, 5-minute tolerance, each token accepted once | `RELAIS_MAILGUN_SIGNING_KEY` |
+         *     | `brevo`, `postmark`, `mailjet` | basic-auth credentials in the webhook URL (`https://user:password@host/...`), or `?token=` | `RELAIS_BREVO_CREDENTIAL`, `RELAIS_POSTMARK_CREDENTIAL`, `RELAIS_MAILJET_CREDENTIAL` (`user:password`) |
+         *
+         *     Events of types Relais does not know are stored as `unknown` and acknowledged. Storage and
+         *     answers are as for the generic endpoint.
+         */
+        post: operations["ingestProviderEmailEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/email-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List email events, newest first
+         * @description Requires `email_events:read`. Filters combine with AND.
+         */
+        get: operations["listEmailEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lead-scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hot leads — people by current lead score, highest first
+         * @description Requires `lead_scores:read`. Scores decay with time (see `GET /v1/scoring-rules`); the
+         *     order is the order of the scores at the moment of the request.
+         */
+        get: operations["listLeadScores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/lead-score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A person's score now, its 90-day trend, and the ledger entries that explain it
+         * @description Requires `lead_scores:read`. A person with no scored event has score 0 and an empty ledger.
+         */
+        get: operations["getPersonLeadScore"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scoring-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The lead-scoring rules in force
+         * @description Requires `scoring_rules:read`.
+         */
+        get: operations["getScoringRules"];
+        /**
+         * Replace the scoring rules (a new version) and rescore everyone
+         * @description Requires `scoring_rules:update` (admins). Writes the next version and queues a recompute
+         *     that rewrites every ledger under it; follow it with `GET /v1/lead-scores/recompute/{id}`.
+         *     Until it finishes, people not yet rescored keep their previous scores.
+         */
+        put: operations["replaceScoringRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lead-scores/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rescore everyone under the rules in force
+         * @description Requires `lead_scores:manage` (admins). Runs in the background; poll the returned recompute.
+         */
+        post: operations["recomputeLeadScores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lead-scores/recompute/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Progress of a recompute
+         * @description Requires `lead_scores:manage`.
+         */
+        get: operations["getLeadScoreRecompute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        EmailProvider: "sendgrid" | "mailgun" | "brevo" | "postmark" | "mailjet";
+        /**
+         * @description The normalised type. `unknown` is a provider event Relais does not map (its own name is in
+         *     `provider_event`); it is stored, never refused.
+         * @enum {string}
+         */
+        EmailEventType: "sent" | "delivered" | "deferred" | "opened" | "clicked" | "bounced" | "dropped" | "unsubscribed" | "resubscribed" | "spam_complaint" | "failed" | "unknown";
+        /** @description One email event in Relais's own format, as an integrator can write it by hand. */
+        EmailEventInput: {
+            /** @description The event's own id; a second event with the same id is a duplicate and ignored. */
+            id: string;
+            /**
+             * @description One of the `EmailEventType` values; any other name is stored as `unknown`.
+             * @example opened
+             */
+            type: string;
+            /**
+             * Format: email
+             * @description The recipient (matched case-insensitively to a person's email).
+             */
+            email: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description The message's id at the sender; opens and clicks count once per message. */
+            message_id: string;
+            campaign?: string | null;
+            /** @description The link clicked (for `clicked`). */
+            url?: string | null;
+            /** @enum {string|null} */
+            bounce_type?: "hard" | "soft" | null;
+            /** @description The open was made by a privacy proxy or scanner (Apple Mail Privacy Protection), not a person; false when absent. */
+            machine_open?: boolean;
+        };
+        IngestResult: {
+            /** @description Events in the delivery. */
+            received: number;
+            /** @description Events stored now. */
+            stored: number;
+            /** @description Events already stored by an earlier delivery (or twice in this one). */
+            duplicates: number;
+        };
+        EmailEvent: {
+            id: components["schemas"]["Id"];
+            /** @description `generic` for events posted in the Relais format. */
+            provider: string;
+            type: components["schemas"]["EmailEventType"];
+            /** @description The provider's own name for the event. */
+            provider_event: string;
+            recipient: string;
+            /**
+             * Format: uuid
+             * @description The person with this email; null until one exists.
+             */
+            person_id: string | null;
+            message_id: string | null;
+            campaign: string | null;
+            url: string | null;
+            /** @enum {string|null} */
+            bounce_type: "hard" | "soft" | null;
+            machine_open: boolean;
+            occurred_at: components["schemas"]["Timestamp"];
+            received_at: components["schemas"]["Timestamp"];
+        };
+        EmailEventPage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["EmailEvent"][];
+        };
+        TimelineEmailEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "email_event";
+            id: components["schemas"]["Id"];
+            occurred_at: components["schemas"]["Timestamp"];
+            email_event: components["schemas"]["EmailEvent"];
+        };
+        LeadPerson: {
+            id: components["schemas"]["Id"];
+            first_name: string;
+            last_name: string;
+            email: string | null;
+            /** Format: uuid */
+            owner_id: string | null;
+        };
+        LeadScore: {
+            person_id: components["schemas"]["Id"];
+            person: components["schemas"]["LeadPerson"];
+            /** @description The decayed score now, rounded to 2 decimals. */
+            score: number;
+            /** @description The ledger's points before decay. */
+            points: number;
+            /** @description Ledger entries behind the score. */
+            entries: number;
+            /** @description The score is at or above the hot threshold. */
+            hot: boolean;
+            /** Format: date-time */
+            last_event_at: string | null;
+        };
+        LeadScorePage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["LeadScore"][];
+        };
+        LeadScoreEntry: {
+            id: components["schemas"]["Id"];
+            event_id: components["schemas"]["Id"];
+            rule_key: string;
+            rule_version: number;
+            points: number;
+            occurred_at: components["schemas"]["Timestamp"];
+            reason: string;
+            /** @description What this entry still adds after decay. */
+            score_now: number;
+        };
+        PersonLeadScore: {
+            person_id: components["schemas"]["Id"];
+            score: number;
+            points: number;
+            hot: boolean;
+            hot_threshold: number;
+            rules_version: number;
+            /** Format: date-time */
+            last_event_at: string | null;
+            /** @description The score at the end of each of the last 90 days (UTC), oldest first, today last. */
+            trend: {
+                /** Format: date */
+                date: string;
+                score: number;
+            }[];
+            /** @description The ledger, newest first. */
+            entries: components["schemas"]["LeadScoreEntry"][];
+        };
+        ScoringRule: {
+            /** @description Names the rule in ledger entries; unique within a version. */
+            key: string;
+            event_type: components["schemas"]["EmailEventType"];
+            /**
+             * @description For `bounced`, only bounces of this type.
+             * @enum {string|null}
+             */
+            bounce_type?: "hard" | "soft" | null;
+            points: number;
+            /**
+             * @description Only the earliest such event of each message scores.
+             * @default false
+             */
+            first_per_message?: boolean;
+            /**
+             * @description Opens by privacy proxies and scanners do not score.
+             * @default false
+             */
+            exclude_machine_opens?: boolean;
+            /** @description At most this many of the rule's events score per person per UTC day (the earliest). */
+            daily_cap?: number | null;
+        };
+        ScoringRulesInput: {
+            rules: components["schemas"]["ScoringRule"][];
+            /** @description A point loses half its value after this many days. */
+            half_life_days: number;
+            /** @description Crossing this score upwards notifies the person's owner. */
+            hot_threshold: number;
+        };
+        ScoringRules: components["schemas"]["ScoringRulesInput"] & {
+            version: number;
+            /** Format: uuid */
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        ScoringRecompute: {
+            id: components["schemas"]["Id"];
+            rules_version: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            people_total: number | null;
+            people_done: number;
+            error: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        ScoringRulesChange: {
+            rules: components["schemas"]["ScoringRules"];
+            recompute: components["schemas"]["ScoringRecompute"];
+        };
         RecurringJob: {
             /** @example reminders.dispatch */
             name: string;
@@ -905,7 +1282,7 @@ export interface components {
             interaction: components["schemas"]["Interaction"];
         };
         /** @description One thing that happened; `kind` says which, so a widget can render each kind. */
-        TimelineItem: components["schemas"]["TimelineInteraction"];
+        TimelineItem: components["schemas"]["TimelineInteraction"] | components["schemas"]["TimelineEmailEvent"];
         TimelinePage: components["schemas"]["CursorPage"] & {
             data?: components["schemas"]["TimelineItem"][];
         };
@@ -915,6 +1292,7 @@ export interface components {
             /**
              * @example interaction.assigned
              * @example interaction.reminder
+             * @example lead.hot
              */
             type: string;
             payload: Record<string, never>;
@@ -929,8 +1307,8 @@ export interface components {
             updated: number;
         };
         Dashboard: {
-            /** @description People with the highest lead scores (empty until lead scoring is enabled). */
-            hot_leads: Record<string, never>[];
+            /** @description The people with the highest current lead scores at or above the hot threshold. */
+            hot_leads: components["schemas"]["LeadScore"][];
             recent_interactions: components["schemas"]["Interaction"][];
             /** @description The caller's inbox counts; null for API keys. */
             inbox_counts: components["schemas"]["InboxCounts"] | null;
@@ -3236,6 +3614,296 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    ingestEmailEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The delivery's id (Standard Webhooks). */
+                "webhook-id"?: string;
+                /** @description When the delivery was signed, in Unix seconds. */
+                "webhook-timestamp"?: string;
+                /** @description One or more `v1,<base64>` signatures, space-separated. */
+                "webhook-signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailEventInput"] | components["schemas"]["EmailEventInput"][];
+            };
+        };
+        responses: {
+            /** @description Stored (or already stored); counts of what the delivery held. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    ingestProviderEmailEvents: {
+        parameters: {
+            query?: {
+                /** @description The configured credential, for providers that cannot send basic auth. */
+                token?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The provider whose webhook format the body is in. */
+                provider: components["schemas"]["EmailProvider"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | unknown[];
+            };
+        };
+        responses: {
+            /** @description Stored (or already stored); counts of what the delivery held. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listEmailEvents: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Events of this person. */
+                person_id?: string;
+                /** @description Events of these types (comma-separated). */
+                type?: components["schemas"]["EmailEventType"][];
+                /** @description Events of this campaign reference. */
+                campaign?: string;
+                /** @description Events from this provider. */
+                provider?: "generic" | "sendgrid" | "mailgun" | "brevo" | "postmark" | "mailjet";
+                /** @description Events at or after this instant. */
+                occurred_after?: string;
+                /** @description Events before this instant. */
+                occurred_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of email events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listLeadScores: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only people whose current score is at least this. */
+                min_score?: number;
+                /** @description Only people owned by this user. */
+                owner_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of lead scores. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadScorePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPersonLeadScore: {
+        parameters: {
+            query?: {
+                /** @description How many ledger entries to return, newest first. */
+                entries_limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's lead score. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonLeadScore"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getScoringRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest version of the rules. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringRules"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    replaceScoringRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoringRulesInput"];
+            };
+        };
+        responses: {
+            /** @description The new version, and the recompute it started. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringRulesChange"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    recomputeLeadScores: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recompute, queued. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringRecompute"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getLeadScoreRecompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recompute and its progress. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringRecompute"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,6 +1,6 @@
 /**
- * The dashboard: what a relationship manager sees first — hot leads (empty until lead scoring
- * exists), the latest interactions, and their inbox counts.
+ * The dashboard: what a relationship manager sees first — hot leads (scores at or above the hot
+ * threshold), the latest interactions, and their inbox counts.
  */
 import { Router } from 'express';
 import { type Clock, getInbox, listInteractions } from '../interactions';
@@ -8,6 +8,8 @@ import { can } from '../platform/access';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { actingUser } from '../platform/principal';
+import { listLeadScores } from '../scoring';
+import { currentRules } from '../scoring/scoring-rules';
 
 export function dashboardRoutes(db: Knex, clock: Clock): Router {
   const router = Router();
@@ -23,7 +25,9 @@ export function dashboardRoutes(db: Knex, clock: Clock): Router {
     const inbox = user
       ? await getInbox(db, { userId: user.id, timeZone: user.time_zone, limit: 1, now })
       : null;
-    res.json({ hot_leads: [], recent_interactions: recent.data, inbox_counts: inbox?.counts ?? null });
+    const rules = await currentRules(db);
+    const hot = await listLeadScores(db, { limit: 5, min_score: rules.hot_threshold }, now);
+    res.json({ hot_leads: hot.data, recent_interactions: recent.data, inbox_counts: inbox?.counts ?? null });
   });
   return router;
 }

@@ -210,43 +210,6 @@ export function listInteractionRows(
 }
 
 /** A person's interactions, newest first, from the participants' timeline index. */
-export function personTimelineRows(
-  db: Knex,
-  personId: string,
-  page: { limit: number; cursor?: string },
-): Promise<Page<InteractionRow>> {
-  const query = db('interaction_participants as participant')
-    .join('interactions', 'interactions.id', 'participant.interaction_id')
-    .where('participant.person_id', personId)
-    .select(COLUMNS);
-  return keysetPage<InteractionRow>(query, {
-    tag: 'timeline:person',
-    sortColumn: 'participant.occurred_at',
-    sortField: 'occurred_at',
-    idColumn: 'participant.interaction_id',
-    direction: 'desc',
-    limit: page.limit,
-    cursor: page.cursor,
-  });
-}
-
-export function organisationTimelineRows(
-  db: Knex,
-  organisationId: string,
-  page: { limit: number; cursor?: string },
-): Promise<Page<InteractionRow>> {
-  const query = db('interactions').where('organisation_id', organisationId).select(COLUMNS);
-  return keysetPage<InteractionRow>(query, {
-    tag: 'timeline:organisation',
-    sortColumn: 'occurred_at',
-    sortField: 'occurred_at',
-    idColumn: 'id',
-    direction: 'desc',
-    limit: page.limit,
-    cursor: page.cursor,
-  });
-}
-
 export async function countInteractionsOf(
   db: Knex,
   reference: { organisation_id: string } | { person_id: string },

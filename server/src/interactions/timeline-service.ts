@@ -1,18 +1,38 @@
 /**
  * Timelines: everything that happened with a person or an organisation, newest first, as typed
- * items so a widget can render any kind (`interaction` now; email events join them later).
+ * items so a widget can render each kind — interactions, and the email events that tell a story
+ * (sent, clicked, bounced, unsubscribed…; a human open is shown by the interaction it created).
+ *
+ * One keyset page over a UNION ALL of the two sources, each branch read from its own
+ * (person, occurred_at, id) index, so page 1 and page 1,000 cost the same.
  */
+import { EMAIL_EVENT_COLUMNS, type EmailEvent } from '../marketing/email-event-service';
 import type { Knex } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
-import type { Page } from '../platform/pagination';
-import { organisationTimelineRows, personTimelineRows } from './interaction-repository';
+import { keysetPage, type Page } from '../platform/pagination';
+import { COLUMNS } from './interaction-repository';
 import { type Interaction, present } from './interaction-service';
 
-export interface TimelineItem {
-  kind: 'interaction';
+export type TimelineItem =
+  | { kind: 'interaction'; id: string; occurred_at: Date; interaction: Interaction }
+  | { kind: 'email_event'; id: string; occurred_at: Date; email_event: EmailEvent };
+
+/** Email event types shown in timelines. */
+export const TIMELINE_EMAIL_TYPES = [
+  'sent',
+  'clicked',
+  'bounced',
+  'dropped',
+  'unsubscribed',
+  'resubscribed',
+  'spam_complaint',
+  'failed',
+];
+
+interface TimelineRef {
+  kind: TimelineItem['kind'];
   id: string;
   occurred_at: Date;
-  interaction: Interaction;
 }
 
 export async function personTimeline(
@@ -23,7 +43,21 @@ export async function personTimeline(
 ): Promise<Page<TimelineItem>> {
   if (!(await db('people').where({ id: personId }).first('id')))
     throw new NotFoundError(`Person ${personId} not found.`);
-  return asTimeline(db, await personTimelineRows(db, personId, page), now);
+  const refs = db.select('*').from(
+    db
+      .select(db.raw("'interaction' AS kind"), 'interaction_id AS id', 'occurred_at')
+      .from('interaction_participants')
+      .where('person_id', personId)
+      .unionAll((union) =>
+        union
+          .select(db.raw("'email_event' AS kind"), 'id', 'occurred_at')
+          .from('email_events')
+          .where('person_id', personId)
+          .whereIn('type', TIMELINE_EMAIL_TYPES),
+      )
+      .as('timeline'),
+  );
+  return assemble(db, await refPage(refs, 'timeline:person', page), now);
 }
 
 export async function organisationTimeline(
@@ -35,22 +69,68 @@ export async function organisationTimeline(
   if (!(await db('organisations').where({ id: organisationId }).first('id'))) {
     throw new NotFoundError(`Organisation ${organisationId} not found.`);
   }
-  return asTimeline(db, await organisationTimelineRows(db, organisationId, page), now);
+  const refs = db.select('*').from(
+    db
+      .select(db.raw("'interaction' AS kind"), 'id', 'occurred_at')
+      .from('interactions')
+      .where('organisation_id', organisationId)
+      .unionAll((union) =>
+        union
+          .select(db.raw("'email_event' AS kind"), 'id', 'occurred_at')
+          .from('email_events')
+          .whereIn(
+            'person_id',
+            db('person_organisations').select('person_id').where('organisation_id', organisationId),
+          )
+          .whereIn('type', TIMELINE_EMAIL_TYPES),
+      )
+      .as('timeline'),
+  );
+  return assemble(db, await refPage(refs, 'timeline:organisation', page), now);
 }
 
-async function asTimeline(
-  db: Knex,
-  page: Page<Parameters<typeof present>[1][number]>,
-  now: Date,
-): Promise<Page<TimelineItem>> {
-  const interactions = await present(db, page.data, now);
+function refPage(query: Knex.QueryBuilder, tag: string, page: { limit: number; cursor?: string }) {
+  return keysetPage<TimelineRef>(query, {
+    tag,
+    sortColumn: 'occurred_at',
+    sortField: 'occurred_at',
+    idColumn: 'id',
+    direction: 'desc',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}
+
+async function assemble(db: Knex, page: Page<TimelineRef>, now: Date): Promise<Page<TimelineItem>> {
+  const idsOf = (kind: TimelineItem['kind']) =>
+    page.data.filter((ref) => ref.kind === kind).map((ref) => ref.id);
+  const interactionIds = idsOf('interaction');
+  const eventIds = idsOf('email_event');
+  const interactions = interactionIds.length
+    ? await present(
+        db,
+        await db('interactions').select(COLUMNS).whereIn('interactions.id', interactionIds),
+        now,
+      )
+    : [];
+  const events: EmailEvent[] = eventIds.length
+    ? await db('email_events').select(EMAIL_EVENT_COLUMNS).whereIn('email_events.id', eventIds)
+    : [];
+  const interactionById = new Map(interactions.map((interaction) => [interaction.id, interaction]));
+  const eventById = new Map(events.map((event) => [event.id, event]));
   return {
-    data: interactions.map((interaction) => ({
-      kind: 'interaction',
-      id: interaction.id,
-      occurred_at: interaction.occurred_at,
-      interaction,
-    })),
+    data: page.data.flatMap((ref): TimelineItem[] => {
+      if (ref.kind === 'interaction') {
+        const interaction = interactionById.get(ref.id);
+        return interaction
+          ? [{ kind: 'interaction', id: ref.id, occurred_at: ref.occurred_at, interaction }]
+          : [];
+      }
+      const event = eventById.get(ref.id);
+      return event
+        ? [{ kind: 'email_event', id: ref.id, occurred_at: ref.occurred_at, email_event: event }]
+        : [];
+    }),
     next_cursor: page.next_cursor,
   };
 }

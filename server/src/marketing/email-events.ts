@@ -123,7 +123,13 @@ export function messageId(value: unknown): string | null {
 /** Dedupe key for providers without event ids: the same event delivered twice hashes the same. */
 export function contentKey(
   provider: string,
-  parts: { provider_event: string; message_id: string | null; recipient: string; occurred_at: Date; url: string | null },
+  parts: {
+    provider_event: string;
+    message_id: string | null;
+    recipient: string;
+    occurred_at: Date;
+    url: string | null;
+  },
 ): string {
   return createHash('sha256')
     .update(

@@ -3,8 +3,10 @@
  * primary organisation). A person's email is unique case-insensitively, since email events find
  * their person by it.
  */
+
 import { recordChange } from '../audit';
 import { countInteractionsOf } from '../interactions';
+import { linkEmailEvents } from '../marketing';
 import { archiveRecord, assertNotReferenced } from '../platform/archival';
 import type { RequestContext } from '../platform/context';
 import { isUniqueViolation, type Knex } from '../platform/db';
@@ -74,6 +76,8 @@ export async function createPerson(db: Knex, context: RequestContext, input: Per
       resourceId: created.id,
       changes: { ...input, owner_id },
     });
+    // Email events that arrived before this person existed are theirs now, and score.
+    if (created.email) await linkEmailEvents(trx, created.id, created.email, new Date());
     return { ...created, organisations: [] };
   });
 }
@@ -102,6 +106,8 @@ export async function updatePerson(
       changes,
       before: { ...before },
     });
+    if (updated.email && updated.email !== before.email)
+      await linkEmailEvents(trx, id, updated.email, new Date());
     return withMemberships(trx, updated);
   });
 }

@@ -19,6 +19,8 @@ import type { Logger } from './logger';
 export interface JobPayloads {
   'reminders.dispatch': Record<string, never>;
   'maintenance.cleanup': Record<string, never>;
+  'scoring.recompute': Record<string, never>;
+  'scoring.refresh': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 

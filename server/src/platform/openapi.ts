@@ -80,7 +80,11 @@ export interface CompiledOperation {
   path: CompiledParameters;
   query: CompiledParameters;
   header: CompiledParameters;
-  body: { required: boolean; contentTypes: Map<string, ValidateFunction | null> } | null;
+  /**
+   * `deferred`: the operation is `x-signed-body` — its raw bytes must be authenticated before
+   * they are parsed, so the handler validates the body itself (`validateBody`) after that.
+   */
+  body: { required: boolean; deferred: boolean; contentTypes: Map<string, ValidateFunction | null> } | null;
   responses: Map<string, Map<string, ValidateFunction | null>>;
 }
 
@@ -219,7 +223,8 @@ export class OpenApiValidator {
         );
       }
       const validate = body.contentTypes.get(mediaType);
-      if (validate && !validate(parts.body)) errors.push(...toFieldErrors('body', validate.errors));
+      if (validate && !body.deferred && !validate(parts.body))
+        errors.push(...toFieldErrors('body', validate.errors));
     }
 
     if (errors.length > 0) {
@@ -236,6 +241,22 @@ export class OpenApiValidator {
       );
     }
     return { path, query, headers };
+  }
+
+  /**
+   * Validates the parsed body of an `x-signed-body` operation, once its signature is checked.
+   *
+   * @throws {RequestValidationFailure} listing every failing field.
+   */
+  validateBody(operation: CompiledOperation, body: unknown): void {
+    const validate = operation.body?.contentTypes.get('application/json');
+    if (!validate || validate(body)) return;
+    const errors = dedupe(toFieldErrors('body', validate.errors));
+    const summary = errors
+      .slice(0, 3)
+      .map((error) => `${error.field || '(root)'} ${error.message}`)
+      .join('; ');
+    throw new RequestValidationFailure('invalid', errors, `The body is invalid: ${summary}.`);
   }
 
   /**
@@ -419,7 +440,11 @@ function compileBody(
       media.schema === undefined ? null : ajv.compile(forContext(media.schema, 'request') as object),
     );
   }
-  return { required: requestBody.required ?? false, contentTypes };
+  return {
+    required: requestBody.required ?? false,
+    deferred: (definition as { 'x-signed-body'?: boolean })['x-signed-body'] === true,
+    contentTypes,
+  };
 }
 
 function compileResponses(

@@ -36,7 +36,9 @@ export function mailgunSignatureOf(body: unknown): MailgunSignature {
 }
 
 export function verifyMailgunSignature(signingKey: string, signature: MailgunSignature): boolean {
-  const expected = createHmac('sha256', signingKey).update(signature.timestamp + signature.token).digest();
+  const expected = createHmac('sha256', signingKey)
+    .update(signature.timestamp + signature.token)
+    .digest();
   const offered = Buffer.from(signature.signature, 'hex');
   return offered.length === expected.length && timingSafeEqual(offered, expected);
 }

@@ -87,7 +87,9 @@ function classify(
       return {
         type: 'unknown',
         bounce_type: null,
-        time: ['ReceivedAt', 'DeliveredAt', 'BouncedAt', 'ChangedAt'].find((field) => text(record[field])) ?? 'ReceivedAt',
+        time:
+          ['ReceivedAt', 'DeliveredAt', 'BouncedAt', 'ChangedAt'].find((field) => text(record[field])) ??
+          'ReceivedAt',
       };
   }
 }

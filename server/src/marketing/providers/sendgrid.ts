@@ -33,7 +33,10 @@ export function verifySendgridSignature(
   signature: string,
 ): boolean {
   try {
-    const signed = Buffer.concat([Buffer.from(timestamp), Buffer.isBuffer(payload) ? payload : Buffer.from(payload)]);
+    const signed = Buffer.concat([
+      Buffer.from(timestamp),
+      Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+    ]);
     return verify('sha256', signed, { key, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'));
   } catch {
     return false;

@@ -1,0 +1,65 @@
+/** Reading email events: the filtered list, and the events of a person's or organisation's timeline. */
+import type { Knex } from '../platform/db';
+import { keysetPage, type Page } from '../platform/pagination';
+
+export interface EmailEvent {
+  id: string;
+  provider: string;
+  type: string;
+  provider_event: string;
+  recipient: string;
+  person_id: string | null;
+  message_id: string | null;
+  campaign: string | null;
+  url: string | null;
+  bounce_type: 'hard' | 'soft' | null;
+  machine_open: boolean;
+  occurred_at: Date;
+  received_at: Date;
+}
+
+export const EMAIL_EVENT_COLUMNS = [
+  'id',
+  'provider',
+  'type',
+  'provider_event',
+  'recipient',
+  'person_id',
+  'message_id',
+  'campaign',
+  'url',
+  'bounce_type',
+  'machine_open',
+  'occurred_at',
+  'received_at',
+].map((column) => `email_events.${column}`);
+
+export interface EmailEventFilters {
+  limit: number;
+  cursor?: string;
+  person_id?: string;
+  type?: string[];
+  campaign?: string;
+  provider?: string;
+  occurred_after?: string;
+  occurred_before?: string;
+}
+
+export function listEmailEvents(db: Knex, filters: EmailEventFilters): Promise<Page<EmailEvent>> {
+  const query = db('email_events').select(EMAIL_EVENT_COLUMNS);
+  if (filters.person_id) query.where('person_id', filters.person_id);
+  if (filters.type?.length) query.whereIn('type', filters.type);
+  if (filters.campaign) query.where('campaign', filters.campaign);
+  if (filters.provider) query.where('provider', filters.provider);
+  if (filters.occurred_after) query.where('occurred_at', '>=', filters.occurred_after);
+  if (filters.occurred_before) query.where('occurred_at', '<', filters.occurred_before);
+  return keysetPage<EmailEvent>(query, {
+    tag: 'email_events:occurred_at:desc',
+    sortColumn: 'occurred_at',
+    sortField: 'occurred_at',
+    idColumn: 'id',
+    direction: 'desc',
+    limit: filters.limit,
+    cursor: filters.cursor,
+  });
+}

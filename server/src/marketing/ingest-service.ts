@@ -1,0 +1,200 @@
+/**
+ * Persist, then acknowledge. A batch of normalised events is stored in one transaction:
+ * insert-or-ignore on UNIQUE (provider, dedupe_key), per-message status folded into
+ * `email_messages`, the interaction of a first human open, and the ledger and score of every person
+ * touched. Rows are always taken in key order, so concurrent batches wait for each other instead
+ * of deadlocking. If anything fails nothing is kept and the caller answers 503: the provider
+ * retries, and the retry is deduplicated.
+ */
+import type { Knex } from '../platform/db';
+import { currentRules } from '../scoring/scoring-rules';
+import { rescorePeople } from '../scoring/scoring-service';
+import type { NormalisedEvent } from './email-events';
+
+export interface IngestResult {
+  received: number;
+  stored: number;
+  duplicates: number;
+}
+
+/** Rank in the delivery funnel; a message's status only ever moves up it. */
+const STATUS_RANK_SQL = `CASE WHEN type = 'clicked' THEN 4
+                              WHEN type = 'opened' AND NOT machine_open THEN 3
+                              WHEN type = 'delivered' THEN 2
+                              WHEN type = 'sent' THEN 1 ELSE 0 END`;
+
+export async function ingestEvents(
+  db: Knex,
+  events: readonly NormalisedEvent[],
+  options: {
+    now: Date;
+    /** A one-time signature token (Mailgun): a second use rolls the whole delivery back. */
+    replayToken?: { provider: string; token: string };
+    onReplay?: () => Error;
+  },
+): Promise<IngestResult> {
+  return db.transaction(async (trx) => {
+    if (options.replayToken) {
+      const { rows } = await trx.raw(
+        'INSERT INTO webhook_replay_tokens (provider, token) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING token',
+        [options.replayToken.provider, options.replayToken.token],
+      );
+      if (rows.length === 0) throw options.onReplay?.() ?? new Error('replayed delivery');
+    }
+    const inserted = await insertEvents(trx, events);
+    await applyEvents(trx, inserted, options.now);
+    return { received: events.length, stored: inserted.length, duplicates: events.length - inserted.length };
+  });
+}
+
+interface StoredEvent {
+  id: string;
+  person_id: string | null;
+}
+
+async function insertEvents(
+  trx: Knex.Transaction,
+  events: readonly NormalisedEvent[],
+): Promise<StoredEvent[]> {
+  // Built as text so each event's raw JSON goes to PostgreSQL untouched (numbers beyond 2^53).
+  const batch = `[${events
+    .map(
+      (event) =>
+        `{"provider":${JSON.stringify(event.provider)},"dedupe_key":${JSON.stringify(event.dedupe_key)},` +
+        `"type":${JSON.stringify(event.type)},"provider_event":${JSON.stringify(event.provider_event)},` +
+        `"recipient":${JSON.stringify(event.recipient)},"message_id":${JSON.stringify(event.message_id)},` +
+        `"campaign":${JSON.stringify(event.campaign)},"url":${JSON.stringify(event.url)},` +
+        `"bounce_type":${JSON.stringify(event.bounce_type)},"machine_open":${event.machine_open},` +
+        `"occurred_at":${JSON.stringify(event.occurred_at.toISOString())},"raw":${event.raw}}`,
+    )
+    .join(',')}]`;
+  const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
+    `WITH inserted AS (
+       INSERT INTO email_events (provider, dedupe_key, type, provider_event, recipient, person_id,
+                                 message_id, campaign, url, bounce_type, machine_open, occurred_at, raw)
+       SELECT v.provider, v.dedupe_key, v.type, v.provider_event, v.recipient,
+              (SELECT p.id FROM people p WHERE p.email = v.recipient::citext),
+              v.message_id, v.campaign, v.url, v.bounce_type, v.machine_open, v.occurred_at, v.raw
+       FROM jsonb_to_recordset(?::jsonb) AS v(
+         provider text, dedupe_key text, type text, provider_event text, recipient text, message_id text,
+         campaign text, url text, bounce_type text, machine_open boolean, occurred_at timestamptz, raw jsonb)
+       ORDER BY v.provider, v.dedupe_key
+       ON CONFLICT (provider, dedupe_key) DO NOTHING
+       RETURNING *
+     ),
+     messages AS (
+       INSERT INTO email_messages AS m (provider, message_id, recipient, person_id, campaign, status_rank,
+         bounced, bounce_type, dropped, unsubscribed, spam_complaint, open_count, click_count,
+         first_event_at, last_event_at, first_opened_at, first_clicked_at)
+       SELECT provider, message_id, recipient, (array_agg(person_id) FILTER (WHERE person_id IS NOT NULL))[1],
+              max(campaign), max(${STATUS_RANK_SQL}),
+              bool_or(type = 'bounced'), max(bounce_type), bool_or(type = 'dropped'),
+              bool_or(type = 'unsubscribed'), bool_or(type = 'spam_complaint'),
+              count(*) FILTER (WHERE type = 'opened' AND NOT machine_open), count(*) FILTER (WHERE type = 'clicked'),
+              min(occurred_at), max(occurred_at),
+              min(occurred_at) FILTER (WHERE type = 'opened' AND NOT machine_open),
+              min(occurred_at) FILTER (WHERE type = 'clicked')
+       FROM inserted
+       WHERE message_id IS NOT NULL
+       GROUP BY provider, message_id, recipient
+       ORDER BY provider, message_id, recipient
+       ON CONFLICT (provider, message_id, recipient) DO UPDATE SET
+         person_id = COALESCE(m.person_id, excluded.person_id),
+         campaign = COALESCE(m.campaign, excluded.campaign),
+         status_rank = GREATEST(m.status_rank, excluded.status_rank),
+         bounced = m.bounced OR excluded.bounced,
+         bounce_type = COALESCE(m.bounce_type, excluded.bounce_type),
+         dropped = m.dropped OR excluded.dropped,
+         unsubscribed = m.unsubscribed OR excluded.unsubscribed,
+         spam_complaint = m.spam_complaint OR excluded.spam_complaint,
+         open_count = m.open_count + excluded.open_count,
+         click_count = m.click_count + excluded.click_count,
+         first_event_at = LEAST(m.first_event_at, excluded.first_event_at),
+         last_event_at = GREATEST(m.last_event_at, excluded.last_event_at),
+         first_opened_at = LEAST(m.first_opened_at, excluded.first_opened_at),
+         first_clicked_at = LEAST(m.first_clicked_at, excluded.first_clicked_at)
+     )
+     SELECT id, person_id FROM inserted`,
+    [batch],
+  );
+  return rows;
+}
+
+/**
+ * What follows from events now linked to people: the interaction of each first human open, and
+ * the people's ledgers and scores. Used after an ingest and when a new person claims the events
+ * that arrived before them.
+ */
+async function applyEvents(trx: Knex.Transaction, events: readonly StoredEvent[], now: Date): Promise<void> {
+  const linked = events.filter((event) => event.person_id !== null);
+  if (linked.length === 0) return;
+  await createOpenInteractions(
+    trx,
+    linked.map((event) => event.id),
+  );
+  await rescorePeople(
+    trx,
+    linked.map((event) => event.person_id!),
+    await currentRules(trx),
+    now,
+  );
+}
+
+/**
+ * The first human open of a message by a known person becomes one `email` interaction (source
+ * `email_event`). The primary key of `email_open_interactions` claims (person, message) once, so
+ * concurrent deliveries and later opens create nothing more.
+ */
+async function createOpenInteractions(trx: Knex.Transaction, eventIds: readonly string[]): Promise<void> {
+  await trx.raw(
+    `WITH candidates AS MATERIALIZED (
+       SELECT DISTINCT ON (e.person_id, e.provider, e.message_id)
+              e.id, e.person_id, e.provider, e.message_id, e.occurred_at, e.campaign,
+              gen_random_uuid() AS interaction_id
+       FROM email_events e
+       WHERE e.id = ANY(?::uuid[]) AND e.type = 'opened' AND NOT e.machine_open
+         AND e.person_id IS NOT NULL AND e.message_id IS NOT NULL
+       ORDER BY e.person_id, e.provider, e.message_id, e.occurred_at, e.dedupe_key
+     ),
+     claimed AS (
+       INSERT INTO email_open_interactions (person_id, provider, message_id, interaction_id)
+       SELECT person_id, provider, message_id, interaction_id FROM candidates
+       ORDER BY person_id, provider, message_id
+       ON CONFLICT DO NOTHING
+       RETURNING interaction_id
+     ),
+     created AS (
+       INSERT INTO interactions (id, type, title, body, occurred_at, status, source, email_event_id, organisation_id)
+       SELECT c.interaction_id, 'email',
+              CASE WHEN c.campaign IS NULL THEN 'Opened an email' ELSE 'Opened an email of campaign ' || c.campaign END,
+              'Message ' || c.message_id || ' (' || c.provider || ').',
+              c.occurred_at, 'done', 'email_event', c.id,
+              (SELECT po.organisation_id FROM person_organisations po
+               WHERE po.person_id = c.person_id AND po.is_primary)
+       FROM candidates c JOIN claimed USING (interaction_id)
+       RETURNING id
+     )
+     INSERT INTO interaction_participants (interaction_id, person_id, role, occurred_at)
+     SELECT c.interaction_id, c.person_id, 'recipient', c.occurred_at
+     FROM candidates c JOIN created ON created.id = c.interaction_id`,
+    [[...eventIds]],
+  );
+}
+
+/**
+ * Gives a person the events that arrived for their address before they existed; call in the
+ * transaction that creates the person or changes their email.
+ */
+export async function linkEmailEvents(trx: Knex.Transaction, personId: string, email: string, now: Date) {
+  const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
+    `UPDATE email_events SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL
+     RETURNING id, person_id`,
+    [personId, email],
+  );
+  if (rows.length === 0) return;
+  await trx.raw('UPDATE email_messages SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL', [
+    personId,
+    email,
+  ]);
+  await applyEvents(trx, rows, now);
+}

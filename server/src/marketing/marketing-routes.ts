@@ -1,0 +1,130 @@
+/**
+ * Email-provider webhooks in, email events out. Ingest routes read the body as raw bytes
+ * (`express.raw`, mounted in `createApp`), authenticate it, and only then parse and validate it.
+ */
+import { type Request, Router } from 'express';
+import type { Config } from '../config';
+import { can, publicRoute } from '../platform/access';
+import type { Knex } from '../platform/db';
+import { pgErrorCode } from '../platform/db';
+import { AppError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '../platform/errors';
+import { type OpenApiValidator, RequestValidationFailure } from '../platform/openapi';
+import { listEmailEvents } from './email-event-service';
+import { type NormalisedEvent, PayloadError, type Provider } from './email-events';
+import { ingestEvents } from './ingest-service';
+import { parseJsonBody } from './json-body';
+import { parseBrevo } from './providers/brevo';
+import { parseGeneric } from './providers/generic';
+import { mailgunSignatureOf, parseMailgun } from './providers/mailgun';
+import { parseMailjet } from './providers/mailjet';
+import { parsePostmark } from './providers/postmark';
+import { parseSendgrid } from './providers/sendgrid';
+import { verifyCredential, verifyMailgun, verifySendgrid, verifyStandardWebhook } from './webhook-auth';
+
+export const INGEST_PATH = '/v1/marketing/email/ingest';
+
+const PARSERS: Record<Provider, (body: unknown) => NormalisedEvent[]> = {
+  sendgrid: parseSendgrid,
+  mailgun: parseMailgun,
+  brevo: parseBrevo,
+  postmark: parsePostmark,
+  mailjet: parseMailjet,
+};
+
+export function marketingRoutes(deps: {
+  db: Knex;
+  config: Config;
+  validator: OpenApiValidator;
+  clock: () => Date;
+}): Router {
+  const { db, clock } = deps;
+  const config = deps.config.marketing;
+  const router = Router();
+
+  router.post(INGEST_PATH, publicRoute, async (req, res) => {
+    const raw = rawBodyOf(req);
+    verifyStandardWebhook(config, req, raw, clock());
+    const body = readBody(deps.validator, req, raw);
+    res.json(await store(db, () => parseGeneric(body), { now: clock() }));
+  });
+
+  router.post(`${INGEST_PATH}/:provider`, publicRoute, async (req, res) => {
+    const provider = req.params.provider as Provider;
+    const raw = rawBodyOf(req);
+    if (provider === 'sendgrid') verifySendgrid(config, req, raw, clock());
+    else if (provider !== 'mailgun') verifyCredential(config, provider, req);
+    const body = readBody(deps.validator, req, raw);
+    let replayToken: { provider: string; token: string } | undefined;
+    if (provider === 'mailgun') {
+      // Mailgun signs a timestamp and a token carried in the body, not the body itself.
+      const signature = asValidation(() => mailgunSignatureOf(body));
+      verifyMailgun(config, signature, clock());
+      replayToken = { provider, token: signature.token };
+    }
+    res.json(await store(db, () => PARSERS[provider](body), { now: clock(), replayToken }));
+  });
+
+  router.get('/v1/email-events', can('email_events', 'read'), async (req, res) => {
+    res.json(await listEmailEvents(db, req.query as never));
+  });
+
+  return router;
+}
+
+function rawBodyOf(req: Request): Buffer {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+function readBody(validator: OpenApiValidator, req: Request, raw: Buffer): unknown {
+  const body = asValidation(() => parseJsonBody(raw));
+  try {
+    validator.validateBody(req.operation!.compiled, body);
+  } catch (error) {
+    if (error instanceof RequestValidationFailure)
+      throw new ValidationError(error.message, { errors: error.errors });
+    throw error;
+  }
+  return body;
+}
+
+/** A payload an adapter cannot read is the sender's error: a 400 naming the field. */
+function asValidation<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof PayloadError)) throw error;
+    throw new ValidationError(`The delivery cannot be read: ${error.field || '(root)'} ${error.message}.`, {
+      errors: [{ in: 'body', field: error.field, message: error.message }],
+    });
+  }
+}
+
+/**
+ * Parses then stores. Anything the database refuses for a reason other than the data itself is a
+ * 503: providers retry those, while a 4xx would make them drop the events.
+ */
+async function store(
+  db: Knex,
+  parse: () => NormalisedEvent[],
+  options: { now: Date; replayToken?: { provider: string; token: string } },
+) {
+  const events = asValidation(parse);
+  try {
+    return await ingestEvents(db, events, {
+      ...options,
+      onReplay: () =>
+        new UnauthorizedError('This Mailgun signature token was already used: the delivery is a replay.'),
+    });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = pgErrorCode(error);
+    if (code?.startsWith('22') || code?.startsWith('23') || code === '54000') throw error;
+    throw new ServiceUnavailableError(
+      'The events could not be stored, and none were kept; retry the delivery.',
+      {
+        headers: { 'Retry-After': '5' },
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Rescoring everyone after a rules change. A request is a row of `scoring_recomputes`; the
+ * `scoring.recompute` job claims queued rows (or running ones whose worker stopped beating) with
+ * SKIP LOCKED and rescores people in batches, each batch its own transaction, recording progress.
+ * It works until no person is left on an older rules version, so scores written by an ingest that
+ * still used the old rules are caught as well.
+ */
+import type { Knex } from '../platform/db';
+import { NotFoundError } from '../platform/errors';
+import type { JobDefinition } from '../platform/jobs';
+import { currentRules, weightedFor } from './scoring-rules';
+import { rescorePeople } from './scoring-service';
+
+export interface ScoringRecompute {
+  id: string;
+  rules_version: number;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  people_total: number | null;
+  people_done: number;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+const COLUMNS = [
+  'id',
+  'rules_version',
+  'status',
+  'people_total',
+  'people_done',
+  'error',
+  'created_at',
+  'started_at',
+  'finished_at',
+];
+
+export async function requestRecompute(db: Knex, userId: string | null): Promise<ScoringRecompute> {
+  const [row] = await db('scoring_recomputes')
+    .insert({
+      rules_version: db.raw('(SELECT max(version) FROM scoring_rules)'),
+      requested_by: userId,
+    })
+    .returning(COLUMNS);
+  return row;
+}
+
+export async function getRecompute(db: Knex, id: string): Promise<ScoringRecompute> {
+  const row = await db('scoring_recomputes').where({ id }).first(COLUMNS);
+  if (!row) throw new NotFoundError(`Recompute ${id} not found.`);
+  return row;
+}
+
+export interface RecomputeOptions {
+  batchSize: number;
+  /** A running recompute without a heartbeat for this long is taken over. */
+  staleAfterMs: number;
+  now?: () => Date;
+  touch?: () => Promise<void>;
+}
+
+/** Runs every pending recompute; returns how many people were rescored. */
+export async function runPendingRecomputes(db: Knex, options: RecomputeOptions): Promise<number> {
+  let rescored = 0;
+  for (;;) {
+    const claimed = await db.transaction(async (trx) => {
+      const [row] = await trx('scoring_recomputes')
+        .where({ status: 'queued' })
+        .orWhere((stale) =>
+          stale
+            .where({ status: 'running' })
+            .andWhere(
+              'heartbeat_at',
+              '<',
+              trx.raw('now() - make_interval(secs => ?)', [options.staleAfterMs / 1000]),
+            ),
+        )
+        .orderBy('created_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .select('id');
+      if (!row) return null;
+      await trx('scoring_recomputes')
+        .where({ id: row.id })
+        .update({
+          status: 'running',
+          started_at: trx.raw('COALESCE(started_at, now())'),
+          heartbeat_at: trx.fn.now(),
+          people_total: trx.raw(
+            '(SELECT count(*) FROM lead_scores WHERE rules_version < (SELECT max(version) FROM scoring_rules))',
+          ),
+        });
+      return row.id as string;
+    });
+    if (!claimed) return rescored;
+    try {
+      rescored += await rescoreOutdated(db, claimed, options);
+      await db('scoring_recomputes')
+        .where({ id: claimed })
+        .update({ status: 'succeeded', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
+    } catch (error) {
+      await db('scoring_recomputes')
+        .where({ id: claimed })
+        .update({ status: 'failed', error: (error as Error).message, finished_at: db.fn.now() });
+      throw error;
+    }
+  }
+}
+
+async function rescoreOutdated(db: Knex, recomputeId: string, options: RecomputeOptions): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const batch = await db.transaction(async (trx) => {
+      const rules = await currentRules(trx);
+      const people: string[] = await trx('lead_scores')
+        .where('rules_version', '<', rules.version)
+        .orderBy('person_id')
+        .limit(options.batchSize)
+        .forUpdate()
+        .skipLocked()
+        .pluck('person_id');
+      if (people.length === 0) return 0;
+      await rescorePeople(trx, people, rules, options.now?.() ?? new Date());
+      await trx('scoring_recomputes')
+        .where({ id: recomputeId })
+        .update({ people_done: trx.raw('people_done + ?', [people.length]), heartbeat_at: trx.fn.now() });
+      return people.length;
+    });
+    done += batch;
+    if (batch === 0) return done;
+    await options.touch?.();
+  }
+}
+
+/**
+ * The nightly pass: rescores anyone still on older rules, and clears `hot` where decay alone took
+ * a score under the threshold, so the next crossing notifies the owner again.
+ */
+export async function refreshScores(db: Knex, options: RecomputeOptions): Promise<Record<string, number>> {
+  const pending = await db('scoring_recomputes')
+    .whereIn('status', ['queued', 'running'])
+    .count({ count: '*' });
+  if (Number(pending[0]?.count ?? 0) === 0) {
+    const outdated = await db('lead_scores')
+      .where('rules_version', '<', db('scoring_rules').max('version'))
+      .count({ count: '*' });
+    if (Number(outdated[0]?.count ?? 0) > 0) await requestRecompute(db, null);
+  }
+  const rescored = await runPendingRecomputes(db, options);
+  const rules = await currentRules(db);
+  const cooled = await db('lead_scores')
+    .where({ hot: true })
+    .andWhere(
+      'weighted',
+      '<',
+      weightedFor(rules.hot_threshold, rules.half_life_days, options.now?.() ?? new Date()),
+    )
+    .update({ hot: false, hot_since: null, updated_at: db.fn.now() });
+  return { rescored, cooled };
+}
+
+export function recomputeJob(
+  db: Knex,
+  options: RecomputeOptions & { every: string },
+): JobDefinition<'scoring.recompute'> {
+  return {
+    name: 'scoring.recompute',
+    every: options.every,
+    run: async (_data, context) => {
+      const rescored = await runPendingRecomputes(db, { ...options, touch: context.touch });
+      if (rescored > 0) context.log.info({ rescored }, 'lead scores recomputed');
+    },
+  };
+}
+
+export function refreshJob(db: Knex, options: RecomputeOptions): JobDefinition<'scoring.refresh'> {
+  return {
+    name: 'scoring.refresh',
+    every: '1 day',
+    maxRetries: 3,
+    run: async (_data, context) =>
+      context.log.info(
+        await refreshScores(db, { ...options, touch: context.touch }),
+        'lead scores refreshed',
+      ),
+  };
+}

@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import { can } from '../platform/access';
+import { contextOf } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { ValidationError } from '../platform/errors';
+import { actingUser } from '../platform/principal';
+import { listLeadScores, personLeadScore } from './lead-score-service';
+import { getRecompute, requestRecompute } from './recompute-service';
+import { currentRules, type ScoringRule, saveRules } from './scoring-rules';
+
+export function scoringRoutes(db: Knex, clock: () => Date): Router {
+  const router = Router();
+
+  router.get('/v1/lead-scores', can('lead_scores', 'read'), async (req, res) => {
+    res.json(await listLeadScores(db, req.query as never, clock()));
+  });
+
+  router.get('/v1/people/:id/lead-score', can('lead_scores', 'read'), async (req, res) => {
+    const { entries_limit } = req.query as unknown as { entries_limit: number };
+    res.json(await personLeadScore(db, String(req.params.id), entries_limit, clock()));
+  });
+
+  router.get('/v1/scoring-rules', can('scoring_rules', 'read'), async (_req, res) => {
+    res.json(await currentRules(db));
+  });
+
+  router.put('/v1/scoring-rules', can('scoring_rules', 'update'), async (req, res) => {
+    const input = req.body as { rules: ScoringRule[]; half_life_days: number; hot_threshold: number };
+    assertRulesConsistent(input.rules);
+    const userId = actingUser(contextOf(req).principal)?.id ?? null;
+    const rules = await saveRules(db, input, userId);
+    res.json({ rules, recompute: await requestRecompute(db, userId) });
+  });
+
+  router.post('/v1/lead-scores/recompute', can('lead_scores', 'manage'), async (req, res) => {
+    const recompute = await requestRecompute(db, actingUser(contextOf(req).principal)?.id ?? null);
+    res.status(202).location(`/v1/lead-scores/recompute/${recompute.id}`).json(recompute);
+  });
+
+  router.get('/v1/lead-scores/recompute/:id', can('lead_scores', 'manage'), async (req, res) => {
+    res.json(await getRecompute(db, String(req.params.id)));
+  });
+
+  return router;
+}
+
+/** What the schema cannot say: keys unique, bounce types only on bounce rules. */
+function assertRulesConsistent(rules: ScoringRule[]): void {
+  const errors: { in: 'body'; field: string; message: string }[] = [];
+  const seen = new Set<string>();
+  rules.forEach((rule, index) => {
+    if (seen.has(rule.key))
+      errors.push({
+        in: 'body',
+        field: `rules[${index}].key`,
+        message: `"${rule.key}" is used by an earlier rule; keys must be unique`,
+      });
+    seen.add(rule.key);
+    if (rule.bounce_type && rule.event_type !== 'bounced')
+      errors.push({
+        in: 'body',
+        field: `rules[${index}].bounce_type`,
+        message: 'applies only to rules of event_type bounced; remove it',
+      });
+  });
+  if (errors.length)
+    throw new ValidationError(`The rules are inconsistent: ${errors[0]!.field} ${errors[0]!.message}.`, {
+      errors,
+    });
+}

@@ -1,0 +1,96 @@
+/**
+ * Scoring rules: which email events earn or cost points. Versioned in `scoring_rules`; the newest
+ * version is in force. A rule matches an event type (and for bounces a bounce type); it may count
+ * only the first event per message, ignore machine opens, and cap how many of its events score
+ * per person per UTC day.
+ */
+import type { Knex } from '../platform/db';
+
+export interface ScoringRule {
+  key: string;
+  event_type: string;
+  bounce_type?: 'hard' | 'soft' | null;
+  points: number;
+  first_per_message: boolean;
+  exclude_machine_opens: boolean;
+  daily_cap: number | null;
+}
+
+export interface ScoringRules {
+  version: number;
+  rules: ScoringRule[];
+  half_life_days: number;
+  hot_threshold: number;
+  created_by: string | null;
+  created_at: Date;
+}
+
+/** Scores decay from this instant: weight = points · 2^((occurred_at − epoch) / half-life). */
+export const SCORE_EPOCH_SECONDS = Date.UTC(2025, 0, 1) / 1000;
+
+export async function currentRules(db: Knex): Promise<ScoringRules> {
+  const row = await db('scoring_rules').orderBy('version', 'desc').first();
+  return present(row);
+}
+
+export async function rulesVersion(db: Knex, version: number): Promise<ScoringRules | null> {
+  const row = await db('scoring_rules').where({ version }).first();
+  return row ? present(row) : null;
+}
+
+/** Writes the next version; the caller then rescores everyone under it. */
+export async function saveRules(
+  db: Knex,
+  input: Pick<ScoringRules, 'rules' | 'half_life_days' | 'hot_threshold'>,
+  userId: string | null,
+): Promise<ScoringRules> {
+  return db.transaction(async (trx) => {
+    // One writer at a time, so two changes never take the same version number.
+    await trx.raw('LOCK TABLE scoring_rules IN SHARE ROW EXCLUSIVE MODE');
+    const [row] = await trx('scoring_rules')
+      .insert({
+        version: trx.raw('(SELECT COALESCE(max(version), 0) + 1 FROM scoring_rules)'),
+        rules: JSON.stringify(input.rules.map(normaliseRule)),
+        half_life_days: input.half_life_days,
+        hot_threshold: input.hot_threshold,
+        created_by: userId,
+      })
+      .returning('*');
+    return present(row);
+  });
+}
+
+function normaliseRule(rule: ScoringRule): ScoringRule {
+  return {
+    key: rule.key,
+    event_type: rule.event_type,
+    bounce_type: rule.bounce_type ?? null,
+    points: rule.points,
+    first_per_message: rule.first_per_message ?? false,
+    exclude_machine_opens: rule.exclude_machine_opens ?? false,
+    daily_cap: rule.daily_cap ?? null,
+  };
+}
+
+function present(row: Record<string, unknown>): ScoringRules {
+  return {
+    version: Number(row.version),
+    rules: (row.rules as ScoringRule[]).map(normaliseRule),
+    half_life_days: Number(row.half_life_days),
+    hot_threshold: Number(row.hot_threshold),
+    created_by: (row.created_by as string | null) ?? null,
+    created_at: row.created_at as Date,
+  };
+}
+
+/** The decayed score at `at` of a person whose ledger weighs `weighted`. */
+export function scoreAt(weighted: number, halfLifeDays: number, at: Date): number {
+  const halfLives = (at.getTime() / 1000 - SCORE_EPOCH_SECONDS) / (halfLifeDays * 86_400);
+  return weighted * 2 ** -halfLives;
+}
+
+/** The `weighted` a current score of `score` corresponds to at `at` (for `min_score` filters). */
+export function weightedFor(score: number, halfLifeDays: number, at: Date): number {
+  const halfLives = (at.getTime() / 1000 - SCORE_EPOCH_SECONDS) / (halfLifeDays * 86_400);
+  return score * 2 ** halfLives;
+}
