@@ -213,6 +213,11 @@ export const configSpec = {
     desc: 'A pause inside each reminder batch before it commits; only for failure testing.',
     example: '0',
   }),
+  RELAIS_RESCORE_EVERY: str({
+    default: '10 seconds',
+    desc: 'How often a worker looks for requested lead-score recomputes (after a rules change).',
+    example: '5 seconds',
+  }),
   RELAIS_JOB_PROCESS_EVERY: str({
     default: '5 seconds',
     desc: 'How often an idle worker looks for due jobs (new jobs also wake it through LISTEN/NOTIFY).',
@@ -329,6 +334,7 @@ export interface Config {
     readonly reminderBatchSize: number;
     readonly reminderBatchPauseMs: number;
     readonly notificationRetentionDays: number;
+    readonly rescoreEvery: string;
   };
   readonly marketing: {
     readonly webhookSecrets: readonly string[];
@@ -408,6 +414,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reminderBatchSize: env.RELAIS_REMINDER_BATCH_SIZE,
       reminderBatchPauseMs: env.RELAIS_REMINDER_BATCH_PAUSE_MS,
       notificationRetentionDays: env.RELAIS_NOTIFICATION_RETENTION_DAYS,
+      rescoreEvery: env.RELAIS_RESCORE_EVERY,
     }),
     marketing: Object.freeze({
       webhookSecrets: Object.freeze([...env.RELAIS_WEBHOOK_SECRET]),

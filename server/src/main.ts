@@ -20,6 +20,7 @@ import { createLogger, type Logger, stdoutDestination } from './platform/logger'
 import { OpenApiValidator } from './platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from './platform/redis';
 import { resolveJwtSecret } from './platform/secrets';
+import { recomputeJob, refreshJob } from './scoring';
 import { ensureAdmin, UserDirectory } from './users';
 
 const ROLES = ['all', 'api', 'worker', 'migrate'] as const;
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     stops.unshift(() => closeRedis(redis));
 
     if (role === 'all' || role === 'worker') {
+      const rescoring = { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs };
       const worker = new JobRuntime({
         connectionString: databaseUrl,
         logger,
@@ -75,6 +77,8 @@ async function main(): Promise<void> {
             pauseMs: config.jobs.reminderBatchPauseMs,
           }),
           cleanupJob(db, { notificationDays: config.jobs.notificationRetentionDays }),
+          recomputeJob(db, { ...rescoring, every: config.jobs.rescoreEvery }),
+          refreshJob(db, rescoring),
         ],
       });
       await worker.start();

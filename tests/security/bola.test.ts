@@ -54,6 +54,10 @@ const interaction = crmRecord(
   (db, owner) => createInteraction(db, { created_by: owner, assignee_id: owner }),
   'interactions',
 );
+const recompute: Row['setup'] = async (db) => {
+  const [created] = await db('scoring_recomputes').insert({ rules_version: 1 }).returning('id');
+  return { id: created.id, snapshot: () => db('scoring_recomputes').where({ id: created.id }).first() };
+};
 const notification: Row['setup'] = async (db, owner) => {
   const created = await createNotification(db, owner.id);
   return { id: created.id, snapshot: () => db('notifications').where({ id: created.id }).first() };
@@ -127,6 +131,13 @@ const MATRIX: Record<string, Row> = {
     refused: NOT_READERS,
     otherScope: 'organisations:read',
   },
+  getPersonLeadScore: { setup: person, allowed: READERS, refused: NOT_READERS, otherScope: 'people:read' },
+  getLeadScoreRecompute: {
+    setup: recompute,
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'lead_scores:read',
+  },
   // Another user's notification answers 404, as if it did not exist.
   markNotificationRead: {
     setup: notification,
@@ -163,7 +174,7 @@ const pathFor = (template: string, id: string) =>
   template.replace('{id}', id).replace('{organisation_id}', '00000000-0000-4000-8000-000000000000');
 
 const recordOperations = new OpenApiValidator().operations.filter((operation) =>
-  operation.pathTemplate.includes('{'),
+  operation.pathTemplate.includes('{id}'),
 );
 
 let app: TestApp;

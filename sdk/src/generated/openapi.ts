@@ -1064,8 +1064,11 @@ export interface components {
             /** @description Crossing this score upwards notifies the person's owner. */
             hot_threshold: number;
         };
-        ScoringRules: components["schemas"]["ScoringRulesInput"] & {
+        ScoringRules: {
             version: number;
+            rules: components["schemas"]["ScoringRule"][];
+            half_life_days: number;
+            hot_threshold: number;
             /** Format: uuid */
             created_by: string | null;
             created_at: components["schemas"]["Timestamp"];

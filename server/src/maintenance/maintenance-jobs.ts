@@ -1,6 +1,7 @@
 /**
  * Hygiene: keeps the tables that only grow small — finished one-off jobs, idempotency keys past
- * their 24 hours, and notifications read longer ago than the retention.
+ * their 24 hours, webhook signature tokens past their tolerance, finished lead-score recomputes
+ * after 30 days, and notifications read longer ago than the retention.
  */
 import type { Knex } from '../platform/db';
 import type { JobDefinition } from '../platform/jobs';
@@ -24,7 +25,21 @@ export async function cleanUp(
         .whereNull('failed_at')
         .delete()
     : 0;
-  return { idempotency_keys: idempotencyKeys, notifications, jobs };
+  // A token older than the signature tolerance (5 minutes) can no longer be replayed anyway.
+  const replayTokens = await db('webhook_replay_tokens')
+    .where('seen_at', '<', db.raw("now() - interval '1 hour'"))
+    .delete();
+  const recomputes = await db('scoring_recomputes')
+    .whereIn('status', ['succeeded', 'failed'])
+    .andWhere('finished_at', '<', db.raw("now() - interval '30 days'"))
+    .delete();
+  return {
+    idempotency_keys: idempotencyKeys,
+    notifications,
+    jobs,
+    webhook_replay_tokens: replayTokens,
+    scoring_recomputes: recomputes,
+  };
 }
 
 export function cleanupJob(
