@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { secretKey, signWebhook } from '../../server/src/marketing/standard-webhooks';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';
 import { createPerson, createUser, type TestUser } from '../helpers/factories';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -432,7 +432,7 @@ describe('decay and hot leads', () => {
     const scores: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = await app.request('GET', `/v1/lead-scores?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+      const page: TestResponse = await app.request('GET', `/v1/lead-scores?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
         headers: reader.auth,
       });
       expect(page.status).toBe(200);

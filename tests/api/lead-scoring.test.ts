@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretKey, signWebhook } from '../../server/src/marketing/standard-webhooks';
 import { refreshScores, runPendingRecomputes } from '../../server/src/scoring/recompute-service';
 import { currentRules } from '../../server/src/scoring/scoring-rules';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';
 import { createOrganisation, createPerson, createUser, type TestUser } from '../helpers/factories';
 import { type ReplayEvent, replayScores } from '../helpers/scoring-replay';
 
@@ -250,7 +250,7 @@ describe('read side', () => {
     const all: { id: string; type: string; person_id: string }[] = [];
     let cursor: string | null = null;
     do {
-      const page = await app.request(
+      const page: TestResponse = await app.request(
         'GET',
         `/v1/email-events?person_id=${person.id}&type=opened,clicked&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
         { headers: reader.auth },
@@ -291,7 +291,7 @@ describe('read side', () => {
       const items: { kind: string; occurred_at: string }[] = [];
       let cursor: string | null = null;
       do {
-        const page = await app.request('GET', `${path}?limit=10${cursor ? `&cursor=${cursor}` : ''}`, {
+        const page: TestResponse = await app.request('GET', `${path}?limit=10${cursor ? `&cursor=${cursor}` : ''}`, {
           headers: reader.auth,
         });
         expect(page.status, page.text).toBe(200);
