@@ -8,14 +8,16 @@ import { createLogger } from '../server/src/platform/logger';
 
 export const logger = createLogger({ logLevel: 'warn' });
 
-export async function openBenchDatabase(): Promise<{ url: string; db: Knex; close(): Promise<void> }> {
+export async function openBenchDatabase(
+  database = 'relais_bench',
+): Promise<{ url: string; db: Knex; close(): Promise<void> }> {
   let embedded: EmbeddedPostgresHandle | null = null;
   let url = process.env.BENCH_DATABASE_URL ?? '';
   if (!url) {
     embedded = await startEmbeddedPostgres({
       dataDir: '.relais/bench',
       port: 0,
-      database: 'relais_bench',
+      database,
       logger,
     });
     url = embedded.url;

@@ -50,6 +50,9 @@ export async function ingestEvents(
 interface StoredEvent {
   id: string;
   person_id: string | null;
+  type: string;
+  machine_open: boolean;
+  message_id: string | null;
 }
 
 async function insertEvents(
@@ -114,7 +117,7 @@ async function insertEvents(
          first_opened_at = LEAST(m.first_opened_at, excluded.first_opened_at),
          first_clicked_at = LEAST(m.first_clicked_at, excluded.first_clicked_at)
      )
-     SELECT id, person_id FROM inserted`,
+     SELECT id, person_id, type, machine_open, message_id FROM inserted`,
     [batch],
   );
   return rows;
@@ -128,10 +131,15 @@ async function insertEvents(
 async function applyEvents(trx: Knex.Transaction, events: readonly StoredEvent[], now: Date): Promise<void> {
   const linked = events.filter((event) => event.person_id !== null);
   if (linked.length === 0) return;
-  await createOpenInteractions(
-    trx,
-    linked.map((event) => event.id),
+  const humanOpens = linked.filter(
+    (event) => event.type === 'opened' && !event.machine_open && event.message_id !== null,
   );
+  if (humanOpens.length) {
+    await createOpenInteractions(
+      trx,
+      humanOpens.map((event) => event.id),
+    );
+  }
   await rescorePeople(
     trx,
     linked.map((event) => event.person_id!),
@@ -188,7 +196,7 @@ async function createOpenInteractions(trx: Knex.Transaction, eventIds: readonly 
 export async function linkEmailEvents(trx: Knex.Transaction, personId: string, email: string, now: Date) {
   const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
     `UPDATE email_events SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL
-     RETURNING id, person_id`,
+     RETURNING id, person_id, type, machine_open, message_id`,
     [personId, email],
   );
   if (rows.length === 0) return;

@@ -6,9 +6,15 @@
 import { isSafeNumber, LosslessNumber, parse, stringify } from 'lossless-json';
 import { PayloadError } from './email-events';
 
-export function parseJsonBody(raw: Buffer): unknown {
+/**
+ * Parses a webhook body. `lossless` (the default) keeps large numbers exact; Relais's own format
+ * has no numbers, so its endpoint takes the faster native parser.
+ */
+export function parseJsonBody(raw: Buffer, options: { lossless?: boolean } = {}): unknown {
   try {
-    return parse(raw.toString('utf8'), null, (value) =>
+    const text = raw.toString('utf8');
+    if (options.lossless === false) return JSON.parse(text);
+    return parse(text, null, (value) =>
       isSafeNumber(value) ? Number.parseFloat(value) : new LosslessNumber(value),
     );
   } catch (error) {

@@ -44,7 +44,7 @@ export function marketingRoutes(deps: {
   router.post(INGEST_PATH, publicRoute, async (req, res) => {
     const raw = rawBodyOf(req);
     verifyStandardWebhook(config, req, raw, clock());
-    const body = readBody(deps.validator, req, raw);
+    const body = readBody(deps.validator, req, raw, { lossless: false });
     res.json(await store(db, () => parseGeneric(body), { now: clock() }));
   });
 
@@ -75,8 +75,13 @@ function rawBodyOf(req: Request): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 }
 
-function readBody(validator: OpenApiValidator, req: Request, raw: Buffer): unknown {
-  const body = asValidation(() => parseJsonBody(raw));
+function readBody(
+  validator: OpenApiValidator,
+  req: Request,
+  raw: Buffer,
+  options: { lossless?: boolean } = {},
+): unknown {
+  const body = asValidation(() => parseJsonBody(raw, options));
   try {
     validator.validateBody(req.operation!.compiled, body);
   } catch (error) {

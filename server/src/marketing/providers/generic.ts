@@ -13,7 +13,6 @@ import {
   requiredText,
   text,
 } from '../email-events';
-import { jsonText } from '../json-body';
 
 export function parseGeneric(body: unknown): NormalisedEvent[] {
   return eventList(body).map((event, index) => {
@@ -35,7 +34,7 @@ export function parseGeneric(body: unknown): NormalisedEvent[] {
       url: text(event.url),
       bounce_type: type === 'bounced' && (bounceType === 'hard' || bounceType === 'soft') ? bounceType : null,
       machine_open: type === 'opened' && event.machine_open === true,
-      raw: jsonText(event),
+      raw: JSON.stringify(event),
     };
   });
 }
