@@ -12,8 +12,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
-import http from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import { secretKey, signWebhook } from '../server/src/marketing/standard-webhooks';
 import { currentRules } from '../server/src/scoring/scoring-rules';
@@ -70,7 +70,9 @@ function makeEvent(now: number): BenchEvent {
     // Within the last 30 days, so decay and daily caps both matter.
     occurred_at: new Date(now - Math.floor(Math.random() * 30 * 86_400_000)).toISOString(),
     message_id: `m-${n}-${Math.floor(Math.random() * 8)}`,
-    ...(type === 'bounced' ? { bounce_type: Math.random() < 0.5 ? ('hard' as const) : ('soft' as const) } : {}),
+    ...(type === 'bounced'
+      ? { bounce_type: Math.random() < 0.5 ? ('hard' as const) : ('soft' as const) }
+      : {}),
     ...(type === 'opened' && Math.random() < 0.1 ? { machine_open: true } : {}),
   };
 }
@@ -232,10 +234,13 @@ async function main() {
   const byPerson = new Map(scores.map((row: { person_id: string }) => [row.person_id, row]));
   for (const personId of people) {
     const expected = replay.get(personId) ?? { points: 0, entries: 0, weighted: 0 };
-    const actual = byPerson.get(personId) as { weighted: string; points: number; entries: number } | undefined;
+    const actual = byPerson.get(personId) as
+      | { weighted: string; points: number; entries: number }
+      | undefined;
     const weighted = Number(actual?.weighted ?? 0);
     const close = Math.abs(weighted - expected.weighted) <= 1e-9 * Math.max(1, Math.abs(expected.weighted));
-    if (!actual || actual.points !== expected.points || actual.entries !== expected.entries || !close) mismatches += 1;
+    if (!actual || actual.points !== expected.points || actual.entries !== expected.entries || !close)
+      mismatches += 1;
   }
   const summary = `${rate} events/s over ${Math.round(seconds)} s; p50 ${quantile(0.5)} ms, p99 ${quantile(0.99)} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${unique.size} unique events, ${missing} missing; ${mismatches} people whose score differs from the replay (of ${people.size})`;
   process.stderr.write(`${summary}\n`);

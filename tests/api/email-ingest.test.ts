@@ -432,9 +432,13 @@ describe('decay and hot leads', () => {
     const scores: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: TestResponse = await app.request('GET', `/v1/lead-scores?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
-        headers: reader.auth,
-      });
+      const page: TestResponse = await app.request(
+        'GET',
+        `/v1/lead-scores?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        {
+          headers: reader.auth,
+        },
+      );
       expect(page.status).toBe(200);
       scores.push(...page.body.data.map((lead: { score: number }) => lead.score));
       cursor = page.body.next_cursor;

@@ -291,9 +291,13 @@ describe('read side', () => {
       const items: { kind: string; occurred_at: string }[] = [];
       let cursor: string | null = null;
       do {
-        const page: TestResponse = await app.request('GET', `${path}?limit=10${cursor ? `&cursor=${cursor}` : ''}`, {
-          headers: reader.auth,
-        });
+        const page: TestResponse = await app.request(
+          'GET',
+          `${path}?limit=10${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            headers: reader.auth,
+          },
+        );
         expect(page.status, page.text).toBe(200);
         items.push(...page.body.data);
         cursor = page.body.next_cursor;
