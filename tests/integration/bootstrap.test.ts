@@ -47,5 +47,12 @@ describe('first admin and demo data', () => {
       .select(db.knex.raw('count(*) FILTER (WHERE i.next_action_at < now()) AS overdue, count(*) AS total'));
     expect(Number(open[0].overdue)).toBeGreaterThan(0);
     expect(Number(open[0].total)).toBeGreaterThan(10);
+    // Demo newsletters went through ingestion: scored people, some of them hot.
+    expect(await count('email_events')).toBeGreaterThan(1_000);
+    const hot = await db.knex('lead_scores').where({ hot: true }).count({ n: '*' });
+    expect(Number(hot[0]?.n)).toBeGreaterThan(10);
+    expect(await db.knex('interactions').where({ source: 'email_event' }).count({ n: '*' })).not.toEqual([
+      { n: '0' },
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import type { Role } from '../platform/permissions';
 import { createUser, findUserWithHashByEmail } from '../users';
 import { loadDemoCrm } from './demo-crm';
 import { loadDemoInteractions } from './demo-interactions';
+import { loadDemoMarketing } from './demo-marketing';
 
 export const DEMO_PASSWORD = 'relais-demo-password';
 
@@ -37,6 +38,7 @@ export async function loadDemoData(db: Knex, logger: Logger): Promise<typeof DEM
   const demoUsers = await Promise.all(DEMO_USERS.map((user) => findUserWithHashByEmail(db, user.email)));
   const demoUserIds = demoUsers.flatMap((user) => (user ? [user.id] : []));
   await loadOnce(db, 'interactions', logger, (trx) => loadDemoInteractions(trx, demoUserIds, new Date()));
+  await loadOnce(db, 'marketing', logger, (trx) => loadDemoMarketing(trx, new Date()));
   return DEMO_USERS;
 }
 
