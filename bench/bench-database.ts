@@ -2,6 +2,7 @@
  * The database benchmarks run against: BENCH_DATABASE_URL, or an embedded PostgreSQL kept in
  * `.relais/bench` (so the 1M-row data set is loaded once and reused).
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { createDatabase, type Knex, migrateLatest } from '../server/src/platform/db';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../server/src/platform/embedded-postgres';
 import { createLogger } from '../server/src/platform/logger';
@@ -43,4 +44,19 @@ export function progress(label: string, done: number, total: number, started: nu
     `\r${label.padEnd(14)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${seconds}s`,
   );
   if (done === total) process.stderr.write('\n');
+}
+
+/** Replaces (or appends) a script's section of bench/README.md, between its start and end markers. */
+export async function writeBenchSection(name: string, section: string): Promise<void> {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const readme = await readFile('bench/README.md', 'utf8');
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  await writeFile(
+    'bench/README.md',
+    from >= 0 && to > from
+      ? readme.slice(0, from) + section + readme.slice(to + end.length)
+      : `${readme.trimEnd()}\n\n${section}\n`,
+  );
 }

@@ -12,13 +12,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import { secretKey, signWebhook } from '../server/src/marketing/standard-webhooks';
 import { currentRules } from '../server/src/scoring/scoring-rules';
 import { type ReplayEvent, replayScores } from '../tests/helpers/scoring-replay';
-import { openBenchDatabase } from './bench-database';
+import { openBenchDatabase, writeBenchSection } from './bench-database';
 
 const SECONDS = Number(process.argv[2] ?? 120);
 const SENDERS = Number(process.argv[3] ?? 50);
@@ -262,13 +261,7 @@ ${SENDERS} concurrent senders offering ${RATE.toLocaleString('en')} events/s tog
 | unique events stored | ${unique.size - missing} of ${unique.size} | all |
 | people whose score ≠ the replay of the unique events | ${mismatches} of ${people.size} | 0 |
 <!-- ingest-bench:end -->`;
-  const readme = await readFile('bench/README.md', 'utf8');
-  await writeFile(
-    'bench/README.md',
-    readme.includes('<!-- ingest-bench:start -->')
-      ? readme.replace(/<!-- ingest-bench:start -->[\s\S]*<!-- ingest-bench:end -->/, section)
-      : `${readme.trimEnd()}\n\n${section}\n`,
-  );
+  await writeBenchSection('ingest-bench', section);
   await bench.close();
   if (mismatches > 0 || missing > 0) process.exit(1);
 }

@@ -9,7 +9,7 @@
  *   npm run build && npx tsx bench/interactions-bench.ts
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -19,7 +19,7 @@ import type { Knex } from '../server/src/platform/db';
 import { findFreePort } from '../server/src/platform/embedded-postgres';
 import { hashPassword } from '../server/src/platform/passwords';
 import { signAccessToken } from '../server/src/platform/tokens';
-import { openBenchDatabase, progress } from './bench-database';
+import { openBenchDatabase, progress, writeBenchSection } from './bench-database';
 import { loadBenchData } from './load-bench-data';
 
 const INTERACTIONS = 1_000_000;
@@ -210,13 +210,7 @@ ${results.date.slice(0, 10)} · ${results.machine} · embedded PostgreSQL.
 | inbox with counts (user with 5,000 open items), database time of its ${inbox.queries} queries | p50 ${inbox.p50} ms, p95 ${inbox.p95} ms | p95 ≤ 20 ms |
 | \`POST /v1/interactions\` with 5 participants, full stack, autocannon -c 50, 10 s | ${create.creates_per_second}/s (p50 ${create.latency_p50_ms} ms, p99 ${create.latency_p99_ms} ms, non-2xx ${create.non_2xx}) | ≥ 500/s |
 <!-- interactions-bench:end -->`;
-    const readme = await readFile('bench/README.md', 'utf8');
-    await writeFile(
-      'bench/README.md',
-      readme.includes('<!-- interactions-bench:start -->')
-        ? readme.replace(/<!-- interactions-bench:start -->[\s\S]*<!-- interactions-bench:end -->/, section)
-        : `${readme.trimEnd()}\n\n${section}\n`,
-    );
+    await writeBenchSection('interactions-bench', section);
   } finally {
     server.kill('SIGTERM');
     await bench.close();

@@ -7,9 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { openBenchDatabase } from './bench-database';
+import { openBenchDatabase, writeBenchSection } from './bench-database';
 import { loadInteractions } from './interactions-bench';
 import { loadBenchData } from './load-bench-data';
 
@@ -111,13 +110,7 @@ ${plan}
 \`\`\`
 </details>
 <!-- reminders-bench:end -->`;
-  const readme = await readFile('bench/README.md', 'utf8');
-  await writeFile(
-    'bench/README.md',
-    readme.includes('<!-- reminders-bench:start -->')
-      ? readme.replace(/<!-- reminders-bench:start -->[\s\S]*<!-- reminders-bench:end -->/, section)
-      : `${readme.trimEnd()}\n\n${section}\n`,
-  );
+  await writeBenchSection('reminders-bench', section);
   await db('notifications').where({ type: 'interaction.reminder' }).delete();
   await db('interactions').where('title', 'like', 'Reminder bench %').delete();
   await bench.close();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { secretKey, signWebhook } from '../../server/src/marketing/standard-webhooks';
 import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';
 import { createPerson, createUser, type TestUser } from '../helpers/factories';
+import { postSignedEvents } from '../helpers/webhooks';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OLD_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
@@ -49,19 +50,7 @@ function post(
   body: unknown,
   options: { secret?: string; timestamp?: number; headers?: Record<string, string> } = {},
 ) {
-  const payload = JSON.stringify(body);
-  const id = `msg_${randomUUID()}`;
-  const timestamp = options.timestamp ?? Math.floor(now.getTime() / 1000);
-  return app.request('POST', '/v1/marketing/email/ingest', {
-    rawBody: payload,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(secretKey(options.secret ?? SECRET), id, timestamp, payload),
-      ...options.headers,
-    },
-  });
+  return postSignedEvents(app, body, { ...options, secret: options.secret ?? SECRET, now });
 }
 
 async function snapshot() {

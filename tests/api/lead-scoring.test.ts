@@ -10,6 +10,7 @@ import { currentRules } from '../../server/src/scoring/scoring-rules';
 import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';
 import { createOrganisation, createPerson, createUser, type TestUser } from '../helpers/factories';
 import { type ReplayEvent, replayScores } from '../helpers/scoring-replay';
+import { postSignedEvents } from '../helpers/webhooks';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const NOW = new Date('2026-03-02T12:00:00Z');
@@ -19,18 +20,7 @@ let reader: TestUser;
 const people: { id: string; email: string | null }[] = [];
 
 function post(body: unknown) {
-  const payload = JSON.stringify(body);
-  const id = `msg_${randomUUID()}`;
-  const timestamp = Math.floor(NOW.getTime() / 1000);
-  return app.request('POST', '/v1/marketing/email/ingest', {
-    rawBody: payload,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(secretKey(SECRET), id, timestamp, payload),
-    },
-  });
+  return postSignedEvents(app, body, { secret: SECRET, now: NOW });
 }
 
 /** A few weeks of varied, shuffled events for eight people, some duplicated. */
