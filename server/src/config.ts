@@ -142,6 +142,16 @@ export const configSpec = {
     desc: 'Redis connection string. Optional: without it cache and events stay in-process (one instance only).',
     example: 'redis://127.0.0.1:6379',
   }),
+  SMTP_URL: optionalUrl({
+    default: '',
+    desc: 'SMTP server for reminder emails (smtp:// or smtps://user:password@host:port); unset sends none.',
+    example: 'smtps://relais:secret@smtp.example.com:465',
+  }),
+  MAIL_FROM: str({
+    default: 'Relais <relais@localhost>',
+    desc: 'Sender of reminder emails.',
+    example: 'Relais <crm@example.com>',
+  }),
   SENTRY_DSN: optionalUrl({
     default: '',
     desc: 'Sentry DSN for error monitoring; off when empty.',
@@ -315,6 +325,7 @@ export interface Config {
   readonly databasePoolMax: number;
   readonly redisUrl: string | null;
   readonly sentryDsn: string | null;
+  readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly jwtSecret: string | null;
   readonly jwtIssuer: string;
@@ -392,6 +403,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL || null,
     sentryDsn: env.SENTRY_DSN || null,
+    mail: Object.freeze({ smtpUrl: env.SMTP_URL || null, from: env.MAIL_FROM }),
     logLevel: env.LOG_LEVEL as Config['logLevel'],
     jwtSecret: env.JWT_SECRET || null,
     jwtIssuer: env.JWT_ISSUER,

@@ -17,6 +17,7 @@ import { startEmbeddedPostgres } from './platform/embedded-postgres';
 import { type HttpServerHandle, startHttpServer } from './platform/http-server';
 import { checkJobs, intervalSeconds, JobRuntime } from './platform/jobs';
 import { createLogger, type Logger, stdoutDestination } from './platform/logger';
+import { createMailer } from './platform/mailer';
 import { OpenApiValidator } from './platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from './platform/redis';
 import { resolveJwtSecret } from './platform/secrets';
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
 
     if (role === 'all' || role === 'worker') {
       const rescoring = { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs };
+      const mailer = createMailer(config.mail);
+      if (mailer) stops.push(async () => mailer.close());
       const worker = new JobRuntime({
         connectionString: databaseUrl,
         logger,
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
             every: config.jobs.reminderEvery,
             batchSize: config.jobs.reminderBatchSize,
             pauseMs: config.jobs.reminderBatchPauseMs,
+            mailer,
           }),
           cleanupJob(db, { notificationDays: config.jobs.notificationRetentionDays }),
           recomputeJob(db, { ...rescoring, every: config.jobs.rescoreEvery }),

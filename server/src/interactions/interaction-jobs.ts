@@ -7,6 +7,15 @@
 import { notify } from '../notifications';
 import type { Knex } from '../platform/db';
 import type { JobDefinition } from '../platform/jobs';
+import type { Logger } from '../platform/logger';
+import type { Mailer } from '../platform/mailer';
+
+export interface SentReminder {
+  id: string;
+  assignee_id: string;
+  title: string;
+  next_action_at: Date;
+}
 
 export interface ReminderOptions {
   batchSize: number;
@@ -14,6 +23,8 @@ export interface ReminderOptions {
   pauseMs?: number;
   /** Called between batches to keep the job's lock. */
   touch?: () => Promise<void>;
+  /** Called with each batch once it has committed (reminder emails). */
+  afterBatch?: (reminders: SentReminder[]) => Promise<void>;
   now?: () => Date;
 }
 
@@ -38,7 +49,7 @@ export async function dispatchDueReminders(db: Knex, options: ReminderOptions): 
          RETURNING interactions.id, interactions.assignee_id, interactions.title, interactions.next_action_at`,
         [options.now?.() ?? new Date(), options.batchSize],
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return [];
       await notify(
         trx,
         rows.map((row) => ({
@@ -48,17 +59,52 @@ export async function dispatchDueReminders(db: Knex, options: ReminderOptions): 
         })),
       );
       if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
-      return rows.length;
+      return rows;
     });
-    sent += batch;
-    if (batch < options.batchSize) return sent;
+    sent += batch.length;
+    if (batch.length) await options.afterBatch?.(batch);
+    if (batch.length < options.batchSize) return sent;
     await options.touch?.();
   }
 }
 
+/**
+ * Emails each reminder to its assignee (best effort, after the batch committed): a failed email is
+ * logged, and the notification stands.
+ */
+export function reminderEmails(
+  db: Knex,
+  mailer: Mailer,
+  log: Logger,
+): (reminders: SentReminder[]) => Promise<void> {
+  return async (reminders) => {
+    const users: { id: string; email: string; active: boolean }[] = await db('users')
+      .whereIn('id', [...new Set(reminders.map((reminder) => reminder.assignee_id))])
+      .select('id', 'email', 'active');
+    const byId = new Map(users.map((user) => [user.id, user]));
+    const results = await Promise.allSettled(
+      reminders.map((reminder) => {
+        const user = byId.get(reminder.assignee_id);
+        if (!user?.active) return Promise.resolve();
+        return mailer.send({
+          to: user.email,
+          subject: `Reminder: ${reminder.title}`,
+          text: `The next action of "${reminder.title}" was due at ${reminder.next_action_at.toISOString()}.\nInteraction ${reminder.id}.`,
+        });
+      }),
+    );
+    const failed = results.filter((result) => result.status === 'rejected');
+    if (failed.length)
+      log.warn(
+        { failed: failed.length, err: (failed[0] as PromiseRejectedResult).reason },
+        'reminder emails failed',
+      );
+  };
+}
+
 export function reminderJob(
   db: Knex,
-  settings: { every: string; batchSize: number; pauseMs: number },
+  settings: { every: string; batchSize: number; pauseMs: number; mailer?: Mailer | null },
 ): JobDefinition<'reminders.dispatch'> {
   return {
     name: 'reminders.dispatch',
@@ -69,6 +115,7 @@ export function reminderJob(
         batchSize: settings.batchSize,
         pauseMs: settings.pauseMs,
         touch: context.touch,
+        afterBatch: settings.mailer ? reminderEmails(db, settings.mailer, context.log) : undefined,
       });
       if (sent) context.log.info({ sent }, 'reminders sent');
     },
