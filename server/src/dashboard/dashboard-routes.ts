@@ -9,7 +9,6 @@ import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { actingUser } from '../platform/principal';
 import { listLeadScores } from '../scoring';
-import { currentRules } from '../scoring/scoring-rules';
 
 export function dashboardRoutes(db: Knex, clock: Clock): Router {
   const router = Router();
@@ -25,8 +24,7 @@ export function dashboardRoutes(db: Knex, clock: Clock): Router {
     const inbox = user
       ? await getInbox(db, { userId: user.id, timeZone: user.time_zone, limit: 1, now })
       : null;
-    const rules = await currentRules(db);
-    const hot = await listLeadScores(db, { limit: 5, min_score: rules.hot_threshold }, now);
+    const hot = await listLeadScores(db, { limit: 5, hot_only: true }, now);
     res.json({ hot_leads: hot.data, recent_interactions: recent.data, inbox_counts: inbox?.counts ?? null });
   });
   return router;

@@ -43,21 +43,12 @@ export async function personTimeline(
 ): Promise<Page<TimelineItem>> {
   if (!(await db('people').where({ id: personId }).first('id')))
     throw new NotFoundError(`Person ${personId} not found.`);
-  const refs = db.select('*').from(
-    db
-      .select(db.raw("'interaction' AS kind"), 'interaction_id AS id', 'occurred_at')
-      .from('interaction_participants')
-      .where('person_id', personId)
-      .unionAll((union) =>
-        union
-          .select(db.raw("'email_event' AS kind"), 'id', 'occurred_at')
-          .from('email_events')
-          .where('person_id', personId)
-          .whereIn('type', TIMELINE_EMAIL_TYPES),
-      )
-      .as('timeline'),
-  );
-  return assemble(db, await refPage(refs, 'timeline:person', page), now);
+  const interactions = db
+    .select(db.raw("'interaction' AS kind"), 'interaction_id AS id', 'occurred_at')
+    .from('interaction_participants')
+    .where('person_id', personId);
+  const events = emailEventRefs(db).where('person_id', personId);
+  return timelinePage(db, interactions.unionAll(events), 'timeline:person', page, now);
 }
 
 export async function organisationTimeline(
@@ -69,28 +60,34 @@ export async function organisationTimeline(
   if (!(await db('organisations').where({ id: organisationId }).first('id'))) {
     throw new NotFoundError(`Organisation ${organisationId} not found.`);
   }
-  const refs = db.select('*').from(
-    db
-      .select(db.raw("'interaction' AS kind"), 'id', 'occurred_at')
-      .from('interactions')
-      .where('organisation_id', organisationId)
-      .unionAll((union) =>
-        union
-          .select(db.raw("'email_event' AS kind"), 'id', 'occurred_at')
-          .from('email_events')
-          .whereIn(
-            'person_id',
-            db('person_organisations').select('person_id').where('organisation_id', organisationId),
-          )
-          .whereIn('type', TIMELINE_EMAIL_TYPES),
-      )
-      .as('timeline'),
+  const interactions = db
+    .select(db.raw("'interaction' AS kind"), 'id', 'occurred_at')
+    .from('interactions')
+    .where('organisation_id', organisationId);
+  const events = emailEventRefs(db).whereIn(
+    'person_id',
+    db('person_organisations').select('person_id').where('organisation_id', organisationId),
   );
-  return assemble(db, await refPage(refs, 'timeline:organisation', page), now);
+  return timelinePage(db, interactions.unionAll(events), 'timeline:organisation', page, now);
 }
 
-function refPage(query: Knex.QueryBuilder, tag: string, page: { limit: number; cursor?: string }) {
-  return keysetPage<TimelineRef>(query, {
+/** The email events a timeline shows, as references; the caller says whose. */
+function emailEventRefs(db: Knex): Knex.QueryBuilder {
+  return db
+    .select(db.raw("'email_event' AS kind"), 'id', 'occurred_at')
+    .from('email_events')
+    .whereIn('type', TIMELINE_EMAIL_TYPES);
+}
+
+/** One keyset page of the union of references, then the items behind them. */
+async function timelinePage(
+  db: Knex,
+  union: Knex.QueryBuilder,
+  tag: string,
+  page: { limit: number; cursor?: string },
+  now: Date,
+): Promise<Page<TimelineItem>> {
+  const refs = await keysetPage<TimelineRef>(db.select('*').from(union.as('timeline')), {
     tag,
     sortColumn: 'occurred_at',
     sortField: 'occurred_at',
@@ -99,6 +96,7 @@ function refPage(query: Knex.QueryBuilder, tag: string, page: { limit: number; c
     limit: page.limit,
     cursor: page.cursor,
   });
+  return assemble(db, refs, now);
 }
 
 async function assemble(db: Knex, page: Page<TimelineRef>, now: Date): Promise<Page<TimelineItem>> {

@@ -77,8 +77,7 @@ export function eventList(body: unknown): JsonObject[] {
 /** A string-ish value (numbers from lossless parsing keep their digits); null when absent or empty. */
 export function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  const result = typeof value === 'object' ? String(value as object) : String(value);
-  const trimmed = result.trim();
+  const trimmed = String(value).trim();
   return trimmed === '' ? null : trimmed;
 }
 

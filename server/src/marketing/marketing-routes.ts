@@ -19,7 +19,7 @@ import { mailgunSignatureOf, parseMailgun } from './providers/mailgun';
 import { parseMailjet } from './providers/mailjet';
 import { parsePostmark } from './providers/postmark';
 import { parseSendgrid } from './providers/sendgrid';
-import { verifyCredential, verifyMailgun, verifySendgrid, verifyStandardWebhook } from './webhook-auth';
+import { webhookAuth } from './webhook-auth';
 
 export const INGEST_PATH = '/v1/marketing/email/ingest';
 
@@ -38,12 +38,12 @@ export function marketingRoutes(deps: {
   clock: () => Date;
 }): Router {
   const { db, clock } = deps;
-  const config = deps.config.marketing;
+  const verify = webhookAuth(deps.config.marketing);
   const router = Router();
 
   router.post(INGEST_PATH, publicRoute, async (req, res) => {
     const raw = rawBodyOf(req);
-    verifyStandardWebhook(config, req, raw, clock());
+    verify.standardWebhook(req, raw, clock());
     const body = readBody(deps.validator, req, raw, { lossless: false });
     res.json(await store(db, () => parseGeneric(body), { now: clock() }));
   });
@@ -51,14 +51,14 @@ export function marketingRoutes(deps: {
   router.post(`${INGEST_PATH}/:provider`, publicRoute, async (req, res) => {
     const provider = req.params.provider as Provider;
     const raw = rawBodyOf(req);
-    if (provider === 'sendgrid') verifySendgrid(config, req, raw, clock());
-    else if (provider !== 'mailgun') verifyCredential(config, provider, req);
+    if (provider === 'sendgrid') verify.sendgrid(req, raw, clock());
+    else if (provider !== 'mailgun') verify.credential(provider, req);
     const body = readBody(deps.validator, req, raw);
     let replayToken: { provider: string; token: string } | undefined;
     if (provider === 'mailgun') {
       // Mailgun signs a timestamp and a token carried in the body, not the body itself.
       const signature = asValidation(() => mailgunSignatureOf(body));
-      verifyMailgun(config, signature, clock());
+      verify.mailgun(signature, clock());
       replayToken = { provider, token: signature.token };
     }
     res.json(await store(db, () => PARSERS[provider](body), { now: clock(), replayToken }));

@@ -21,6 +21,22 @@ export function secretKey(secret: string): Buffer {
   return key;
 }
 
+/**
+ * A signature timestamp (Unix seconds, as text) within the tolerance of `now`, either way; the
+ * same window for every signed provider.
+ *
+ * @throws {WebhookVerificationError} saying whether it is malformed, too old or in the future.
+ */
+export function assertFresh(timestamp: string, now: Date, name = 'The signature timestamp'): number {
+  if (!/^\d+$/.test(timestamp)) throw new WebhookVerificationError(`${name} must be Unix seconds.`);
+  const age = Math.floor(now.getTime() / 1000) - Number(timestamp);
+  if (age > TOLERANCE_SECONDS)
+    throw new WebhookVerificationError(`The delivery is too old (${age} s; at most ${TOLERANCE_SECONDS} s).`);
+  if (age < -TOLERANCE_SECONDS)
+    throw new WebhookVerificationError(`The delivery's timestamp is ${-age} s in the future.`);
+  return Number(timestamp);
+}
+
 export function signWebhook(key: Buffer, id: string, timestamp: number, payload: string | Buffer): string {
   const signed = Buffer.concat([
     Buffer.from(`${id}.${timestamp}.`),
@@ -53,14 +69,7 @@ export function verifyWebhook(options: {
       'The webhook-id, webhook-timestamp and webhook-signature headers are required.',
     );
   }
-  if (!/^\d+$/.test(timestampText))
-    throw new WebhookVerificationError('webhook-timestamp must be Unix seconds.');
-  const timestamp = Number(timestampText);
-  const age = Math.floor(options.now.getTime() / 1000) - timestamp;
-  if (age > TOLERANCE_SECONDS)
-    throw new WebhookVerificationError(`The delivery is too old (${age} s; at most ${TOLERANCE_SECONDS} s).`);
-  if (age < -TOLERANCE_SECONDS)
-    throw new WebhookVerificationError(`The delivery's timestamp is ${-age} s in the future.`);
+  const timestamp = assertFresh(timestampText, options.now, 'webhook-timestamp');
 
   const offered = signatures
     .split(' ')

@@ -24,7 +24,14 @@ const round = (value: number) => Math.round(value * 100) / 100;
 
 export async function listLeadScores(
   db: Knex,
-  filters: { limit: number; cursor?: string; min_score?: number; owner_id?: string },
+  filters: {
+    limit: number;
+    cursor?: string;
+    min_score?: number;
+    owner_id?: string;
+    /** Only people at or above the hot threshold of the rules in force. */
+    hot_only?: boolean;
+  },
   now: Date,
 ): Promise<Page<LeadScore>> {
   const rules = await currentRules(db);
@@ -43,8 +50,11 @@ export async function listLeadScores(
       'people.owner_id',
     );
   // Ordering by `weighted` is ordering by the score now; a minimum score is a minimum weight.
-  if (filters.min_score !== undefined)
-    query.where('lead_scores.weighted', '>=', weightedFor(filters.min_score, rules.half_life_days, now));
+  const minScore = filters.hot_only
+    ? Math.max(filters.min_score ?? -Infinity, rules.hot_threshold)
+    : filters.min_score;
+  if (minScore !== undefined)
+    query.where('lead_scores.weighted', '>=', weightedFor(minScore, rules.half_life_days, now));
   if (filters.owner_id) query.where('people.owner_id', filters.owner_id);
   const page = await keysetPage<{
     id: string;

@@ -85,12 +85,14 @@ function present(row: Record<string, unknown>): ScoringRules {
 
 /** The decayed score at `at` of a person whose ledger weighs `weighted`. */
 export function scoreAt(weighted: number, halfLifeDays: number, at: Date): number {
-  const halfLives = (at.getTime() / 1000 - SCORE_EPOCH_SECONDS) / (halfLifeDays * 86_400);
-  return weighted * 2 ** -halfLives;
+  return weighted * 2 ** -halfLivesSinceEpoch(halfLifeDays, at);
 }
 
 /** The `weighted` a current score of `score` corresponds to at `at` (for `min_score` filters). */
 export function weightedFor(score: number, halfLifeDays: number, at: Date): number {
-  const halfLives = (at.getTime() / 1000 - SCORE_EPOCH_SECONDS) / (halfLifeDays * 86_400);
-  return score * 2 ** halfLives;
+  return score * 2 ** halfLivesSinceEpoch(halfLifeDays, at);
+}
+
+function halfLivesSinceEpoch(halfLifeDays: number, at: Date): number {
+  return (at.getTime() / 1000 - SCORE_EPOCH_SECONDS) / (halfLifeDays * 86_400);
 }
