@@ -26,16 +26,20 @@ import { organisationRoutes } from './organisations';
 import { personRoutes } from './people';
 import { assertRoutesDeclareAccess } from './platform/access';
 import { authenticate, type CredentialStore, type TokenSettings } from './platform/auth';
+import { attachCache, ReadCache } from './platform/cache';
 import type { Knex } from './platform/db';
 import type { DependencyCheck } from './platform/dependency-check';
 import { AppError } from './platform/errors';
+import { attachEventBus, EventBus } from './platform/events';
 import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
+import { httpMetrics } from './platform/metrics';
 import type { OpenApiValidator } from './platform/openapi';
 import { matchOperation, validateRequest } from './platform/openapi-middleware';
 import { problemHandler } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
 import { requestId } from './platform/request-id';
+import { Realtime, realtimeRoutes } from './realtime';
 import { scoringRoutes } from './scoring';
 import { UserDirectory, userRoutes } from './users';
 
@@ -53,6 +57,10 @@ export interface AppDeps {
   users?: UserDirectory;
   /** The job worker's health, when this process runs one or can see its state. */
   jobs?: { check(): Promise<DependencyCheck> };
+  /** The event bus (started); without one, events stay in this process. */
+  events?: EventBus;
+  /** The read cache; without one, a cache over `redis` (or in process) is made. */
+  cache?: ReadCache;
 }
 
 class NotImplementedError extends AppError {
@@ -65,12 +73,18 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const users = deps.users ?? new UserDirectory(deps.db, logger);
   const clock = deps.clock ?? (() => new Date());
+  const events = deps.events ?? new EventBus({ redis: null, logger });
+  attachEventBus(deps.db, events);
+  attachCache(deps.db, deps.cache ?? new ReadCache({ redis: deps.redis, logger, ...config.cache }));
+  const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
   const app = express();
+  app.locals.realtime = realtime;
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
   app.use(requestId());
+  app.use(httpMetrics());
   app.use(
     pinoHttp({
       logger,
@@ -141,6 +155,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(scoringRoutes(deps.db, clock));
   app.use(dashboardRoutes(deps.db, clock));
   app.use(jobsRoutes(deps.db));
+  app.use(realtimeRoutes(realtime));
 
   app.use((req) => {
     throw new NotImplementedError(

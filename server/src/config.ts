@@ -142,6 +142,21 @@ export const configSpec = {
     desc: 'Redis connection string. Optional: without it cache and events stay in-process (one instance only).',
     example: 'redis://127.0.0.1:6379',
   }),
+  CACHE_TTL_SECONDS: positiveInt({
+    default: 300,
+    desc: 'Longest time a cached read is kept; writes invalidate entries at once regardless.',
+    example: '300',
+  }),
+  CACHE_TIMEOUT_MS: positiveInt({
+    default: 50,
+    desc: 'Deadline of a cache call to Redis; past it the request is served uncached.',
+    example: '50',
+  }),
+  REALTIME_HEARTBEAT_SECONDS: positiveInt({
+    default: 15,
+    desc: 'Seconds between keep-alives on open realtime connections (SSE comments, WebSocket pings).',
+    example: '15',
+  }),
   SMTP_URL: optionalUrl({
     default: '',
     desc: 'SMTP server for reminder emails (smtp:// or smtps://user:password@host:port); unset sends none.',
@@ -156,6 +171,11 @@ export const configSpec = {
     default: '',
     desc: 'Sentry DSN for error monitoring; off when empty.',
     example: 'https://key@sentry.example.com/1',
+  }),
+  RELAIS_RELEASE: str({
+    default: 'relais@0.1.0',
+    desc: 'Release name reported to Sentry with each error.',
+    example: 'relais@1.4.2',
   }),
   LOG_LEVEL: str({
     choices: [...LOG_LEVELS],
@@ -325,6 +345,9 @@ export interface Config {
   readonly databasePoolMax: number;
   readonly redisUrl: string | null;
   readonly sentryDsn: string | null;
+  readonly release: string;
+  readonly cache: { readonly ttlSeconds: number; readonly timeoutMs: number };
+  readonly realtime: { readonly heartbeatSeconds: number };
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly jwtSecret: string | null;
@@ -403,6 +426,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL || null,
     sentryDsn: env.SENTRY_DSN || null,
+    release: env.RELAIS_RELEASE,
+    cache: Object.freeze({ ttlSeconds: env.CACHE_TTL_SECONDS, timeoutMs: env.CACHE_TIMEOUT_MS }),
+    realtime: Object.freeze({ heartbeatSeconds: env.REALTIME_HEARTBEAT_SECONDS }),
     mail: Object.freeze({ smtpUrl: env.SMTP_URL || null, from: env.MAIL_FROM }),
     logLevel: env.LOG_LEVEL as Config['logLevel'],
     jwtSecret: env.JWT_SECRET || null,

@@ -12,8 +12,10 @@ import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo/demo-data';
 import { reminderJob } from './interactions';
 import { cleanupJob } from './maintenance';
 import type { TokenSettings } from './platform/auth';
+import { attachCache, ReadCache } from './platform/cache';
 import { createDatabase, type Knex, migrateLatest } from './platform/db';
 import { startEmbeddedPostgres } from './platform/embedded-postgres';
+import { attachEventBus, EventBus } from './platform/events';
 import { type HttpServerHandle, startHttpServer } from './platform/http-server';
 import { checkJobs, intervalSeconds, JobRuntime } from './platform/jobs';
 import { createLogger, type Logger, stdoutDestination } from './platform/logger';
@@ -21,6 +23,7 @@ import { createMailer } from './platform/mailer';
 import { OpenApiValidator } from './platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from './platform/redis';
 import { resolveJwtSecret } from './platform/secrets';
+import { closeSentry, initSentry } from './platform/sentry';
 import { recomputeJob, refreshJob } from './scoring';
 import { ensureAdmin, UserDirectory } from './users';
 
@@ -41,6 +44,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config, stdoutDestination()).child({ role });
   const stops: Array<() => Promise<unknown>> = [];
   const shutdown = installShutdown(logger, stops, config.shutdownTimeoutMs);
+  if (initSentry({ dsn: config.sentryDsn, environment: config.nodeEnv, release: config.release })) {
+    stops.push(() => closeSentry());
+  }
 
   try {
     const databaseUrl = await resolveDatabaseUrl(config, role, logger, stops);
@@ -63,6 +69,13 @@ async function main(): Promise<void> {
 
     const redis = createRedis(config.redisUrl, logger);
     stops.unshift(() => closeRedis(redis));
+    // One event bus and one cache per process, reached by the API and the worker through `db`.
+    const events = new EventBus({ redis, logger });
+    await events.start();
+    stops.unshift(() => events.close());
+    attachEventBus(db, events);
+    const cache = new ReadCache({ redis, logger, ...config.cache });
+    attachCache(db, cache);
 
     if (role === 'all' || role === 'worker') {
       const rescoring = { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs };
@@ -89,7 +102,7 @@ async function main(): Promise<void> {
       stops.unshift(() => worker.stop(config.shutdownTimeoutMs));
     }
     if (role === 'all' || role === 'api') {
-      const http = await serveApi(config, logger, db, redis, tokens);
+      const http = await serveApi(config, logger, { db, redis, events, cache }, tokens);
       stops.unshift(() => http.close(config.shutdownTimeoutMs));
       printBanner(
         config,
@@ -130,19 +143,18 @@ async function resolveDatabaseUrl(
 async function serveApi(
   config: Config,
   logger: Logger,
-  db: Knex,
-  redis: RedisClient | null,
+  shared: { db: Knex; redis: RedisClient | null; events: EventBus; cache: ReadCache },
   tokens: TokenSettings,
 ): Promise<HttpServerHandle> {
+  const { db } = shared;
   const users = new UserDirectory(db, logger);
   await users.start();
   // A reminder job more than three intervals late means no worker is doing its work.
   const jobs = { check: () => checkJobs(db, 3 * intervalSeconds(config.jobs.reminderEvery) + 30) };
   const app = createApp({
+    ...shared,
     config,
     logger,
-    db,
-    redis,
     tokens,
     users,
     jobs,

@@ -4,6 +4,7 @@
  */
 import { createApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
+import { EventBus } from '../../server/src/platform/events';
 import { type HttpServerHandle, startHttpServer } from '../../server/src/platform/http-server';
 import { createLogger } from '../../server/src/platform/logger';
 import { OpenApiValidator } from '../../server/src/platform/openapi';
@@ -55,9 +56,12 @@ export async function startTestApp(
   const logger = createLogger(config);
   const redis = createRedis(config.redisUrl, logger);
   if (redis) await waitForRedis(redis);
+  const events = new EventBus({ redis, logger });
+  await events.start();
   const users = new UserDirectory(db.knex, logger);
   await users.start();
   const app = createApp({
+    events,
     clock: options.clock,
     users,
     config,
@@ -77,6 +81,7 @@ export async function startTestApp(
     close: async () => {
       await http.close(1_000);
       await users.stop();
+      await events.close();
       await closeRedis(redis);
       if (!options.db) await db.drop();
     },
@@ -96,8 +101,11 @@ export async function send<T>(
     headers['content-type'] ??= 'application/json';
   }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
   const contentType = response.headers.get('content-type');
+  // An event stream never ends: its status and headers are the answer; see tests/helpers/realtime.ts.
+  const streaming = contentType?.startsWith('text/event-stream') === true;
+  if (streaming) await response.body?.cancel();
+  const text = streaming ? '' : await response.text();
   const parsed = contentType?.includes('json') && text ? JSON.parse(text) : text;
   if (!options.unchecked) {
     const problems = validator.validateResponse({

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { recordChange } from '../audit';
+import { transaction } from '../platform/after-commit';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { NotFoundError, ValidationError } from '../platform/errors';
@@ -45,7 +46,7 @@ export async function createApiKey(
     creator?.id ?? (context.principal.kind === 'api_key' ? context.principal.createdBy : null);
   if (!createdBy) throw new ValidationError('API keys are created by a user or another key.');
   const key = `rk_${randomBytes(32).toString('base64url')}`;
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const created = await insertApiKey(trx, {
       name: input.name,
       prefix: key.slice(0, PREFIX_LENGTH),
@@ -77,7 +78,7 @@ export async function verifyApiKey(db: Knex, key: string): Promise<ApiKey | null
 }
 
 export async function revokeApiKey(db: Knex, context: RequestContext, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await transaction(db, async (trx) => {
     const revoked = await revokeApiKeyRow(trx, id);
     if (!revoked) {
       if (await findApiKey(trx, id)) return;

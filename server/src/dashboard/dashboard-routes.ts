@@ -5,9 +5,10 @@
 import { Router } from 'express';
 import { type Clock, getInbox, listInteractions } from '../interactions';
 import { can } from '../platform/access';
+import { cached, minuteOf, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
-import { actingUser } from '../platform/principal';
+import { actingUser, type UserIdentity } from '../platform/principal';
 import { listLeadScores } from '../scoring';
 
 export function dashboardRoutes(db: Knex, clock: Clock): Router {
@@ -15,6 +16,16 @@ export function dashboardRoutes(db: Knex, clock: Clock): Router {
   router.get('/v1/dashboard', can('dashboard', 'read'), async (req, res) => {
     const now = clock();
     const user = actingUser(contextOf(req).principal);
+    // Cached per user and minute: inbox buckets and decayed scores move with the clock, not only with writes.
+    const key = `${user?.id ?? 'application'}:${user?.time_zone ?? ''}:${minuteOf(now)}`;
+    res.json(
+      await cached(db, 'dashboard', key, [tags.interactions, tags.scores, tags.people], () =>
+        dashboard(user, now),
+      ),
+    );
+  });
+
+  const dashboard = async (user: UserIdentity | null, now: Date) => {
     const recent = await listInteractions(
       db,
       { occurred_before: now.toISOString() },
@@ -25,7 +36,7 @@ export function dashboardRoutes(db: Knex, clock: Clock): Router {
       ? await getInbox(db, { userId: user.id, timeZone: user.time_zone, limit: 1, now })
       : null;
     const hot = await listLeadScores(db, { limit: 5, hot_only: true }, now);
-    res.json({ hot_leads: hot.data, recent_interactions: recent.data, inbox_counts: inbox?.counts ?? null });
-  });
+    return { hot_leads: hot.data, recent_interactions: recent.data, inbox_counts: inbox?.counts ?? null };
+  };
   return router;
 }

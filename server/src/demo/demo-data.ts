@@ -2,6 +2,8 @@
  * Demo data for the all-in-one start: idempotent, so every start may call it and only the first
  * one writes. Each feature adds its part here as it arrives.
  */
+
+import { transaction } from '../platform/after-commit';
 import type { Knex } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { Role } from '../platform/permissions';
@@ -49,7 +51,7 @@ async function loadOnce(
   logger: Logger,
   load: (trx: Knex) => Promise<object>,
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await transaction(db, async (trx) => {
     // One loader at a time: a second process starting together waits, then finds the step done.
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`relais-demo-${step}`]);
     const loaded = await trx('relais_meta')

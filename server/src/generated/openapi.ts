@@ -899,10 +899,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description This instance's metrics in the Prometheus text format: HTTP latency by route and status,
+         *     webhook events by provider, type and outcome, job runs, failures and durations, cache hits
+         *     and misses by prefix, open realtime connections, and the Node.js process. Serve it on the
+         *     internal network only (see the operations guide).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your events as Server-Sent Events
+         * @description A `text/event-stream` of the events you may see — the same permissions as the REST reads: a
+         *     notification reaches its recipient only; an embed token receives only what its widgets show
+         *     about its subject. Each event has an `id:`, an `event:` (its type) and `data:` (JSON: `id`,
+         *     `type`, `occurred_at`, `data`). A comment line is sent every `REALTIME_HEARTBEAT_SECONDS`.
+         *
+         *     Resume after a disconnection with `Last-Event-ID` (browsers' `EventSource` sends it on
+         *     reconnecting) or `last_event_id`: the events since are replayed first. When some are no
+         *     longer kept you receive one `sync.required` event: reload what you show.
+         *
+         *     Browsers' `EventSource` cannot send headers: pass a short-lived token as `access_token`
+         *     (an embed token for widgets), accepted on this operation and `GET /v1/ws` only.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your events over a WebSocket
+         * @description The same events as `GET /v1/events`, as JSON text messages (`id`, `type`, `occurred_at`,
+         *     `data`), over a WebSocket: open it with `Upgrade: websocket`. Same authentication (headers,
+         *     or `access_token` for browsers), same filtering, resume with `last_event_id`. The server
+         *     pings every `REALTIME_HEARTBEAT_SECONDS` and closes a socket that does not answer; it closes
+         *     with code 1001 when it shuts down. Messages from the client are ignored.
+         */
+        get: operations["openEventSocket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cache/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cache hit and miss counters
+         * @description Hits and misses of the read cache by prefix since this instance started, and whether the
+         *     cache is shared (Redis), in-process (no `REDIS_URL`), or bypassed (Redis unreachable).
+         */
+        get: operations["getCacheStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One event of `GET /v1/events` (its `data:` line) or `GET /v1/ws` (a message). */
+        RealtimeEvent: {
+            /**
+             * @description Increasing; send the last one received as `Last-Event-ID` to resume.
+             * @example 1763740800000-0
+             */
+            id: string;
+            /** @enum {string} */
+            type: "notification.created" | "interaction.created" | "interaction.updated" | "interaction.deleted" | "lead_score.changed" | "sync.required";
+            /** Format: date-time */
+            occurred_at: string;
+            /**
+             * @description `notification.created`: the notification. `interaction.*`: the interaction as `GET
+             *     /v1/interactions/{id}` returns it (only `id` when deleted). `lead_score.changed`:
+             *     `person_id`, `score`, `previous_score`, `hot`. `sync.required`: `reason`.
+             */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        CacheStats: {
+            /**
+             * @description `redis`: shared by every instance; `memory`: this process only (no `REDIS_URL`); `bypassed`: Redis is unreachable and reads go to the database.
+             * @enum {string}
+             */
+            mode: "redis" | "memory" | "bypassed";
+            prefixes: {
+                [key: string]: {
+                    hits: number;
+                    misses: number;
+                    bypassed: number;
+                    hit_ratio: number | null;
+                };
+            };
+        };
         /** @enum {string} */
         EmailProvider: "sendgrid" | "mailgun" | "brevo" | "postmark" | "mailjet";
         /**
@@ -1643,7 +1776,7 @@ export interface components {
          * @description A `resource:action` pair of the permission table (docs/permissions.md).
          * @enum {string}
          */
-        Scope: "api_keys:create" | "api_keys:delete" | "api_keys:read" | "audit_log:read" | "dashboard:read" | "email_events:read" | "embed_tokens:create" | "interactions:assign" | "interactions:create" | "interactions:delete" | "interactions:read" | "interactions:update" | "jobs:manage" | "jobs:read" | "lead_scores:manage" | "lead_scores:read" | "mandates:create" | "mandates:delete" | "mandates:read" | "mandates:update" | "marketing:create" | "notifications:read" | "notifications:update" | "organisations:create" | "organisations:delete" | "organisations:read" | "organisations:update" | "people:create" | "people:delete" | "people:read" | "people:update" | "scoring_rules:read" | "scoring_rules:update" | "users:create" | "users:manage" | "users:read" | "users:update";
+        Scope: "api_keys:create" | "api_keys:delete" | "api_keys:read" | "audit_log:read" | "cache:read" | "dashboard:read" | "email_events:read" | "embed_tokens:create" | "interactions:assign" | "interactions:create" | "interactions:delete" | "interactions:read" | "interactions:update" | "jobs:manage" | "jobs:read" | "lead_scores:manage" | "lead_scores:read" | "mandates:create" | "mandates:delete" | "mandates:read" | "mandates:update" | "marketing:create" | "notifications:read" | "notifications:update" | "organisations:create" | "organisations:delete" | "organisations:read" | "organisations:update" | "people:create" | "people:delete" | "people:read" | "people:update" | "scoring_rules:read" | "scoring_rules:update" | "users:create" | "users:manage" | "users:read" | "users:update";
         ApiKey: components["schemas"]["ApiKeyFields"];
         ApiKeyFields: {
             id: components["schemas"]["Id"];
@@ -1891,6 +2024,12 @@ export interface components {
         };
     };
     parameters: {
+        /** @description A token for clients that cannot send headers (browsers' `EventSource` and `WebSocket`); prefer a short-lived embed token. Accepted on the realtime operations only. */
+        AccessToken: string;
+        /** @description Resume after this event id (the `Last-Event-ID` header takes precedence). */
+        LastEventIdQuery: string;
+        /** @description Resume after this event id; `EventSource` sends it when it reconnects. */
+        LastEventIdHeader: string;
         /**
          * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
          *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
@@ -3907,6 +4046,126 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description A token for clients that cannot send headers (browsers' `EventSource` and `WebSocket`); prefer a short-lived embed token. Accepted on the realtime operations only. */
+                access_token?: components["parameters"]["AccessToken"];
+                /** @description Resume after this event id (the `Last-Event-ID` header takes precedence). */
+                last_event_id?: components["parameters"]["LastEventIdQuery"];
+            };
+            header?: {
+                /** @description Resume after this event id; `EventSource` sends it when it reconnects. */
+                "Last-Event-ID"?: components["parameters"]["LastEventIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream; it stays open until you or the server close it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 1763740800000-0
+                     *     event: notification.created
+                     *     data: {"id":"1763740800000-0","type":"notification.created","occurred_at":"2026-11-21T16:00:00.000Z","data":{}}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    openEventSocket: {
+        parameters: {
+            query?: {
+                /** @description A token for clients that cannot send headers (browsers' `EventSource` and `WebSocket`); prefer a short-lived embed token. Accepted on the realtime operations only. */
+                access_token?: components["parameters"]["AccessToken"];
+                /** @description Resume after this event id (the `Last-Event-ID` header takes precedence). */
+                last_event_id?: components["parameters"]["LastEventIdQuery"];
+            };
+            header?: {
+                /** @description Resume after this event id; `EventSource` sends it when it reconnects. */
+                "Last-Event-ID"?: components["parameters"]["LastEventIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched to the WebSocket protocol. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not a WebSocket upgrade request. */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCacheStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheStats"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };

@@ -3,3 +3,4 @@ export { dispatchDueReminders, reminderJob } from './interaction-jobs';
 export { countInteractionsOf } from './interaction-repository';
 export { interactionRoutes } from './interaction-routes';
 export { type Clock, listInteractions } from './interaction-service';
+export { interactionCacheTags, personCacheTags } from './timeline-service';

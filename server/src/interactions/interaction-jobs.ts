@@ -5,10 +5,13 @@
  * same transaction: a worker that dies mid-batch rolls the whole batch back for another to take.
  */
 import { notify } from '../notifications';
+import { transaction } from '../platform/after-commit';
+import { invalidate } from '../platform/cache';
 import type { Knex } from '../platform/db';
 import type { JobDefinition } from '../platform/jobs';
 import type { Logger } from '../platform/logger';
 import type { Mailer } from '../platform/mailer';
+import { interactionCacheTags } from './timeline-service';
 
 export interface SentReminder {
   id: string;
@@ -32,7 +35,7 @@ export interface ReminderOptions {
 export async function dispatchDueReminders(db: Knex, options: ReminderOptions): Promise<number> {
   let sent = 0;
   for (;;) {
-    const batch = await db.transaction(async (trx) => {
+    const batch = await transaction(db, async (trx) => {
       const { rows } = await trx.raw<{
         rows: { id: string; assignee_id: string; title: string; next_action_at: Date }[];
       }>(
@@ -50,6 +53,13 @@ export async function dispatchDueReminders(db: Knex, options: ReminderOptions): 
         [options.now?.() ?? new Date(), options.batchSize],
       );
       if (rows.length === 0) return [];
+      await invalidate(
+        trx,
+        await interactionCacheTags(
+          trx,
+          rows.map((row) => row.id),
+        ),
+      );
       await notify(
         trx,
         rows.map((row) => ({

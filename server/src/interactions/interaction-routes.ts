@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { can } from '../platform/access';
+import { cached, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import { sendResource } from '../platform/etag';
+import type { Page } from '../platform/pagination';
 import { actingUser, principalReach } from '../platform/principal';
 import { assertTimeZone } from '../platform/time-zone';
 import { getInbox, type InboxBucket } from './inbox-service';
@@ -12,10 +14,18 @@ import {
   createInteraction,
   deleteInteraction,
   getInteraction,
+  isOverdue,
   listInteractions,
   updateInteraction,
 } from './interaction-service';
-import { organisationTimeline, personTimeline } from './timeline-service';
+import { organisationTimeline, personTimeline, type TimelineItem } from './timeline-service';
+
+function withOverdue(page: Page<TimelineItem>, now: Date): Page<TimelineItem> {
+  for (const item of page.data) {
+    if (item.kind === 'interaction') item.interaction.overdue = isOverdue(item.interaction, now);
+  }
+  return page;
+}
 
 export function interactionRoutes(db: Knex, clock: Clock): Router {
   const router = Router();
@@ -99,14 +109,27 @@ export function interactionRoutes(db: Knex, clock: Clock): Router {
     res.json(await getInbox(db, { userId, timeZone, bucket, limit, cursor, now: clock() }));
   });
 
+  // The first page of a timeline is cached; `overdue` is recomputed at every read.
   router.get('/v1/people/:id/timeline', can('interactions', 'read'), async (req, res) => {
     const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
-    res.json(await personTimeline(db, String(req.params.id), { limit, cursor }, clock()));
+    const id = String(req.params.id);
+    const now = clock();
+    const load = () => personTimeline(db, id, { limit, cursor }, now);
+    const page = cursor
+      ? await load()
+      : await cached(db, 'timeline', `person:${id}:${limit}`, [tags.personTimeline(id)], load);
+    res.json(withOverdue(page, now));
   });
 
   router.get('/v1/organisations/:id/timeline', can('interactions', 'read'), async (req, res) => {
     const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
-    res.json(await organisationTimeline(db, String(req.params.id), { limit, cursor }, clock()));
+    const id = String(req.params.id);
+    const now = clock();
+    const load = () => organisationTimeline(db, id, { limit, cursor }, now);
+    const page = cursor
+      ? await load()
+      : await cached(db, 'timeline', `organisation:${id}:${limit}`, [tags.organisationTimeline(id)], load);
+    res.json(withOverdue(page, now));
   });
 
   return router;

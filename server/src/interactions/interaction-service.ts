@@ -6,10 +6,13 @@
 import { recordChange } from '../audit';
 import { notify } from '../notifications';
 import { assertCan } from '../platform/access';
+import { transaction } from '../platform/after-commit';
+import { invalidate, tags } from '../platform/cache';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { type FieldError, NotFoundError, ValidationError } from '../platform/errors';
 import { assertIfMatch } from '../platform/etag';
+import { publish } from '../platform/events';
 import { assertReaches, creatorOf } from '../platform/ownership';
 import { chooseSort, type Page } from '../platform/pagination';
 import { actingUser, principalReach } from '../platform/principal';
@@ -49,9 +52,17 @@ export async function present(db: Knex, rows: InteractionRow[], now: Date): Prom
   );
   return rows.map((row) => ({
     ...row,
-    overdue: isOpen(row.status) && row.next_action_at !== null && new Date(row.next_action_at) < now,
+    overdue: isOverdue(row, now),
     participants: participants.get(row.id) ?? [],
   }));
+}
+
+/** Whether an interaction's next action is past due at `now` (recomputed on cached reads). */
+export function isOverdue(
+  row: { status: InteractionRow['status']; next_action_at: Date | string | null },
+  now: Date,
+): boolean {
+  return isOpen(row.status) && row.next_action_at !== null && new Date(row.next_action_at) < now;
 }
 
 async function presentOne(db: Knex, row: InteractionRow, now: Date): Promise<Interaction> {
@@ -89,7 +100,7 @@ export async function createInteraction(
   const actor = actingUser(context.principal);
   const assigneeId = fields.assignee_id ?? null;
   if (assigneeId && assigneeId !== actor?.id) assertCan(context.principal, 'interactions', 'assign');
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     await checkReferences(trx, fields, participants);
     const row = await insertInteraction(trx, {
       ...fields,
@@ -105,7 +116,9 @@ export async function createInteraction(
       changes: { ...input },
     });
     if (assigneeId && assigneeId !== actor?.id) await notifyAssignee(trx, row, actor?.id ?? null);
-    return presentOne(trx, row, now);
+    const created = await presentOne(trx, row, now);
+    await announce(trx, 'interaction.created', created);
+    return created;
   });
 }
 
@@ -119,10 +132,11 @@ export async function updateInteraction(
   const { participants, ...changes } = input;
   if (participants) checkParticipants(participants);
   const actor = actingUser(context.principal);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const before = await findInteraction(trx, id, { lock: true });
     if (!before) throw new NotFoundError(`Interaction ${id} not found.`);
-    assertIfMatch(options.ifMatch, await presentOne(trx, before, options.now));
+    const previous = await presentOne(trx, before, options.now);
+    assertIfMatch(options.ifMatch, previous);
     assertReaches(context, { owner_id: before.assignee_id, created_by: before.created_by }, 'interactions');
     if (changes.status) {
       const mayReopen = principalReach(context.principal, 'interactions', 'update') === 'all';
@@ -150,7 +164,9 @@ export async function updateInteraction(
     });
     if (reassigned && row.assignee_id && row.assignee_id !== actor?.id)
       await notifyAssignee(trx, row, actor?.id ?? null);
-    return presentOne(trx, row, options.now);
+    const updated = await presentOne(trx, row, options.now);
+    await announce(trx, 'interaction.updated', updated, previous);
+    return updated;
   });
 }
 
@@ -161,11 +177,13 @@ export async function deleteInteraction(
   ifMatch: string | undefined,
   now: Date,
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await transaction(db, async (trx) => {
     const before = await findInteraction(trx, id, { lock: true });
     if (!before) throw new NotFoundError(`Interaction ${id} not found.`);
-    assertIfMatch(ifMatch, await presentOne(trx, before, now));
+    const previous = await presentOne(trx, before, now);
+    assertIfMatch(ifMatch, previous);
     assertReaches(context, { owner_id: before.assignee_id, created_by: before.created_by }, 'interactions');
+    await announce(trx, 'interaction.deleted', { id }, previous);
     await deleteInteractionRow(trx, id);
     await recordChange(trx, context, {
       action: 'delete',
@@ -174,6 +192,42 @@ export async function deleteInteraction(
       changes: { title: before.title },
     });
   });
+}
+
+/**
+ * Once the change commits: invalidates the cached reads that show the interaction and publishes
+ * its event to whoever may see it, before and after the change.
+ */
+async function announce(
+  db: Knex,
+  type: 'interaction.created' | 'interaction.updated' | 'interaction.deleted',
+  data: Interaction | { id: string },
+  previous?: Interaction,
+): Promise<void> {
+  const versions = [previous, 'participants' in data ? data : undefined].filter(
+    (version): version is Interaction => version !== undefined,
+  );
+  const unique = (values: Array<string | null>) => [...new Set(values.filter((value) => value !== null))];
+  await invalidate(db, [tags.interactions, ...versions.flatMap(timelineTagsOf)]);
+  await publish(db, {
+    type,
+    data: { ...data },
+    audience: {
+      resource: 'interactions',
+      personIds: unique(versions.flatMap((version) => version.participants.map((p) => p.person_id))),
+      organisationIds: unique(versions.map((version) => version.organisation_id)),
+      assigneeIds: unique(versions.map((version) => version.assignee_id)),
+    },
+  });
+}
+
+/** The cache tags of the timelines an interaction, as presented, appears in. */
+function timelineTagsOf(interaction: Interaction): string[] {
+  return [
+    tags.interactions,
+    ...interaction.participants.flatMap((p) => (p.person_id ? [tags.personTimeline(p.person_id)] : [])),
+    ...(interaction.organisation_id ? [tags.organisationTimeline(interaction.organisation_id)] : []),
+  ];
 }
 
 function notifyAssignee(db: Knex, row: InteractionRow, assignedBy: string | null) {

@@ -7,6 +7,7 @@
  * (person, occurred_at, id) index, so page 1 and page 1,000 cost the same.
  */
 import { EMAIL_EVENT_COLUMNS, type EmailEvent } from '../marketing/email-event-service';
+import { tags } from '../platform/cache';
 import type { Knex } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
 import { keysetPage, type Page } from '../platform/pagination';
@@ -28,6 +29,48 @@ export const TIMELINE_EMAIL_TYPES = [
   'spam_complaint',
   'failed',
 ];
+
+/** The cache tags of what shows these interactions: the timelines they appear in, and lists. */
+export async function interactionCacheTags(db: Knex, interactionIds: string[]): Promise<string[]> {
+  if (interactionIds.length === 0) return [];
+  const [people, organisations] = await Promise.all([
+    db('interaction_participants')
+      .whereIn('interaction_id', interactionIds)
+      .whereNotNull('person_id')
+      .distinct()
+      .pluck('person_id'),
+    db('interactions')
+      .whereIn('id', interactionIds)
+      .whereNotNull('organisation_id')
+      .distinct()
+      .pluck('organisation_id'),
+  ]);
+  return [
+    tags.interactions,
+    ...people.map((id: string) => tags.personTimeline(id)),
+    ...organisations.map((id: string) => tags.organisationTimeline(id)),
+  ];
+}
+
+/**
+ * The cache tags a change to a person makes stale: their record, lists that show people, their
+ * timeline, their organisations' timelines (which show their email events) and the timelines of
+ * every interaction they take part in (which show their name).
+ */
+export async function personCacheTags(db: Knex, personId: string): Promise<string[]> {
+  const [interactionIds, organisationIds] = await Promise.all([
+    db('interaction_participants').where('person_id', personId).distinct().pluck('interaction_id'),
+    db('person_organisations').where('person_id', personId).pluck('organisation_id'),
+  ]);
+  return [
+    tags.person(personId),
+    tags.people,
+    tags.scores,
+    tags.personTimeline(personId),
+    ...organisationIds.map((id: string) => tags.organisationTimeline(id)),
+    ...(await interactionCacheTags(db, interactionIds)),
+  ];
+}
 
 interface TimelineRef {
   kind: TimelineItem['kind'];

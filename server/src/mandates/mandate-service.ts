@@ -4,6 +4,7 @@
  * may be terminated from any live status. Any other move is a 409 naming the allowed ones.
  */
 import { recordChange } from '../audit';
+import { transaction } from '../platform/after-commit';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { ConflictError, NotFoundError } from '../platform/errors';
@@ -56,7 +57,7 @@ export async function createMandate(
 ): Promise<Mandate> {
   const owner_id = resolveOwner(context, 'mandates', input.owner_id, true);
   assertDateOrder(input.start_date, input.end_date, MANDATE_DATES);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     await assertExists(trx, 'organisations', input.organisation_id!, '/organisation_id', 'organisation');
     if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
     const created = await insertMandate(trx, { ...input, owner_id, created_by: creatorOf(context) });
@@ -78,7 +79,7 @@ export async function updateMandate(
   ifMatch?: string,
 ): Promise<Mandate> {
   const owner_id = resolveOwner(context, 'mandates', changes.owner_id, false);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const before = await findMandate(trx, id, { lock: true });
     if (!before) throw new NotFoundError(`Mandate ${id} not found.`);
     assertIfMatch(ifMatch, before);
@@ -121,7 +122,7 @@ export async function deleteMandate(
   id: string,
   ifMatch?: string,
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await transaction(db, async (trx) => {
     const before = await findMandate(trx, id, { lock: true });
     if (!before) throw new NotFoundError(`Mandate ${id} not found.`);
     assertIfMatch(ifMatch, before);

@@ -6,7 +6,11 @@
  * of deadlocking. If anything fails nothing is kept and the caller answers 503: the provider
  * retries, and the retry is deduplicated.
  */
+
+import { transaction } from '../platform/after-commit';
+import { invalidate, tags } from '../platform/cache';
 import type { Knex } from '../platform/db';
+import { webhookEvents } from '../platform/metrics';
 import { currentRules } from '../scoring/scoring-rules';
 import { rescorePeople } from '../scoring/scoring-service';
 import type { NormalisedEvent } from './email-events';
@@ -33,7 +37,7 @@ export async function ingestEvents(
     onReplay?: () => Error;
   },
 ): Promise<IngestResult> {
-  return db.transaction(async (trx) => {
+  const result = await transaction(db, async (trx) => {
     if (options.replayToken) {
       const { rows } = await trx.raw(
         'INSERT INTO webhook_replay_tokens (provider, token) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING token',
@@ -43,8 +47,32 @@ export async function ingestEvents(
     }
     const inserted = await insertEvents(trx, events);
     await applyEvents(trx, inserted, options.now);
-    return { received: events.length, stored: inserted.length, duplicates: events.length - inserted.length };
+    return {
+      inserted,
+      counts: {
+        received: events.length,
+        stored: inserted.length,
+        duplicates: events.length - inserted.length,
+      },
+    };
   });
+  countEvents(events, result.inserted);
+  return result.counts;
+}
+
+/** Webhook metrics: each received event, by provider and type, as stored or duplicate. */
+function countEvents(events: readonly NormalisedEvent[], inserted: readonly StoredEvent[]): void {
+  const stored = new Map<string, number>();
+  for (const event of inserted) stored.set(event.type, (stored.get(event.type) ?? 0) + 1);
+  for (const event of events) {
+    const left = stored.get(event.type) ?? 0;
+    if (left > 0) stored.set(event.type, left - 1);
+    webhookEvents.inc({
+      provider: event.provider,
+      type: event.type,
+      outcome: left > 0 ? 'stored' : 'duplicate',
+    });
+  }
 }
 
 interface StoredEvent {
@@ -140,12 +168,18 @@ async function applyEvents(trx: Knex.Transaction, events: readonly StoredEvent[]
       humanOpens.map((event) => event.id),
     );
   }
-  await rescorePeople(
-    trx,
-    linked.map((event) => event.person_id!),
-    await currentRules(trx),
-    now,
-  );
+  const people = [...new Set(linked.map((event) => event.person_id!))];
+  await rescorePeople(trx, people, await currentRules(trx), now);
+  // Their timelines, and their organisations' (which show members' email events), are stale.
+  const organisations: string[] = await trx('person_organisations')
+    .whereIn('person_id', people)
+    .distinct()
+    .pluck('organisation_id');
+  await invalidate(trx, [
+    ...(humanOpens.length ? [tags.interactions] : []),
+    ...people.map((id) => tags.personTimeline(id)),
+    ...organisations.map((id) => tags.organisationTimeline(id)),
+  ]);
 }
 
 /**

@@ -8,6 +8,7 @@ import { can, publicRoute } from '../platform/access';
 import type { Knex } from '../platform/db';
 import { pgErrorCode } from '../platform/db';
 import { AppError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '../platform/errors';
+import { webhookDeliveries } from '../platform/metrics';
 import { type OpenApiValidator, RequestValidationFailure } from '../platform/openapi';
 import { listEmailEvents } from './email-event-service';
 import { type NormalisedEvent, PayloadError, type Provider } from './email-events';
@@ -31,6 +32,12 @@ const PARSERS: Record<Provider, (body: unknown) => NormalisedEvent[]> = {
   mailjet: parseMailjet,
 };
 
+/** A metrics label from a known set: the path parameter is whatever the caller sent. */
+function providerLabel(provider: string | undefined): string {
+  if (provider === undefined) return 'standard-webhooks';
+  return Object.hasOwn(PARSERS, provider) ? provider : 'unknown';
+}
+
 export function marketingRoutes(deps: {
   db: Knex;
   config: Config;
@@ -40,6 +47,16 @@ export function marketingRoutes(deps: {
   const { db, clock } = deps;
   const verify = webhookAuth(deps.config.marketing);
   const router = Router();
+  // Every delivery, accepted or refused, by provider and status (a burst of 401s is an alert).
+  router.use(INGEST_PATH, (req, res, next) => {
+    res.once('finish', () =>
+      webhookDeliveries.inc({
+        provider: providerLabel(req.operation?.pathParams.provider),
+        status: String(res.statusCode),
+      }),
+    );
+    next();
+  });
 
   router.post(INGEST_PATH, publicRoute, async (req, res) => {
     const raw = rawBodyOf(req);

@@ -1,9 +1,10 @@
 /**
  * Notifications, stored per user. Every notification is created by `notify`, the one place that
- * will also publish it for realtime delivery.
+ * also publishes it (`notification.created`, to its recipient only) once its change commits.
  */
 import type { Knex } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
+import { publish } from '../platform/events';
 import { keysetPage, type Page } from '../platform/pagination';
 
 export interface Notification {
@@ -25,7 +26,7 @@ export interface NewNotification {
 
 /**
  * Creates notifications (one or many); call inside the transaction of the change they report.
- * This is the one way notifications are made, so it is where they will be published.
+ * They are published for realtime delivery after that transaction commits.
  */
 export async function notify(
   db: Knex,
@@ -33,11 +34,20 @@ export async function notify(
 ): Promise<Notification[]> {
   const list = Array.isArray(notifications) ? notifications : [notifications];
   if (list.length === 0) return [];
-  return db('notifications')
+  const created: Notification[] = await db('notifications')
     .insert(
       list.map((item) => ({ user_id: item.userId, type: item.type, payload: JSON.stringify(item.payload) })),
     )
     .returning(COLUMNS);
+  await publish(
+    db,
+    created.map((notification) => ({
+      type: 'notification.created',
+      data: { ...notification },
+      audience: { resource: 'notifications', userIds: [notification.user_id] },
+    })),
+  );
+  return created;
 }
 
 export function listNotifications(

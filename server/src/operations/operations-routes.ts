@@ -4,9 +4,11 @@
  */
 import { Router } from 'express';
 import type { AppDeps } from '../app';
-import { publicRoute } from '../platform/access';
+import { can, publicRoute } from '../platform/access';
+import { cacheOf } from '../platform/cache';
 import { checkDatabase } from '../platform/db';
 import type { DependencyCheck } from '../platform/dependency-check';
+import { registry } from '../platform/metrics';
 import { checkRedis } from '../platform/redis';
 import { DOCS_ASSET_PATH, DOCS_CONTENT_SECURITY_POLICY, docsPage, redocBundlePath } from './docs-page';
 
@@ -53,6 +55,15 @@ export function operationsRoutes(deps: AppDeps): Router {
     const report = await checkReadiness(deps);
     res.setHeader('Cache-Control', 'no-store');
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+  });
+
+  router.get('/metrics', publicRoute, async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  router.get('/v1/cache/stats', can('cache', 'read'), (_req, res) => {
+    res.json(cacheOf(deps.db)?.stats() ?? { mode: 'memory', prefixes: {} });
   });
 
   router.get('/openapi.json', publicRoute, (_req, res) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { can } from '../platform/access';
+import { cached, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { sendResource } from '../platform/etag';
@@ -30,7 +31,12 @@ export function organisationRoutes(db: Knex): Router {
   });
 
   router.get('/v1/organisations/:id', can('organisations', 'read'), async (req, res) => {
-    sendResource(req, res, await getOrganisation(db, String(req.params.id)));
+    const id = String(req.params.id);
+    sendResource(
+      req,
+      res,
+      await cached(db, 'organisation', id, [tags.organisation(id)], () => getOrganisation(db, id)),
+    );
   });
 
   router.patch('/v1/organisations/:id', can('organisations', 'update'), async (req, res) => {

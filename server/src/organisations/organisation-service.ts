@@ -4,7 +4,9 @@
  */
 import { recordChange } from '../audit';
 import { countInteractionsOf } from '../interactions';
+import { transaction } from '../platform/after-commit';
 import { archiveRecord, assertNotReferenced } from '../platform/archival';
+import { invalidate, tags } from '../platform/cache';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
@@ -49,7 +51,7 @@ export async function createOrganisation(
   input: OrganisationFields,
 ): Promise<Organisation> {
   const owner_id = resolveOwner(context, 'organisations', input.owner_id, true);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
     const created = await insertOrganisation(trx, { ...input, owner_id, created_by: creatorOf(context) });
     await recordChange(trx, context, {
@@ -70,7 +72,7 @@ export async function updateOrganisation(
   ifMatch?: string,
 ): Promise<Organisation> {
   const owner_id = resolveOwner(context, 'organisations', changes.owner_id, false);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const before = await findOrganisation(trx, id, { lock: true });
     if (!before) throw new NotFoundError(`Organisation ${id} not found.`);
     assertIfMatch(ifMatch, before);
@@ -87,6 +89,7 @@ export async function updateOrganisation(
       changes,
       before: { ...before },
     });
+    await invalidate(trx, await organisationCacheTags(trx, id));
     return updated;
   });
 }
@@ -101,11 +104,12 @@ export async function deleteOrganisation(
   id: string,
   options: { archive: boolean; ifMatch?: string },
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await transaction(db, async (trx) => {
     const before = await findOrganisation(trx, id, { lock: true });
     if (!before) throw new NotFoundError(`Organisation ${id} not found.`);
     assertIfMatch(options.ifMatch, before);
     assertReaches(context, before, 'organisations');
+    await invalidate(trx, await organisationCacheTags(trx, id));
     if (options.archive) {
       const target = {
         table: 'organisations',
@@ -136,5 +140,16 @@ function referencesTo(db: Knex, id: string): Promise<{ resource: string; count: 
   return [
     countMandatesOf(db, id).then((count) => ({ resource: 'mandates', count })),
     countInteractionsOf(db, { organisation_id: id }).then((count) => ({ resource: 'interactions', count })),
+  ];
+}
+
+/** The cache tags a change to an organisation makes stale: it, its timeline, and its people (who show its name). */
+async function organisationCacheTags(db: Knex, id: string): Promise<string[]> {
+  const members: string[] = await db('person_organisations').where('organisation_id', id).pluck('person_id');
+  return [
+    tags.organisation(id),
+    tags.organisationTimeline(id),
+    tags.people,
+    ...members.map((personId) => tags.person(personId)),
   ];
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { can } from '../platform/access';
+import { cached, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { sendResource } from '../platform/etag';
@@ -32,7 +33,8 @@ export function personRoutes(db: Knex): Router {
   });
 
   router.get('/v1/people/:id', can('people', 'read'), async (req, res) => {
-    sendResource(req, res, await getPerson(db, String(req.params.id)));
+    const id = String(req.params.id);
+    sendResource(req, res, await cached(db, 'person', id, [tags.person(id)], () => getPerson(db, id)));
   });
 
   router.patch('/v1/people/:id', can('people', 'update'), async (req, res) => {

@@ -5,9 +5,11 @@
  */
 
 import { recordChange } from '../audit';
-import { countInteractionsOf } from '../interactions';
+import { countInteractionsOf, personCacheTags } from '../interactions';
 import { linkEmailEvents } from '../marketing';
+import { transaction } from '../platform/after-commit';
 import { archiveRecord, assertNotReferenced } from '../platform/archival';
+import { invalidate } from '../platform/cache';
 import type { RequestContext } from '../platform/context';
 import { isUniqueViolation, type Knex } from '../platform/db';
 import { ConflictError, NotFoundError } from '../platform/errors';
@@ -65,7 +67,7 @@ export async function getPerson(db: Knex, id: string): Promise<Person> {
 
 export async function createPerson(db: Knex, context: RequestContext, input: PersonFields): Promise<Person> {
   const owner_id = resolveOwner(context, 'people', input.owner_id, true);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
     const created = await insertPerson(trx, { ...input, owner_id, created_by: creatorOf(context) }).catch(
       (error) => rethrowDuplicateEmail(db, error, input.email),
@@ -78,6 +80,7 @@ export async function createPerson(db: Knex, context: RequestContext, input: Per
     });
     // Email events that arrived before this person existed are theirs now, and score.
     if (created.email) await linkEmailEvents(trx, created.id, created.email, new Date());
+    await invalidate(trx, await personCacheTags(trx, created.id));
     return { ...created, organisations: [] };
   });
 }
@@ -90,7 +93,7 @@ export async function updatePerson(
   ifMatch?: string,
 ): Promise<Person> {
   const owner_id = resolveOwner(context, 'people', changes.owner_id, false);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const before = await lockPerson(trx, id);
     assertIfMatch(ifMatch, await withMemberships(trx, before));
     assertReaches(context, before, 'people');
@@ -108,6 +111,7 @@ export async function updatePerson(
     });
     if (updated.email && updated.email !== before.email)
       await linkEmailEvents(trx, id, updated.email, new Date());
+    await invalidate(trx, await personCacheTags(trx, id));
     return withMemberships(trx, updated);
   });
 }
@@ -118,10 +122,11 @@ export async function deletePerson(
   id: string,
   options: { archive: boolean; ifMatch?: string },
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await transaction(db, async (trx) => {
     const before = await lockPerson(trx, id);
     assertIfMatch(options.ifMatch, await withMemberships(trx, before));
     assertReaches(context, before, 'people');
+    await invalidate(trx, await personCacheTags(trx, id));
     if (options.archive) {
       await archiveRecord(
         trx,
@@ -160,7 +165,7 @@ export async function linkOrganisation(
   personId: string,
   input: MembershipInput,
 ): Promise<{ created: boolean; person: Person }> {
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const person = await lockPerson(trx, personId);
     assertReaches(context, person, 'people');
     assertDateOrder(input.since, input.until, { start: '/since', end: '/until' });
@@ -172,6 +177,7 @@ export async function linkOrganisation(
       until: null,
       ...input,
     });
+    await invalidate(trx, await personCacheTags(trx, personId));
     await recordChange(trx, context, {
       action: created ? 'create' : 'update',
       resource: 'person_organisations',
@@ -188,9 +194,10 @@ export async function unlinkOrganisation(
   personId: string,
   organisationId: string,
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await transaction(db, async (trx) => {
     const person = await lockPerson(trx, personId);
     assertReaches(context, person, 'people');
+    await invalidate(trx, await personCacheTags(trx, personId));
     if (!(await deleteMembership(trx, personId, organisationId))) {
       throw new NotFoundError(`Person ${personId} is not linked to organisation ${organisationId}.`);
     }

@@ -18,6 +18,7 @@ export const ROUTE_ACCESS = Symbol('relais.routeAccess');
 export type RouteAccess =
   | { kind: 'public' }
   | { kind: 'signed-in' }
+  | { kind: 'authenticated' }
   | { kind: 'permission'; resource: Resource; action: Action };
 
 type DeclaredHandler = RequestHandler & { [ROUTE_ACCESS]: RouteAccess };
@@ -53,6 +54,15 @@ export const signedIn: DeclaredHandler = declare({ kind: 'signed-in' }, (req, _r
   const principal = requirePrincipal(req);
   if (principal.kind === 'api_key')
     throw new ForbiddenError('This operation is about a user; API keys act as no user.');
+  next();
+});
+
+/**
+ * Any authenticated principal — user, embed token or API key — for operations that filter what
+ * they return by the principal's own permissions (the realtime streams).
+ */
+export const authenticated: DeclaredHandler = declare({ kind: 'authenticated' }, (req, _res, next) => {
+  requirePrincipal(req);
   next();
 });
 

@@ -96,7 +96,7 @@ export function authenticate(
     if (!operation || security.length === 0) return next();
     const schemes = new Set(security.flatMap((requirement) => Object.keys(requirement)));
 
-    const authorization = req.get('authorization');
+    const authorization = req.get('authorization') ?? queryToken(req);
     const apiKey = req.get('x-api-key');
     if (authorization && apiKey) {
       throw new ValidationError('Send one credential: either Authorization or X-Api-Key, not both.', {
@@ -143,6 +143,18 @@ export function authenticate(
     );
     next();
   };
+}
+
+/**
+ * The `access_token` query parameter, on the operations marked `x-query-token` only (the realtime
+ * streams, which browsers open without headers), as if it were sent as a Bearer header.
+ */
+function queryToken(req: Parameters<RequestHandler>[0]): string | undefined {
+  if (req.operation?.definition['x-query-token'] !== true) return undefined;
+  const token = new URL(req.originalUrl, 'http://relais.invalid').searchParams.get('access_token');
+  if (!token) return undefined;
+  req.headers.authorization = `Bearer ${token}`;
+  return req.headers.authorization;
 }
 
 async function authenticateApiKey(

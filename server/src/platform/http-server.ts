@@ -2,9 +2,16 @@
  * Serving the app: listen, and stop gracefully — refuse new connections, let in-flight requests
  * finish within a deadline, then close whatever is left.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
+
+/** What `app.locals.realtime` provides: WebSocket upgrades, and ending open streams on close. */
+interface LongLivedConnections {
+  handleUpgrade(app: Express, req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  closeAll(): void;
+}
 
 export interface HttpServerHandle {
   server: Server;
@@ -20,6 +27,8 @@ export function startHttpServer(
 ): Promise<HttpServerHandle> {
   return new Promise((resolve, reject) => {
     const server = app.listen(options.port, options.host);
+    const realtime = app.locals.realtime as LongLivedConnections | undefined;
+    if (realtime) server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(app, req, socket, head));
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);
@@ -32,7 +41,11 @@ export function startHttpServer(
       resolve({
         server,
         url: `http://${host}:${port}`,
-        close: (timeoutMs) => closeServer(server, timeoutMs),
+        close: (timeoutMs) => {
+          // Open streams never finish on their own: end them so the drain can complete.
+          realtime?.closeAll();
+          return closeServer(server, timeoutMs);
+        },
       });
     });
   });

@@ -14,6 +14,8 @@ import { Agenda, backoffStrategies, type Job } from 'agenda';
 import type { Knex } from './db';
 import type { DependencyCheck } from './dependency-check';
 import type { Logger } from './logger';
+import { jobDuration, jobRuns } from './metrics';
+import { captureError } from './sentry';
 
 /** Every job of Relais: name → payload. Names and payloads are checked at compile time. */
 export interface JobPayloads {
@@ -73,7 +75,17 @@ export class JobRuntime {
             job_id: String(job.attrs._id),
             attempt: (job.attrs.failCount ?? 0) + 1,
           });
-          await definition.run(job.attrs.data as never, { log, touch: () => job.touch() });
+          const stop = jobDuration.startTimer({ job: definition.name });
+          try {
+            await definition.run(job.attrs.data as never, { log, touch: () => job.touch() });
+            jobRuns.inc({ job: definition.name, outcome: 'succeeded' });
+          } catch (error) {
+            jobRuns.inc({ job: definition.name, outcome: 'failed' });
+            captureError(error, { job: definition.name });
+            throw error;
+          } finally {
+            stop();
+          }
         },
         {
           lockLifetime: this.options.lockLifetimeMs,

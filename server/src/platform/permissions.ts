@@ -32,6 +32,7 @@ export const RESOURCES = {
   scoring_rules: 'Lead-scoring rules.',
   dashboard: 'The dashboard summary.',
   jobs: 'Background jobs. manage: inspect failures and retry.',
+  cache: 'The read cache. read: its hit and miss counters.',
 } as const;
 export type Resource = keyof typeof RESOURCES;
 
@@ -82,6 +83,7 @@ const ADMIN: Grants = {
   lead_scores: { read: 'all', manage: 'all' },
   scoring_rules: { read: 'all', update: 'all' },
   jobs: { read: 'all', manage: 'all' },
+  cache: { read: 'all' },
 };
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, Grants>> = Object.freeze({

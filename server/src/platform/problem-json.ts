@@ -16,6 +16,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
+import { captureError } from './sentry';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -43,6 +44,14 @@ export function problemHandler(): ErrorRequestHandler {
     const problem = toAppError(error);
     if (problem.status >= 500) {
       req.log?.error({ err: error }, 'request failed');
+      if (problem.status === 500) {
+        captureError(error, {
+          requestId: String(req.id),
+          principal: req.principal,
+          method: req.method,
+          route: req.operation?.pathTemplate,
+        });
+      }
     } else {
       req.log?.debug({ problem: problem.type, detail: problem.message }, 'request refused');
     }

@@ -57,3 +57,14 @@ export async function closeRedis(client: RedisClient | null): Promise<void> {
   if (client.isOpen) await client.close().catch(() => client.destroy());
   else client.destroy();
 }
+
+/** Rejects when a Redis call has not answered within `timeoutMs`, so callers can fall back. */
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis gave no answer within ${timeoutMs} ms`)), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

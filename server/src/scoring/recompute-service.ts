@@ -5,6 +5,8 @@
  * It works until no person is left on an older rules version, so scores written by an ingest that
  * still used the old rules are caught as well.
  */
+
+import { transaction } from '../platform/after-commit';
 import type { Knex } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
 import type { JobDefinition } from '../platform/jobs';
@@ -63,7 +65,7 @@ export interface RecomputeOptions {
 export async function runPendingRecomputes(db: Knex, options: RecomputeOptions): Promise<number> {
   let rescored = 0;
   for (;;) {
-    const claimed = await db.transaction(async (trx) => {
+    const claimed = await transaction(db, async (trx) => {
       const [row] = await trx('scoring_recomputes')
         .where({ status: 'queued' })
         .orWhere((stale) =>
@@ -111,7 +113,7 @@ export async function runPendingRecomputes(db: Knex, options: RecomputeOptions):
 async function rescoreOutdated(db: Knex, recomputeId: string, options: RecomputeOptions): Promise<number> {
   let done = 0;
   for (;;) {
-    const batch = await db.transaction(async (trx) => {
+    const batch = await transaction(db, async (trx) => {
       const rules = await currentRules(trx);
       const people: string[] = await trx('lead_scores')
         .where('rules_version', '<', rules.version)

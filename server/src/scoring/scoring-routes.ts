@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { can } from '../platform/access';
+import { cached, minuteOf, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { ValidationError } from '../platform/errors';
@@ -12,7 +13,14 @@ export function scoringRoutes(db: Knex, clock: () => Date): Router {
   const router = Router();
 
   router.get('/v1/lead-scores', can('lead_scores', 'read'), async (req, res) => {
-    res.json(await listLeadScores(db, req.query as never, clock()));
+    const query = req.query as { cursor?: string };
+    const now = clock();
+    const load = () => listLeadScores(db, query as never, now);
+    // First pages (hot leads) are cached per minute of decay: scores move by millionths meanwhile.
+    const key = `${minuteOf(now)}:${JSON.stringify(query)}`;
+    res.json(
+      query.cursor ? await load() : await cached(db, 'lead-scores', key, [tags.scores, tags.people], load),
+    );
   });
 
   router.get('/v1/people/:id/lead-score', can('lead_scores', 'read'), async (req, res) => {

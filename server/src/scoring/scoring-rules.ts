@@ -4,6 +4,9 @@
  * only the first event per message, ignore machine opens, and cap how many of its events score
  * per person per UTC day.
  */
+
+import { transaction } from '../platform/after-commit';
+import { invalidate, tags } from '../platform/cache';
 import type { Knex } from '../platform/db';
 
 export interface ScoringRule {
@@ -44,7 +47,7 @@ export async function saveRules(
   input: Pick<ScoringRules, 'rules' | 'half_life_days' | 'hot_threshold'>,
   userId: string | null,
 ): Promise<ScoringRules> {
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     // One writer at a time, so two changes never take the same version number.
     await trx.raw('LOCK TABLE scoring_rules IN SHARE ROW EXCLUSIVE MODE');
     const [row] = await trx('scoring_rules')
@@ -56,6 +59,8 @@ export async function saveRules(
         created_by: userId,
       })
       .returning('*');
+    // The hot threshold and half-life decide which leads are hot.
+    await invalidate(trx, [tags.scores]);
     return present(row);
   });
 }

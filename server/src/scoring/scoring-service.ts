@@ -8,8 +8,10 @@
  * a replay and a rescore under new rules all run the same function.
  */
 import { notify } from '../notifications';
+import { invalidate, tags } from '../platform/cache';
 import type { Knex } from '../platform/db';
-import { SCORE_EPOCH_SECONDS, type ScoringRules } from './scoring-rules';
+import { publish } from '../platform/events';
+import { SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
 
 export interface RescoreResult {
   /** People whose score crossed the hot threshold upwards (their owners were notified). */
@@ -81,7 +83,15 @@ export async function rescorePeople(
   // One statement: the ledger's difference is written, and each score is set to the sum of the
   // ledger it now has (`desired`); `before` is the row as it was, so its `hot` tells a crossing.
   const { rows } = await trx.raw<{
-    rows: { person_id: string; owner_id: string | null; name: string; score: number }[];
+    rows: {
+      person_id: string;
+      owner_id: string | null;
+      name: string;
+      score: number;
+      hot: boolean;
+      was_hot: boolean;
+      previous_weighted: string;
+    }[];
   }>(
     `WITH ${DESIRED_ENTRIES},
      removed AS (
@@ -116,11 +126,13 @@ export async function rescorePeople(
            hot_since = CASE WHEN totals.score < ? THEN NULL WHEN before.hot THEN before.hot_since ELSE ?::timestamptz END
        FROM totals, lead_scores before
        WHERE s.person_id = totals.person_id AND before.person_id = s.person_id
-       RETURNING s.person_id, s.hot, before.hot AS was_hot, totals.score
+       RETURNING s.person_id, s.hot, before.hot AS was_hot, totals.score, before.weighted AS previous_weighted,
+                 s.weighted IS DISTINCT FROM before.weighted OR s.hot IS DISTINCT FROM before.hot AS changed
      )
-     SELECT u.person_id, p.owner_id, p.first_name || ' ' || p.last_name AS name, u.score
+     SELECT u.person_id, p.owner_id, p.first_name || ' ' || p.last_name AS name, u.score, u.hot, u.was_hot,
+            u.previous_weighted
      FROM updated u JOIN people p ON p.id = u.person_id
-     WHERE u.hot AND NOT u.was_hot
+     WHERE u.changed
      ORDER BY u.person_id`,
     [
       JSON.stringify(rules.rules),
@@ -137,9 +149,10 @@ export async function rescorePeople(
       now,
     ],
   );
+  const becameHot = rows.filter((row) => row.hot && !row.was_hot);
   await notify(
     trx,
-    rows
+    becameHot
       .filter((row) => row.owner_id !== null)
       .map((row) => ({
         userId: row.owner_id!,
@@ -147,5 +160,20 @@ export async function rescorePeople(
         payload: { person_id: row.person_id, name: row.name, score: Math.round(row.score * 100) / 100 },
       })),
   );
-  return { becameHot: rows.map((row) => row.person_id) };
+  const round = (score: number) => Math.round(score * 10_000) / 10_000;
+  await invalidate(trx, rows.length ? [tags.scores] : []);
+  await publish(
+    trx,
+    rows.map((row) => ({
+      type: 'lead_score.changed',
+      data: {
+        person_id: row.person_id,
+        score: round(row.score),
+        previous_score: round(scoreAt(Number(row.previous_weighted), rules.half_life_days, now)),
+        hot: row.hot,
+      },
+      audience: { resource: 'lead_scores', personIds: [row.person_id] },
+    })),
+  );
+  return { becameHot: becameHot.map((row) => row.person_id) };
 }

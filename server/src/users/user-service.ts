@@ -3,6 +3,8 @@
  * effect at the caller's next request, since authentication reloads the user every time).
  */
 import { recordChange } from '../audit';
+import { transaction } from '../platform/after-commit';
+import { invalidate, tags } from '../platform/cache';
 import type { RequestContext } from '../platform/context';
 import { isUniqueViolation, type Knex } from '../platform/db';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
@@ -45,7 +47,7 @@ export async function createUser(db: Knex, context: RequestContext | null, input
   assertTimeZone(input.time_zone, BODY_TIME_ZONE);
   const { password, ...recorded } = input;
   const password_hash = await hashPassword(password);
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     const user = await insertUser(trx, {
       ...recorded,
       email: input.email.toLowerCase(),
@@ -89,7 +91,7 @@ export async function updateUser(
 ): Promise<User> {
   assertTimeZone(changes.time_zone, BODY_TIME_ZONE);
   const password_hash = changes.password ? await hashPassword(changes.password) : undefined;
-  return db.transaction(async (trx) => {
+  return transaction(db, async (trx) => {
     await trx.raw('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
     const before = await findUserById(trx, id);
     if (!before) throw new NotFoundError(`User ${id} not found.`);
@@ -119,6 +121,8 @@ export async function updateUser(
       changes: { ...rest, ...(changes.password ? { password: true } : {}) },
       before: before as unknown as Record<string, unknown>,
     });
+    // A user's name shows in interactions everywhere (participants, assignees).
+    await invalidate(trx, [tags.everything]);
     return updated;
   });
 }

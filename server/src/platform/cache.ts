@@ -1,0 +1,276 @@
+/**
+ * The read-through cache of the hot reads (people and organisations by id, the first page of
+ * timelines, the dashboard, hot leads).
+ *
+ * Invalidation is by generation: every entry's key includes the current generation of each tag it
+ * depends on (`person:<id>`, `timeline:person:<id>`, `scores`, ...), and a write bumps the
+ * generations of the tags it touches once it has committed — before its response is sent (see
+ * `after-commit.ts`) — so no read that starts after a write returns can find an entry computed
+ * before it. Concurrent misses on one key in one process share a single load.
+ *
+ * With Redis the cache is shared by every instance. Without `REDIS_URL` it lives in this process
+ * (one instance only). When Redis is configured but unreachable or slower than `timeoutMs`, reads
+ * go to the database (fail-open); after any loss of the connection every generation is bumped at
+ * once when Redis answers again, since invalidations may have been missed meanwhile.
+ */
+import { LRUCache } from 'lru-cache';
+import { afterCommit, DatabaseAttachment } from './after-commit';
+import type { Knex } from './db';
+import type { Logger } from './logger';
+import { cacheRequests } from './metrics';
+import { type RedisClient, withTimeout } from './redis';
+
+export type CacheMode = 'redis' | 'memory' | 'bypassed';
+
+export interface CacheStats {
+  mode: CacheMode;
+  prefixes: Record<string, { hits: number; misses: number; bypassed: number; hit_ratio: number | null }>;
+}
+
+export interface CacheOptions {
+  redis: RedisClient | null;
+  logger: Logger;
+  ttlSeconds: number;
+  timeoutMs: number;
+  /** Entries kept in process when there is no Redis. */
+  memoryEntries?: number;
+}
+
+/** The tag every entry depends on: bumping it empties the cache. */
+const EVERYTHING = '*';
+const GENERATION = 'relais:gen:';
+const ENTRY = 'relais:cache:';
+
+interface Store {
+  generations(tags: string[]): Promise<Array<string | null>>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  bump(tags: string[]): Promise<void>;
+}
+
+export class ReadCache {
+  readonly #redis: RedisClient | null;
+  readonly #store: Store;
+  readonly #log: Logger;
+  readonly #ttlSeconds: number;
+  readonly #timeoutMs: number;
+  readonly #loading = new Map<string, Promise<string>>();
+  readonly #counters = new Map<string, { hits: number; misses: number; bypassed: number }>();
+  /** Set when invalidations may have been missed; cleared by bumping every generation. */
+  #suspect = false;
+
+  constructor(options: CacheOptions) {
+    this.#redis = options.redis;
+    this.#log = options.logger.child({ component: 'cache' });
+    this.#ttlSeconds = options.ttlSeconds;
+    this.#timeoutMs = options.timeoutMs;
+    this.#store = options.redis ? redisStore(options.redis) : memoryStore(options.memoryEntries ?? 10_000);
+    options.redis?.on('error', () => {
+      this.#suspect = true;
+    });
+  }
+
+  get mode(): CacheMode {
+    if (!this.#redis) return 'memory';
+    return this.#redis.isReady && !this.#suspect ? 'redis' : 'bypassed';
+  }
+
+  /**
+   * The cached value of `prefix:key`, or `load()`'s, stored for next time. Values go through JSON
+   * either way, so a hit and a miss return the same shape (dates as ISO strings).
+   */
+  async read<T>(
+    prefix: string,
+    key: string,
+    tags: string[],
+    load: () => Promise<T>,
+    options: { ttlSeconds?: number } = {},
+  ): Promise<T> {
+    const loadJson = async () => JSON.stringify(await load());
+    if (!(await this.#usable())) {
+      this.#count(prefix, 'bypassed');
+      return JSON.parse(await loadJson()) as T;
+    }
+    let entryKey: string;
+    let cached: string | null;
+    try {
+      const generations = await this.#call(this.#store.generations([EVERYTHING, ...tags]));
+      entryKey = `${ENTRY}${prefix}:${key}:${generations.map((generation) => generation ?? '0').join('.')}`;
+      cached = await this.#call(this.#store.get(entryKey));
+    } catch (error) {
+      this.#failed(error);
+      this.#count(prefix, 'bypassed');
+      return JSON.parse(await loadJson()) as T;
+    }
+    if (cached !== null) {
+      this.#count(prefix, 'hits');
+      return JSON.parse(cached) as T;
+    }
+    this.#count(prefix, 'misses');
+    let loading = this.#loading.get(entryKey);
+    if (!loading) {
+      loading = loadJson().then((json) => {
+        this.#call(this.#store.set(entryKey, json, options.ttlSeconds ?? this.#ttlSeconds)).catch((error) =>
+          this.#failed(error),
+        );
+        return json;
+      });
+      const shared = loading;
+      this.#loading.set(entryKey, shared);
+      void shared.then(
+        () => this.#loading.delete(entryKey),
+        () => this.#loading.delete(entryKey),
+      );
+    }
+    return JSON.parse(await loading) as T;
+  }
+
+  /** Bumps the tags' generations now. Use `invalidate(db, tags)` from a change. */
+  async invalidateNow(tags: string[]): Promise<void> {
+    if (tags.length === 0) return;
+    try {
+      await this.#call(this.#store.bump([...new Set(tags)]));
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
+  stats(): CacheStats {
+    const prefixes: CacheStats['prefixes'] = {};
+    for (const [prefix, counts] of [...this.#counters].sort(([a], [b]) => a.localeCompare(b))) {
+      const looked = counts.hits + counts.misses;
+      prefixes[prefix] = {
+        ...counts,
+        hit_ratio: looked ? Math.round((counts.hits / looked) * 1e4) / 1e4 : null,
+      };
+    }
+    return { mode: this.mode, prefixes };
+  }
+
+  /** Whether to use the store now; after a lost connection, first empties it by bumping `*`. */
+  async #usable(): Promise<boolean> {
+    if (!this.#redis) return true;
+    if (!this.#redis.isReady) {
+      this.#suspect = true;
+      return false;
+    }
+    if (!this.#suspect) return true;
+    try {
+      await this.#call(this.#store.bump([EVERYTHING]));
+      this.#suspect = false;
+      this.#log.info('Redis is back: every cached entry invalidated');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #call<T>(promise: Promise<T>): Promise<T> {
+    return this.#redis ? withTimeout(promise, this.#timeoutMs) : promise;
+  }
+
+  #failed(error: unknown): void {
+    this.#suspect = true;
+    this.#log.warn(
+      { err: error instanceof Error ? error.message : error },
+      'cache unavailable; serving uncached',
+    );
+  }
+
+  #count(prefix: string, result: 'hits' | 'misses' | 'bypassed'): void {
+    let counts = this.#counters.get(prefix);
+    if (!counts) {
+      counts = { hits: 0, misses: 0, bypassed: 0 };
+      this.#counters.set(prefix, counts);
+    }
+    counts[result] += 1;
+    cacheRequests.inc({
+      prefix,
+      result: result === 'hits' ? 'hit' : result === 'misses' ? 'miss' : 'bypass',
+    });
+  }
+}
+
+function redisStore(redis: RedisClient): Store {
+  return {
+    generations: (tags) => redis.mGet(tags.map((tag) => GENERATION + tag)),
+    get: (key) => redis.get(key),
+    set: async (key, value, ttlSeconds) => {
+      await redis.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } });
+    },
+    bump: async (tags) => {
+      const multi = redis.multi();
+      // The generation outlives every entry that names it.
+      for (const tag of tags) multi.incr(GENERATION + tag).expire(GENERATION + tag, 7 * 86_400);
+      await multi.exec();
+    },
+  };
+}
+
+function memoryStore(maxEntries: number): Store {
+  const entries = new LRUCache<string, string>({ max: maxEntries, ttlAutopurge: false });
+  const generations = new Map<string, number>();
+  return {
+    generations: async (tags) => tags.map((tag) => String(generations.get(tag) ?? 0)),
+    get: async (key) => entries.get(key) ?? null,
+    set: async (key, value, ttlSeconds) => {
+      entries.set(key, value, { ttl: ttlSeconds * 1_000 });
+    },
+    bump: async (tags) => {
+      for (const tag of tags) generations.set(tag, (generations.get(tag) ?? 0) + 1);
+    },
+  };
+}
+
+const caches = new DatabaseAttachment<ReadCache>();
+
+/** Makes `invalidate(db, ...)` and `cached(db, ...)` on this database reach `cache`. */
+export function attachCache(db: Knex, cache: ReadCache): () => void {
+  caches.attach(db, cache);
+  return () => caches.detach(db, cache);
+}
+
+export function cacheOf(db: Knex): ReadCache | undefined {
+  return caches.get(db);
+}
+
+/** Invalidates the tags once the change `db` is part of commits, before the change returns. */
+export function invalidate(db: Knex, tags: string[]): Promise<void> {
+  const cache = caches.get(db);
+  if (!cache || tags.length === 0) return Promise.resolve();
+  return afterCommit(db, () => cache.invalidateNow(tags));
+}
+
+/** Reads through the database's cache, or straight from `load` when it has none. */
+export function cached<T>(
+  db: Knex,
+  prefix: string,
+  key: string,
+  tags: string[],
+  load: () => Promise<T>,
+  options?: { ttlSeconds?: number },
+): Promise<T> {
+  const cache = caches.get(db);
+  return cache ? cache.read(prefix, key, tags, load, options) : load();
+}
+
+/** The minute `now` falls in: a key part for reads that also depend on the clock. */
+export function minuteOf(now: Date): number {
+  return Math.floor(now.getTime() / 60_000);
+}
+
+/** The tags of the records a read depends on; one place so that reads and writes agree. */
+export const tags = {
+  person: (id: string) => `person:${id}`,
+  organisation: (id: string) => `organisation:${id}`,
+  personTimeline: (id: string) => `timeline:person:${id}`,
+  organisationTimeline: (id: string) => `timeline:organisation:${id}`,
+  /** Any interaction (the dashboard's recent list and inbox counts). */
+  interactions: 'interactions',
+  /** Any lead score (hot leads). */
+  scores: 'scores',
+  /** Any person's name or email (lists that show them). */
+  people: 'people',
+  /** Every entry (a change shown everywhere, such as a user's name). */
+  everything: EVERYTHING,
+} as const;

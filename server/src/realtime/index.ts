@@ -1,0 +1,2 @@
+export { Realtime, realtimeRoutes } from './realtime-routes';
+export { canReceive } from './visibility';

@@ -1,0 +1,182 @@
+/**
+ * `GET /v1/events` (Server-Sent Events) and `GET /v1/ws` (WebSocket): the caller's events, from
+ * the one event bus. Both authenticate like every operation — `Authorization`, `X-Api-Key`, or,
+ * because browsers' `EventSource` and `WebSocket` cannot send headers, an `access_token` query
+ * parameter accepted on these two operations only — and both resume after `Last-Event-ID`.
+ *
+ * WebSocket upgrades go through the Express app like any request (request id, CORS, auth,
+ * validation, access declaration), and the route hands the socket to `ws` once all passed.
+ */
+import { type IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type Express, type Request, Router } from 'express';
+import { WebSocket, WebSocketServer } from 'ws';
+import { authenticated, requirePrincipal } from '../platform/access';
+import { AppError, ValidationError } from '../platform/errors';
+import { type EventBus, isEventId } from '../platform/events';
+import { realtimeConnections } from '../platform/metrics';
+import { type ClientEvent, subscribe } from './subscription';
+
+class UpgradeRequiredError extends AppError {
+  static override readonly status = 426;
+  static override readonly slug = 'upgrade-required';
+  static override readonly title = 'Upgrade required';
+}
+
+export interface RealtimeOptions {
+  /** Seconds between keep-alives: an SSE comment, a WebSocket ping. */
+  heartbeatSeconds: number;
+}
+
+const UPGRADE_HEAD = Symbol('relais.upgradeHead');
+type UpgradeRequest = IncomingMessage & { [UPGRADE_HEAD]?: Buffer };
+
+/** The open realtime connections of one app, to serve upgrades and close them all on shutdown. */
+export class Realtime {
+  readonly #closers = new Set<() => void>();
+  readonly #sockets = new WebSocketServer({ noServer: true, maxPayload: 4_096 });
+  #closed = false;
+
+  constructor(
+    readonly bus: EventBus,
+    readonly options: RealtimeOptions,
+  ) {}
+
+  /** Runs an HTTP upgrade request through the app; `GET /v1/ws` completes it. */
+  handleUpgrade(app: Express, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const request = req as UpgradeRequest;
+    request[UPGRADE_HEAD] = head;
+    const response = new ServerResponse(req);
+    response.assignSocket(socket as never);
+    response.once('finish', () => socket.destroy());
+    (app as unknown as { handle(req: IncomingMessage, res: ServerResponse): void }).handle(req, response);
+  }
+
+  track(close: () => void): () => void {
+    this.#closers.add(close);
+    return () => this.#closers.delete(close);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Ends every stream and socket (clients reconnect elsewhere and resume from their last id). */
+  closeAll(): void {
+    this.#closed = true;
+    for (const close of [...this.#closers]) close();
+    this.#closers.clear();
+  }
+
+  acceptWebSocket(req: Request, onOpen: (socket: WebSocket) => void): void {
+    const request = req as unknown as UpgradeRequest;
+    this.#sockets.handleUpgrade(request, request.socket, request[UPGRADE_HEAD] ?? Buffer.alloc(0), onOpen);
+  }
+}
+
+export function realtimeRoutes(realtime: Realtime): Router {
+  const router = Router();
+
+  router.get('/v1/events', authenticated, async (req, res) => {
+    const principal = requirePrincipal(req);
+    const lastEventId = resumeFrom(req);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(`retry: 2000\n: connected\n\n`);
+    const unsubscribe = await subscribe(realtime.bus, principal, lastEventId, (event) =>
+      res.write(serverSentEvent(event)),
+    );
+    if (res.destroyed || res.writableEnded) {
+      unsubscribe();
+      return;
+    }
+    realtimeConnections.inc({ transport: 'sse' });
+    const heartbeat = setInterval(
+      () => res.write(': keep-alive\n\n'),
+      realtime.options.heartbeatSeconds * 1_000,
+    );
+    let untrack: () => void = () => undefined;
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      untrack();
+      realtimeConnections.dec({ transport: 'sse' });
+    };
+    untrack = realtime.track(() => res.end());
+    res.once('close', end);
+    if (realtime.closed) res.end();
+  });
+
+  router.get('/v1/ws', authenticated, async (req, res) => {
+    if (req.get('upgrade')?.toLowerCase() !== 'websocket') {
+      res.setHeader('Upgrade', 'websocket');
+      throw new UpgradeRequiredError(
+        'Open GET /v1/ws as a WebSocket; for a plain HTTP stream use GET /v1/events.',
+      );
+    }
+    const principal = requirePrincipal(req);
+    const lastEventId = resumeFrom(req);
+    res.detachSocket?.(req.socket);
+    realtime.acceptWebSocket(req, async (socket) => {
+      realtimeConnections.inc({ transport: 'websocket' });
+      let alive = true;
+      socket.on('pong', () => {
+        alive = true;
+      });
+      // Clients only listen; anything they send is ignored.
+      socket.on('message', () => undefined);
+      const heartbeat = setInterval(() => {
+        if (!alive) {
+          socket.terminate();
+          return;
+        }
+        alive = false;
+        socket.ping();
+      }, realtime.options.heartbeatSeconds * 1_000);
+      const unsubscribe = await subscribe(realtime.bus, principal, lastEventId, (event) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(event));
+      });
+      if (socket.readyState !== WebSocket.OPEN) {
+        clearInterval(heartbeat);
+        unsubscribe();
+        realtimeConnections.dec({ transport: 'websocket' });
+        return;
+      }
+      const untrack = realtime.track(() => socket.close(1001, 'server shutting down'));
+      socket.once('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        untrack();
+        realtimeConnections.dec({ transport: 'websocket' });
+      });
+    });
+  });
+
+  return router;
+}
+
+/** `Last-Event-ID` (what `EventSource` sends on reconnecting) or the `last_event_id` parameter. */
+function resumeFrom(req: Request): string | undefined {
+  const fromHeader = req.get('last-event-id');
+  const value = fromHeader ?? (req.query.last_event_id as string | undefined);
+  if (value === undefined || value === '') return undefined;
+  if (!isEventId(value)) {
+    throw new ValidationError('The last event id is not one this API sent.', {
+      errors: [
+        {
+          in: fromHeader === undefined ? 'query' : 'header',
+          field: fromHeader === undefined ? 'last_event_id' : 'last-event-id',
+          message: 'must be an event id such as 1763740800000-0, as received in an event',
+        },
+      ],
+    });
+  }
+  return value;
+}
+
+function serverSentEvent(event: ClientEvent): string {
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
