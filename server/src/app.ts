@@ -75,7 +75,10 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? (() => new Date());
   const events = deps.events ?? new EventBus({ redis: null, logger });
   attachEventBus(deps.db, events);
-  attachCache(deps.db, deps.cache ?? new ReadCache({ redis: deps.redis, logger, ...config.cache }));
+  attachCache(
+    deps.db,
+    deps.cache ?? new ReadCache({ redis: deps.redis, logger, prefix: config.redisPrefix, ...config.cache }),
+  );
   const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
   const app = express();
   app.locals.realtime = realtime;

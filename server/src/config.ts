@@ -142,6 +142,11 @@ export const configSpec = {
     desc: 'Redis connection string. Optional: without it cache and events stay in-process (one instance only).',
     example: 'redis://127.0.0.1:6379',
   }),
+  REDIS_PREFIX: str({
+    default: 'relais',
+    desc: 'Prefix of every Redis key and channel; give each deployment sharing one Redis its own.',
+    example: 'relais-staging',
+  }),
   CACHE_TTL_SECONDS: positiveInt({
     default: 300,
     desc: 'Longest time a cached read is kept; writes invalidate entries at once regardless.',
@@ -344,6 +349,7 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly databasePoolMax: number;
   readonly redisUrl: string | null;
+  readonly redisPrefix: string;
   readonly sentryDsn: string | null;
   readonly release: string;
   readonly cache: { readonly ttlSeconds: number; readonly timeoutMs: number };
@@ -425,6 +431,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL || null,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL || null,
+    redisPrefix: env.REDIS_PREFIX,
     sentryDsn: env.SENTRY_DSN || null,
     release: env.RELAIS_RELEASE,
     cache: Object.freeze({ ttlSeconds: env.CACHE_TTL_SECONDS, timeoutMs: env.CACHE_TIMEOUT_MS }),

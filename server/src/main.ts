@@ -70,11 +70,11 @@ async function main(): Promise<void> {
     const redis = createRedis(config.redisUrl, logger);
     stops.unshift(() => closeRedis(redis));
     // One event bus and one cache per process, reached by the API and the worker through `db`.
-    const events = new EventBus({ redis, logger });
+    const events = new EventBus({ redis, logger, prefix: config.redisPrefix });
     await events.start();
     stops.unshift(() => events.close());
     attachEventBus(db, events);
-    const cache = new ReadCache({ redis, logger, ...config.cache });
+    const cache = new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache });
     attachCache(db, cache);
 
     if (role === 'all' || role === 'worker') {

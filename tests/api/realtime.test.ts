@@ -5,13 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import {
-  createApiKey,
-  createPerson,
-  createUser,
-  embedTokenFor,
-  type TestUser,
-} from '../helpers/factories';
+import { createApiKey, createPerson, createUser, embedTokenFor, type TestUser } from '../helpers/factories';
 import { openEventSocket, openEventStream, type ReceivedEvent } from '../helpers/realtime';
 
 const INTRANET = 'https://intranet.example.com';
@@ -38,7 +32,8 @@ const createInteraction = async (by: TestUser, body: Record<string, unknown>) =>
   expect(response.status, response.text).toBe(201);
   return response.body as { id: string };
 };
-const about = (id: string) => (event: ReceivedEvent) => event.data.id === id || event.data.interaction_id === id;
+const about = (id: string) => (event: ReceivedEvent) =>
+  event.data.id === id || event.data.interaction_id === id;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 describe('GET /v1/events', () => {
@@ -223,7 +218,10 @@ describe('GET /v1/ws', () => {
     const seen = await socket.waitFor(about(two.id));
     socket.close();
     const three = await createInteraction(bob, { title: 'ws three' });
-    const resumed = await openEventSocket(app.url, { headers: carol.auth, query: `?last_event_id=${seen.id}` });
+    const resumed = await openEventSocket(app.url, {
+      headers: carol.auth,
+      query: `?last_event_id=${seen.id}`,
+    });
     try {
       await resumed.waitFor(about(three.id));
       expect(resumed.events.map((event) => event.data.title)).toEqual(['ws three']);

@@ -51,12 +51,14 @@ export async function startTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: db.url,
+    // Apps of different test databases share the machine's Redis: keep their keys and events apart.
+    REDIS_PREFIX: `relais-test-${new URL(db.url).pathname.slice(1)}`,
     ...options.env,
   });
   const logger = createLogger(config);
   const redis = createRedis(config.redisUrl, logger);
   if (redis) await waitForRedis(redis);
-  const events = new EventBus({ redis, logger });
+  const events = new EventBus({ redis, logger, prefix: config.redisPrefix });
   await events.start();
   const users = new UserDirectory(db.knex, logger);
   await users.start();

@@ -47,7 +47,11 @@ function collector() {
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.type))}`));
+          reject(
+            new Error(
+              `no matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.type))}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
@@ -121,14 +125,24 @@ export function openEventSocket(
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   return new Promise((resolve, reject) => {
     socket.once('open', () =>
-      resolve({ socket, events: received.events, waitFor: received.waitFor, ended, close: () => socket.close() }),
+      resolve({
+        socket,
+        events: received.events,
+        waitFor: received.waitFor,
+        ended,
+        close: () => socket.close(),
+      }),
     );
     socket.once('unexpected-response', (_request, response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => {
         body += chunk.toString();
       });
-      response.on('end', () => reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode, body })));
+      response.on('end', () =>
+        reject(
+          Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode, body }),
+        ),
+      );
     });
     socket.once('error', reject);
   });

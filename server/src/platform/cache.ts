@@ -32,14 +32,14 @@ export interface CacheOptions {
   logger: Logger;
   ttlSeconds: number;
   timeoutMs: number;
+  /** Prefix of the keys in Redis (`REDIS_PREFIX`). */
+  prefix?: string;
   /** Entries kept in process when there is no Redis. */
   memoryEntries?: number;
 }
 
 /** The tag every entry depends on: bumping it empties the cache. */
 const EVERYTHING = '*';
-const GENERATION = 'relais:gen:';
-const ENTRY = 'relais:cache:';
 
 interface Store {
   generations(tags: string[]): Promise<Array<string | null>>;
@@ -54,6 +54,7 @@ export class ReadCache {
   readonly #log: Logger;
   readonly #ttlSeconds: number;
   readonly #timeoutMs: number;
+  readonly #entryPrefix: string;
   readonly #loading = new Map<string, Promise<string>>();
   readonly #counters = new Map<string, { hits: number; misses: number; bypassed: number }>();
   /** Set when invalidations may have been missed; cleared by bumping every generation. */
@@ -64,7 +65,11 @@ export class ReadCache {
     this.#log = options.logger.child({ component: 'cache' });
     this.#ttlSeconds = options.ttlSeconds;
     this.#timeoutMs = options.timeoutMs;
-    this.#store = options.redis ? redisStore(options.redis) : memoryStore(options.memoryEntries ?? 10_000);
+    const prefix = options.prefix ?? 'relais';
+    this.#entryPrefix = `${prefix}:cache:`;
+    this.#store = options.redis
+      ? redisStore(options.redis, `${prefix}:gen:`)
+      : memoryStore(options.memoryEntries ?? 10_000);
     options.redis?.on('error', () => {
       this.#suspect = true;
     });
@@ -95,7 +100,7 @@ export class ReadCache {
     let cached: string | null;
     try {
       const generations = await this.#call(this.#store.generations([EVERYTHING, ...tags]));
-      entryKey = `${ENTRY}${prefix}:${key}:${generations.map((generation) => generation ?? '0').join('.')}`;
+      entryKey = `${this.#entryPrefix}${prefix}:${key}:${generations.map((generation) => generation ?? '0').join('.')}`;
       cached = await this.#call(this.#store.get(entryKey));
     } catch (error) {
       this.#failed(error);
@@ -109,9 +114,10 @@ export class ReadCache {
     this.#count(prefix, 'misses');
     let loading = this.#loading.get(entryKey);
     if (!loading) {
-      loading = loadJson().then((json) => {
-        this.#call(this.#store.set(entryKey, json, options.ttlSeconds ?? this.#ttlSeconds)).catch((error) =>
-          this.#failed(error),
+      // Kept as the key's load until stored, so later misses wait for it instead of loading again.
+      loading = loadJson().then(async (json) => {
+        await this.#call(this.#store.set(entryKey, json, options.ttlSeconds ?? this.#ttlSeconds)).catch(
+          (error) => this.#failed(error),
         );
         return json;
       });
@@ -191,9 +197,9 @@ export class ReadCache {
   }
 }
 
-function redisStore(redis: RedisClient): Store {
+function redisStore(redis: RedisClient, generationPrefix: string): Store {
   return {
-    generations: (tags) => redis.mGet(tags.map((tag) => GENERATION + tag)),
+    generations: (tags) => redis.mGet(tags.map((tag) => generationPrefix + tag)),
     get: (key) => redis.get(key),
     set: async (key, value, ttlSeconds) => {
       await redis.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } });
@@ -201,7 +207,7 @@ function redisStore(redis: RedisClient): Store {
     bump: async (tags) => {
       const multi = redis.multi();
       // The generation outlives every entry that names it.
-      for (const tag of tags) multi.incr(GENERATION + tag).expire(GENERATION + tag, 7 * 86_400);
+      for (const tag of tags) multi.incr(generationPrefix + tag).expire(generationPrefix + tag, 7 * 86_400);
       await multi.exec();
     },
   };

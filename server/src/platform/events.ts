@@ -44,8 +44,6 @@ export interface Replay {
   complete: boolean;
 }
 
-const STREAM = 'relais:events';
-const CHANNEL = 'relais:events';
 const EVENT_ID = /^(\d{1,15})-(\d{1,15})$/;
 
 // Appends every event to the stream and publishes it with its id, atomically, in order.
@@ -73,6 +71,8 @@ export function compareEventIds(a: string, b: string): number {
 export interface EventBusOptions {
   redis: RedisClient | null;
   logger: Logger;
+  /** Prefix of the stream's and channel's names (`REDIS_PREFIX`). */
+  prefix?: string;
   /** Events kept in the Redis stream (approximately) for resuming. */
   streamLength?: number;
   /** Events kept in memory by each instance. */
@@ -92,6 +92,8 @@ export class EventBus {
   readonly #historySize: number;
   readonly #replayLimit: number;
   readonly #timeoutMs: number;
+  readonly #stream: string;
+  readonly #channel: string;
   readonly #listeners = new Set<Listener>();
   readonly #history: PublishedEvent[] = [];
   #subscriber: RedisClient | null = null;
@@ -106,6 +108,8 @@ export class EventBus {
     this.#historySize = options.historySize ?? 1_000;
     this.#replayLimit = options.replayLimit ?? 1_000;
     this.#timeoutMs = options.timeoutMs ?? 1_000;
+    this.#stream = `${options.prefix ?? 'relais'}:events`;
+    this.#channel = `${options.prefix ?? 'relais'}:events`;
   }
 
   /** Opens the dedicated subscriber connection; it keeps reconnecting in the background. */
@@ -119,7 +123,7 @@ export class EventBus {
     });
     await subscriber.connect().catch(() => undefined);
     await subscriber
-      .subscribe(CHANNEL, (message) => this.#receive(message))
+      .subscribe(this.#channel, (message) => this.#receive(message))
       .catch((error) => {
         this.#log.warn({ err: error }, 'event subscription failed; events stay in this process');
       });
@@ -152,7 +156,7 @@ export class EventBus {
       try {
         await withTimeout(
           this.#redis.eval(PUBLISH_SCRIPT, {
-            keys: [STREAM, CHANNEL],
+            keys: [this.#stream, this.#channel],
             arguments: [String(this.#streamLength), ...payloads],
           }),
           this.#timeoutMs,
@@ -182,8 +186,9 @@ export class EventBus {
 
   async #replayFromStream(lastId: string): Promise<Replay> {
     const redis = this.#redis!;
-    const [first] = (await redis.xRange(STREAM, '-', '+', { COUNT: 1 })) ?? [];
-    const entries = (await redis.xRange(STREAM, `(${lastId}`, '+', { COUNT: this.#replayLimit + 1 })) ?? [];
+    const [first] = (await redis.xRange(this.#stream, '-', '+', { COUNT: 1 })) ?? [];
+    const entries =
+      (await redis.xRange(this.#stream, `(${lastId}`, '+', { COUNT: this.#replayLimit + 1 })) ?? [];
     const events = entries.slice(0, this.#replayLimit).map((entry) => ({
       ...(JSON.parse(String(entry.message.event)) as Omit<PublishedEvent, 'id'>),
       id: entry.id,
