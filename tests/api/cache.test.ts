@@ -44,9 +44,14 @@ describe.each(MODES)('the read cache ($mode)', ({ mode, env }) => {
     expect(again.text).toBe(first.text);
     for (let round = 0; round < 25; round += 1) {
       const current = await get(`/v1/people/${person.id}`);
-      await write('PATCH', `/v1/people/${person.id}`, { last_name: `Round ${round}` }, {
-        'If-Match': current.headers.get('etag')!,
-      });
+      await write(
+        'PATCH',
+        `/v1/people/${person.id}`,
+        { last_name: `Round ${round}` },
+        {
+          'If-Match': current.headers.get('etag')!,
+        },
+      );
       expect((await get(`/v1/people/${person.id}`)).body.last_name).toBe(`Round ${round}`);
     }
     const stats = await app.request('GET', '/v1/cache/stats', { headers: admin.auth });
@@ -61,9 +66,14 @@ describe.each(MODES)('the read cache ($mode)', ({ mode, env }) => {
     await write('POST', `/v1/people/${person.id}/organisations`, { organisation_id: organisation.id });
     expect((await get(`/v1/people/${person.id}`)).body.organisations[0].organisation_name).toBe('Before SA');
     const current = await get(`/v1/organisations/${organisation.id}`);
-    await write('PATCH', `/v1/organisations/${organisation.id}`, { name: 'After SA' }, {
-      'If-Match': current.headers.get('etag')!,
-    });
+    await write(
+      'PATCH',
+      `/v1/organisations/${organisation.id}`,
+      { name: 'After SA' },
+      {
+        'If-Match': current.headers.get('etag')!,
+      },
+    );
     expect((await get(`/v1/organisations/${organisation.id}`)).body.name).toBe('After SA');
     expect((await get(`/v1/people/${person.id}`)).body.organisations[0].organisation_name).toBe('After SA');
   });
@@ -82,18 +92,30 @@ describe.each(MODES)('the read cache ($mode)', ({ mode, env }) => {
     expect((await get('/v1/dashboard')).body.recent_interactions[0].id).toBe(created.id);
 
     const current = await get(`/v1/interactions/${created.id}`);
-    await write('PATCH', `/v1/interactions/${created.id}`, { title: 'Kick-off (moved)' }, {
-      'If-Match': current.headers.get('etag')!,
-    });
+    await write(
+      'PATCH',
+      `/v1/interactions/${created.id}`,
+      { title: 'Kick-off (moved)' },
+      {
+        'If-Match': current.headers.get('etag')!,
+      },
+    );
     expect((await get(timeline)).body.data[0].interaction.title).toBe('Kick-off (moved)');
     expect((await get('/v1/dashboard')).body.recent_interactions[0].title).toBe('Kick-off (moved)');
 
     // The colleague's new name shows in the client's timeline, through the shared interaction.
     const colleagueNow = await get(`/v1/people/${colleague.id}`);
-    await write('PATCH', `/v1/people/${colleague.id}`, { first_name: 'Renamed' }, {
-      'If-Match': colleagueNow.headers.get('etag')!,
-    });
-    const names = (await get(timeline)).body.data[0].interaction.participants.map((p: { name: string }) => p.name);
+    await write(
+      'PATCH',
+      `/v1/people/${colleague.id}`,
+      { first_name: 'Renamed' },
+      {
+        'If-Match': colleagueNow.headers.get('etag')!,
+      },
+    );
+    const names = (await get(timeline)).body.data[0].interaction.participants.map(
+      (p: { name: string }) => p.name,
+    );
     expect(names.some((name: string) => name.startsWith('Renamed'))).toBe(true);
   });
 
@@ -106,7 +128,9 @@ describe.each(MODES)('the read cache ($mode)', ({ mode, env }) => {
     app.db.knex.on('query', count);
     try {
       const responses = await Promise.all(
-        Array.from({ length: 200 }, () => app.request('GET', `/v1/people/${person.id}`, { headers: user.auth })),
+        Array.from({ length: 200 }, () =>
+          app.request('GET', `/v1/people/${person.id}`, { headers: user.auth }),
+        ),
       );
       expect(responses.every((response) => response.status === 200)).toBe(true);
       expect(new Set(responses.map((response) => response.text)).size).toBe(1);

@@ -8,7 +8,7 @@ import { TEST_JWT_SECRET } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createUser, type TestUser } from '../helpers/factories';
 import { type ServerProcess, startServerProcess } from '../helpers/processes';
-import { openEventStream, openEventSocket } from '../helpers/realtime';
+import { openEventSocket, openEventStream } from '../helpers/realtime';
 import { freePort } from '../helpers/redis-server';
 
 const redisUrl = inject('redisUrl');
@@ -88,7 +88,13 @@ describe.skipIf(!redisUrl)('two API instances and a worker over Redis', () => {
       const past = new Date(Date.now() - 60_000);
       const [row] = await db
         .knex('interactions')
-        .insert({ type: 'call', title: 'Due', occurred_at: past, assignee_id: alice.id, next_action_at: past })
+        .insert({
+          type: 'call',
+          title: 'Due',
+          occurred_at: past,
+          assignee_id: alice.id,
+          next_action_at: past,
+        })
         .returning('id');
       const reminder = await stream.waitFor(
         (event) =>
@@ -105,10 +111,12 @@ describe.skipIf(!redisUrl)('two API instances and a worker over Redis', () => {
   it('resumes on instance B what was published through instance A while disconnected', async () => {
     const [a, b] = urls as [string, string];
     const first = await openEventStream(a, { headers: alice.auth });
-    const seen = await first.waitFor(() => true, 100).catch(async () => {
-      await assign(a, 'Marker');
-      return first.waitFor(() => true);
-    });
+    const seen = await first
+      .waitFor(() => true, 100)
+      .catch(async () => {
+        await assign(a, 'Marker');
+        return first.waitFor(() => true);
+      });
     first.close();
     const missed = await assign(a, 'Missed');
     const resumed = await openEventStream(b, { headers: { ...alice.auth, 'Last-Event-ID': seen.id } });
