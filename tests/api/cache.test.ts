@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { createPerson, createUser, type TestUser } from '../helpers/factories';
 
 const redisUrl = inject('redisUrl');
-const MODES = [
+const MODES: Array<{ mode: string; env: Record<string, string> }> = [
   { mode: 'memory', env: {} },
   ...(redisUrl ? [{ mode: 'redis', env: { REDIS_URL: redisUrl } }] : []),
 ];
@@ -138,6 +138,8 @@ describe.each(MODES)('the read cache ($mode)', ({ mode, env }) => {
       app.db.knex.off('query', count);
     }
     expect(loads).toBe(1);
+    const stats = await app.request('GET', '/v1/cache/stats', { headers: admin.auth });
+    expect(stats.body.prefixes.person.loads).toBeLessThan(stats.body.prefixes.person.misses);
   });
 
   it('keeps its counters for admins only', async () => {

@@ -1031,6 +1031,8 @@ export interface components {
                 [key: string]: {
                     hits: number;
                     misses: number;
+                    /** @description Database reads made for misses; concurrent misses on one key share one. */
+                    loads: number;
                     bypassed: number;
                     hit_ratio: number | null;
                 };

@@ -24,7 +24,10 @@ export type CacheMode = 'redis' | 'memory' | 'bypassed';
 
 export interface CacheStats {
   mode: CacheMode;
-  prefixes: Record<string, { hits: number; misses: number; bypassed: number; hit_ratio: number | null }>;
+  prefixes: Record<
+    string,
+    { hits: number; misses: number; loads: number; bypassed: number; hit_ratio: number | null }
+  >;
 }
 
 export interface CacheOptions {
@@ -56,7 +59,7 @@ export class ReadCache {
   readonly #timeoutMs: number;
   readonly #entryPrefix: string;
   readonly #loading = new Map<string, Promise<string>>();
-  readonly #counters = new Map<string, { hits: number; misses: number; bypassed: number }>();
+  readonly #counters = new Map<string, { hits: number; misses: number; loads: number; bypassed: number }>();
   /** Set when invalidations may have been missed; cleared by bumping every generation. */
   #suspect = false;
 
@@ -115,6 +118,7 @@ export class ReadCache {
     let loading = this.#loading.get(entryKey);
     if (!loading) {
       // Kept as the key's load until stored, so later misses wait for it instead of loading again.
+      this.#count(prefix, 'loads');
       loading = loadJson().then(async (json) => {
         await this.#call(this.#store.set(entryKey, json, options.ttlSeconds ?? this.#ttlSeconds)).catch(
           (error) => this.#failed(error),
@@ -183,13 +187,14 @@ export class ReadCache {
     );
   }
 
-  #count(prefix: string, result: 'hits' | 'misses' | 'bypassed'): void {
+  #count(prefix: string, result: 'hits' | 'misses' | 'loads' | 'bypassed'): void {
     let counts = this.#counters.get(prefix);
     if (!counts) {
-      counts = { hits: 0, misses: 0, bypassed: 0 };
+      counts = { hits: 0, misses: 0, loads: 0, bypassed: 0 };
       this.#counters.set(prefix, counts);
     }
     counts[result] += 1;
+    if (result === 'loads') return;
     cacheRequests.inc({
       prefix,
       result: result === 'hits' ? 'hit' : result === 'misses' ? 'miss' : 'bypass',

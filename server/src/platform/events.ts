@@ -113,20 +113,34 @@ export class EventBus {
   }
 
   /** Opens the dedicated subscriber connection; it keeps reconnecting in the background. */
+  /**
+   * Opens the dedicated subscriber connection and subscribes once it is ready (node-redis restores
+   * the subscription after each reconnection). Waits for that at most `timeoutMs`: an unreachable
+   * Redis does not delay the start, events stay in this process until it answers.
+   */
   async start(): Promise<void> {
     this.#startedAt = Date.now();
     if (!this.#redis || this.#subscriber) return;
     const subscriber = this.#redis.duplicate();
     this.#subscriber = subscriber;
     subscriber.on('error', () => {
-      // The main connection reports Redis being down; resubscription is automatic.
+      // The main connection reports Redis being down.
     });
-    await subscriber.connect().catch(() => undefined);
-    await subscriber
-      .subscribe(this.#channel, (message) => this.#receive(message))
-      .catch((error) => {
-        this.#log.warn({ err: error }, 'event subscription failed; events stay in this process');
+    const subscribed = new Promise<void>((resolve) => {
+      subscriber.once('ready', () => {
+        subscriber
+          .subscribe(this.#channel, (message) => this.#receive(message))
+          .catch((error) => this.#log.warn({ err: error }, 'event subscription failed'))
+          .finally(resolve);
       });
+    });
+    subscriber.connect().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      subscribed,
+      new Promise((resolve) => (timer = setTimeout(resolve, this.#timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   async close(): Promise<void> {
