@@ -72,16 +72,16 @@ async function main() {
 
   const organisations: string[] = (
     await db
-      .batchInsert(
+      .batchInsert<Record<string, unknown>>(
         'organisations',
         Array.from({ length: ORGANISATIONS }, (_, index) => ({ name: `Org ${index}`, type: 'client' })),
         500,
       )
-      .returning('id')
-  ).map((row: { id: string }) => row.id);
+      .returning('id' as never)
+  ).map((row) => (row as { id: string }).id);
   const people: string[] = (
     await db
-      .batchInsert(
+      .batchInsert<Record<string, unknown>>(
         'people',
         Array.from({ length: PEOPLE }, (_, index) => ({
           first_name: 'Person',
@@ -90,15 +90,15 @@ async function main() {
         })),
         500,
       )
-      .returning('id')
-  ).map((row: { id: string }) => row.id);
+      .returning('id' as never)
+  ).map((row) => (row as { id: string }).id);
   await db.batchInsert(
     'person_organisations',
     people.map((id, index) => ({ person_id: id, organisation_id: organisations[index % ORGANISATIONS] })),
     1_000,
   );
-  const interactions: Array<{ id: string; occurred_at: Date }> = await db
-    .batchInsert(
+  const interactions = (await db
+    .batchInsert<Record<string, unknown>>(
       'interactions',
       Array.from({ length: PEOPLE * 2 }, (_, index) => ({
         type: 'call',
@@ -108,7 +108,7 @@ async function main() {
       })),
       1_000,
     )
-    .returning(['id', 'occurred_at']);
+    .returning(['id', 'occurred_at'] as never)) as unknown as Array<{ id: string; occurred_at: Date }>;
   await db.batchInsert(
     'interaction_participants',
     interactions.map((row, index) => ({

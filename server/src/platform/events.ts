@@ -11,6 +11,7 @@
 import { afterCommit, DatabaseAttachment } from './after-commit';
 import type { Knex } from './db';
 import type { Logger } from './logger';
+import { eventsPublished } from './metrics';
 import type { Resource } from './permissions';
 import { type RedisClient, withTimeout } from './redis';
 
@@ -164,6 +165,7 @@ export class EventBus {
   /** Publishes now. Call `publish(db, events)` instead from a change, so it waits for the commit. */
   async publishNow(events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
+    for (const event of events) eventsPublished.inc({ type: event.type });
     const occurredAt = new Date().toISOString();
     const payloads = events.map((event) => JSON.stringify({ ...event, occurred_at: occurredAt }));
     if (this.#redis?.isReady && this.#subscriber?.isReady) {
