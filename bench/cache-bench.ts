@@ -154,6 +154,7 @@ async function main() {
           headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
           body: body ? JSON.stringify(body) : undefined,
         });
+        // biome-ignore lint/suspicious/noExplicitAny: the bench reads response bodies loosely.
         const json = (await response.json()) as Record<string, any>;
         if (response.status >= 400) {
           errors += 1;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../tests/helpers/app';
-import { createRelaisClient } from '../src';
+import { createRelaisClient, subscribeToEvents } from '../src';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -23,5 +23,58 @@ describe('createRelaisClient', () => {
     const { data, error } = await relais.GET('/ready', { params: { query: { verbose: 1 } as never } });
     expect(data).toBeUndefined();
     expect(error).toMatchObject({ status: 400, errors: [{ in: 'query', field: 'verbose' }] });
+  });
+});
+
+describe('subscribeToEvents', () => {
+  it('receives events with the token in a header, resumes from lastEventId, stops on a refused token', async () => {
+    const own = await startTestApp();
+    const { createUser } = await import('../../tests/helpers/factories');
+    const [reader, writer] = await Promise.all([
+      createUser(own.db.knex, { role: 'user' }),
+      createUser(own.db.knex, { role: 'manager' }),
+    ]);
+    const received: string[] = [];
+    const errors: Error[] = [];
+    const create = (title: string) =>
+      own.request('POST', '/v1/interactions', { headers: writer.auth, body: { type: 'note', title } });
+    const subscription = subscribeToEvents({
+      baseUrl: own.url,
+      token: reader.token,
+      onEvent: (event) => received.push(String(event.data.title)),
+      onError: (error) => errors.push(error),
+    });
+    try {
+      await expect
+        .poll(async () => (await create('first')).status === 201 && received.includes('first'))
+        .toBe(true);
+      expect(subscription.lastEventId).toMatch(/^\d+-\d+$/);
+      // Let every 'first' the poll created arrive before leaving.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      subscription.close();
+      expect((await create('missed')).status).toBe(201);
+      const resumed: string[] = [];
+      const again = subscribeToEvents({
+        baseUrl: own.url,
+        token: reader.token,
+        lastEventId: subscription.lastEventId,
+        onEvent: (event) => resumed.push(String(event.data.title)),
+      });
+      await expect.poll(() => resumed).toEqual(['missed']);
+      again.close();
+      expect(errors).toEqual([]);
+    } finally {
+      subscription.close();
+      await own.close();
+    }
+    const refused = await new Promise<Error>((resolve) => {
+      subscribeToEvents({
+        baseUrl: app.url,
+        token: 'not-a-token',
+        onEvent: () => undefined,
+        onError: resolve,
+      });
+    });
+    expect(refused.message).toMatch(/401/);
   });
 });

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretKey, signWebhook } from '../../server/src/marketing/standard-webhooks';
 import { refreshScores, runPendingRecomputes } from '../../server/src/scoring/recompute-service';
 import { currentRules } from '../../server/src/scoring/scoring-rules';
 import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';

@@ -80,7 +80,13 @@ export async function openEventStream(
   if (response.ok && response.body) {
     const reader = response.body
       .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new EventSourceParserStream({ onComment: () => void (comments += 1) }))
+      .pipeThrough(
+        new EventSourceParserStream({
+          onComment: () => {
+            comments += 1;
+          },
+        }),
+      )
       .getReader();
     ended = (async () => {
       try {

@@ -38,10 +38,18 @@ afterAll(async () => {
 });
 
 /** The events (items of type `event`) in the received envelopes. */
-function reportedEvents(): Array<Record<string, any>> {
+interface ReportedEvent {
+  tags: Record<string, string>;
+  user: unknown;
+  environment: string;
+  release: string;
+  exception: { values: Array<{ value: string }> };
+}
+
+function reportedEvents(): ReportedEvent[] {
   return envelopes.flatMap((envelope) => {
     const lines = envelope.split('\n').filter(Boolean);
-    const events: Array<Record<string, any>> = [];
+    const events: ReportedEvent[] = [];
     for (let index = 1; index + 1 < lines.length; index += 2) {
       if (JSON.parse(lines[index]!).type === 'event') events.push(JSON.parse(lines[index + 1]!));
     }
@@ -78,7 +86,7 @@ describe('error reports', () => {
     expect(event!.user).toEqual({ id: user.id });
     expect(event!.environment).toBe('test');
     expect(event!.release).toBe('relais@test');
-    expect(event!.exception.values[0].value).toMatch(/people/);
+    expect(event!.exception.values[0]!.value).toMatch(/people/);
 
     const sent = envelopes.join('\n');
     for (const secret of [
