@@ -35,6 +35,20 @@ export async function openBenchDatabase(
   };
 }
 
+/** Resolves once the server at `baseUrl` answers `/health`; throws after `timeoutMs`, naming `log`. */
+export async function waitForHealth(baseUrl: string, log: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${baseUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server at ${baseUrl} did not start; see ${log}`);
+}
+
 /** A one-line progress bar on stderr. */
 export function progress(label: string, done: number, total: number, started: number): void {
   const width = 30;

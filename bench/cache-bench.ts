@@ -15,7 +15,7 @@ import { hashPassword } from '../server/src/platform/passwords';
 import { signAccessToken } from '../server/src/platform/tokens';
 import { insertUser } from '../server/src/users/user-repository';
 import { OwnRedis } from '../tests/helpers/redis-server';
-import { openBenchDatabase, writeBenchSection } from './bench-database';
+import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
 
 const [REQUESTS = 30_000, PAIRS = 10_000, CONCURRENCY = 8] = process.argv.slice(2).map(Number);
 const PEOPLE = 2_000;
@@ -134,14 +134,7 @@ async function main() {
     stdio: ['ignore', openSync('bench/results/cache-server.log', 'w'), 'inherit'],
   });
   try {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        if ((await fetch(`${BASE}/health`)).ok) break;
-      } catch {
-        if (attempt > 150) throw new Error('the server did not start; see bench/results/cache-server.log');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitForHealth(BASE, 'bench/results/cache-server.log');
 
     let errors = 0;
     const errorKinds = new Map<string, number>();

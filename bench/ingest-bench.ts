@@ -17,7 +17,7 @@ import os from 'node:os';
 import { secretKey, signWebhook } from '../server/src/marketing/standard-webhooks';
 import { currentRules } from '../server/src/scoring/scoring-rules';
 import { type ReplayEvent, replayScores } from '../tests/helpers/scoring-replay';
-import { openBenchDatabase, writeBenchSection } from './bench-database';
+import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
 
 const SECONDS = Number(process.argv[2] ?? 120);
 const SENDERS = Number(process.argv[3] ?? 50);
@@ -110,15 +110,7 @@ async function main() {
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${PORT}/v1/marketing/email/ingest`;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await fetch(`http://127.0.0.1:${PORT}/health`);
-      break;
-    } catch {
-      if (attempt > 100) throw new Error('the server did not start; see bench/results/ingest-server.log');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  await waitForHealth(`http://127.0.0.1:${PORT}`, 'bench/results/ingest-server.log');
 
   const key = secretKey(SECRET);
   // node:http with keep-alive: the load generator shares the two cores, so it should be cheap.

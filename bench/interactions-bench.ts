@@ -19,7 +19,7 @@ import type { Knex } from '../server/src/platform/db';
 import { findFreePort } from '../server/src/platform/embedded-postgres';
 import { hashPassword } from '../server/src/platform/passwords';
 import { signAccessToken } from '../server/src/platform/tokens';
-import { openBenchDatabase, progress, writeBenchSection } from './bench-database';
+import { openBenchDatabase, progress, waitForHealth, writeBenchSection } from './bench-database';
 import { loadBenchData } from './load-bench-data';
 
 const INTERACTIONS = 1_000_000;
@@ -177,16 +177,7 @@ async function main() {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      if (
-        await fetch(`http://127.0.0.1:${port}/health`).then(
-          (response) => response.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForHealth(`http://127.0.0.1:${port}`, 'its stderr above');
     const create = await createThroughput(`http://127.0.0.1:${port}`, token, people);
     process.stderr.write(
       `create ${create.creates_per_second}/s, non-2xx ${create.non_2xx}, errors ${JSON.stringify(create)}\n`,

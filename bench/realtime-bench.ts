@@ -16,7 +16,7 @@ import { createClient } from 'redis';
 import { hashPassword } from '../server/src/platform/passwords';
 import { signAccessToken } from '../server/src/platform/tokens';
 import { insertUser } from '../server/src/users/user-repository';
-import { openBenchDatabase, writeBenchSection } from './bench-database';
+import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
 
 const [SECONDS = 30, RATE = 50, RECIPIENTS = 20] = process.argv.slice(2).map(Number);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -75,7 +75,8 @@ async function main() {
     }),
   );
   try {
-    for (const port of PORTS) await waitForReady(port);
+    for (const port of PORTS)
+      await waitForHealth(`http://127.0.0.1:${port}`, 'bench/results/realtime-server-*.log');
     const [a, b] = PORTS.map((port) => `http://127.0.0.1:${port}`) as [string, string];
 
     const sentAt = new Map<string, number>();
@@ -172,18 +173,6 @@ ${total} notifications (interactions assigned through instance A, ${RATE}/s for 
     await Promise.all(servers.map((server) => new Promise((resolve) => server.once('exit', resolve))));
     await bench.close();
   }
-}
-
-async function waitForReady(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt += 1) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`instance on ${port} did not start; see bench/results/realtime-server-*.log`);
 }
 
 await main();

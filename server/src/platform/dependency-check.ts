@@ -11,18 +11,21 @@ export interface DependencyCheck {
  */
 export async function probe(run: () => Promise<unknown>, timeoutMs: number): Promise<DependencyCheck> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      run(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await withDeadline(run(), timeoutMs);
     return { status: 'ok', latency_ms: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
     return { status: 'down', detail: error instanceof Error ? error.message : 'unreachable' };
-  } finally {
-    clearTimeout(timer);
   }
+}
+
+/** Settles as `promise` does, or rejects once `timeoutMs` have passed without an answer. */
+export function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what = 'no answer'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} within ${timeoutMs} ms`)), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -93,8 +93,8 @@ export class EventBus {
   readonly #historySize: number;
   readonly #replayLimit: number;
   readonly #timeoutMs: number;
-  readonly #stream: string;
-  readonly #channel: string;
+  /** The stream's and the channel's name (Redis keeps the two namespaces apart). */
+  readonly #key: string;
   readonly #listeners = new Set<Listener>();
   readonly #history: PublishedEvent[] = [];
   #subscriber: RedisClient | null = null;
@@ -109,8 +109,7 @@ export class EventBus {
     this.#historySize = options.historySize ?? 1_000;
     this.#replayLimit = options.replayLimit ?? 1_000;
     this.#timeoutMs = options.timeoutMs ?? 1_000;
-    this.#stream = `${options.prefix ?? 'relais'}:events`;
-    this.#channel = `${options.prefix ?? 'relais'}:events`;
+    this.#key = `${options.prefix ?? 'relais'}:events`;
   }
 
   /** Opens the dedicated subscriber connection; it keeps reconnecting in the background. */
@@ -130,18 +129,13 @@ export class EventBus {
     const subscribed = new Promise<void>((resolve) => {
       subscriber.once('ready', () => {
         subscriber
-          .subscribe(this.#channel, (message) => this.#receive(message))
+          .subscribe(this.#key, (message) => this.#receive(message))
           .catch((error) => this.#log.warn({ err: error }, 'event subscription failed'))
           .finally(resolve);
       });
     });
     subscriber.connect().catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      subscribed,
-      new Promise((resolve) => (timer = setTimeout(resolve, this.#timeoutMs))),
-    ]);
-    clearTimeout(timer);
+    await withTimeout(subscribed, this.#timeoutMs).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -172,7 +166,7 @@ export class EventBus {
       try {
         await withTimeout(
           this.#redis.eval(PUBLISH_SCRIPT, {
-            keys: [this.#stream, this.#channel],
+            keys: [this.#key, this.#key],
             arguments: [String(this.#streamLength), ...payloads],
           }),
           this.#timeoutMs,
@@ -202,9 +196,9 @@ export class EventBus {
 
   async #replayFromStream(lastId: string): Promise<Replay> {
     const redis = this.#redis!;
-    const [first] = (await redis.xRange(this.#stream, '-', '+', { COUNT: 1 })) ?? [];
+    const [first] = (await redis.xRange(this.#key, '-', '+', { COUNT: 1 })) ?? [];
     const entries =
-      (await redis.xRange(this.#stream, `(${lastId}`, '+', { COUNT: this.#replayLimit + 1 })) ?? [];
+      (await redis.xRange(this.#key, `(${lastId}`, '+', { COUNT: this.#replayLimit + 1 })) ?? [];
     const events = entries.slice(0, this.#replayLimit).map((entry) => ({
       ...(JSON.parse(String(entry.message.event)) as Omit<PublishedEvent, 'id'>),
       id: entry.id,

@@ -4,7 +4,7 @@
  * callers fall back, and `/ready` reports `degraded`.
  */
 import { createClient } from 'redis';
-import { type DependencyCheck, probe } from './dependency-check';
+import { type DependencyCheck, probe, withDeadline } from './dependency-check';
 import type { Logger } from './logger';
 
 function connect(url: string) {
@@ -60,11 +60,5 @@ export async function closeRedis(client: RedisClient | null): Promise<void> {
 
 /** Rejects when a Redis call has not answered within `timeoutMs`, so callers can fall back. */
 export function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis gave no answer within ${timeoutMs} ms`)), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  return withDeadline(promise, timeoutMs, 'Redis gave no answer');
 }
