@@ -1,7 +1,7 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
-import { applySearch } from '../platform/search';
+import { deleteRowById, findRowById, updateRowById } from '../platform/rows';
+import { searchFor } from '../platform/search';
 
 export const INTERACTION_TYPES = [
   'call',
@@ -91,11 +91,38 @@ export function findInteraction(
   return findRowById<InteractionRow>(db, 'interactions', COLUMNS, id, options);
 }
 
-export function insertInteraction(
+/**
+ * Inserts an interaction and its participants in one statement (one round trip), returning the
+ * row and the participants as presented (ordered by role, with their display names).
+ */
+export async function insertInteraction(
   db: Knex,
   row: InteractionFields & { created_by: string | null },
-): Promise<InteractionRow> {
-  return insertRow<InteractionRow>(db, 'interactions', COLUMNS, row);
+  participants: ParticipantInput[],
+): Promise<{ row: InteractionRow; participants: Participant[] }> {
+  const { rows } = await db.raw(
+    `WITH interaction AS (?),
+     participant AS (
+       INSERT INTO interaction_participants (interaction_id, user_id, person_id, role, occurred_at)
+       SELECT interaction.id, input.user_id, input.person_id, input.role, interaction.occurred_at
+       FROM interaction
+       CROSS JOIN jsonb_to_recordset(?::jsonb) AS input(user_id uuid, person_id uuid, role text)
+       RETURNING id, user_id, person_id, role
+     )
+     SELECT interaction.*, COALESCE((
+       SELECT jsonb_agg(jsonb_build_object(
+                'id', participant.id, 'user_id', participant.user_id, 'person_id', participant.person_id,
+                'role', participant.role, 'name', ${PARTICIPANT_NAME}
+              ) ORDER BY participant.role, participant.id)
+       FROM participant
+       LEFT JOIN users AS "user" ON "user".id = participant.user_id
+       LEFT JOIN people AS person ON person.id = participant.person_id
+     ), '[]'::jsonb) AS participants
+     FROM interaction`,
+    [db('interactions').insert(row).returning(COLUMNS), JSON.stringify(participants.map(participantRow))],
+  );
+  const { participants: presented, ...inserted } = rows[0];
+  return { row: inserted, participants: presented };
 }
 
 export function updateInteractionRow(
@@ -116,20 +143,28 @@ export async function replaceParticipants(
   interactionId: string,
   occurredAt: Date,
   participants: ParticipantInput[],
-  options: { fresh?: boolean } = {},
 ): Promise<void> {
-  if (!options.fresh) await db('interaction_participants').where({ interaction_id: interactionId }).delete();
+  await db('interaction_participants').where({ interaction_id: interactionId }).delete();
   if (participants.length === 0) return;
   await db('interaction_participants').insert(
     participants.map((participant) => ({
+      ...participantRow(participant),
       interaction_id: interactionId,
-      user_id: participant.user_id ?? null,
-      person_id: participant.person_id ?? null,
-      role: participant.role ?? 'attendee',
       occurred_at: occurredAt,
     })),
   );
 }
+
+function participantRow(participant: ParticipantInput) {
+  return {
+    user_id: participant.user_id ?? null,
+    person_id: participant.person_id ?? null,
+    role: participant.role ?? 'attendee',
+  };
+}
+
+/** A participant's display name: the user's, or the person's first and last name. */
+const PARTICIPANT_NAME = `COALESCE("user".name, person.first_name || ' ' || person.last_name)`;
 
 /** Keeps the participants' copy of `occurred_at` (the timeline index) in step with the interaction. */
 export async function moveParticipants(db: Knex, interactionId: string, occurredAt: Date): Promise<void> {
@@ -156,7 +191,7 @@ export async function participantsOf(
       'participant.user_id',
       'participant.person_id',
       'participant.role',
-      db.raw(`COALESCE("user".name, person.first_name || ' ' || person.last_name) AS name`),
+      db.raw(`${PARTICIPANT_NAME} AS name`),
     );
   for (const { interaction_id, ...participant } of rows) byInteraction.get(interaction_id)?.push(participant);
   return byInteraction;
@@ -197,7 +232,6 @@ export function listInteractionRows(
   if (filters.occurred_before) query.where('occurred_at', '<', filters.occurred_before);
   if (filters.next_action_after) query.where('next_action_at', '>=', filters.next_action_after);
   if (filters.next_action_before) query.where('next_action_at', '<', filters.next_action_before);
-  applySearch(query, 'search_text', filters.q);
   return keysetPage<InteractionRow>(query, {
     ...page.sort,
     sortColumn: `interactions.${page.sort.sortColumn}`,
@@ -205,7 +239,7 @@ export function listInteractionRows(
     idColumn: 'interactions.id',
     limit: page.limit,
     cursor: page.cursor,
-    sortAfterFiltering: filters.q !== undefined,
+    search: searchFor('interactions', 'search_text', filters.q),
   });
 }
 

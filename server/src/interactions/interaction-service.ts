@@ -16,7 +16,7 @@ import { publish } from '../platform/events';
 import { assertReaches, creatorOf } from '../platform/ownership';
 import { chooseSort, type Page } from '../platform/pagination';
 import { actingUser, principalReach } from '../platform/principal';
-import { assertExists, assertUserExists } from '../platform/references';
+import { assertReferences } from '../platform/references';
 import {
   deleteInteractionRow,
   findInteraction,
@@ -102,13 +102,17 @@ export async function createInteraction(
   if (assigneeId && assigneeId !== actor?.id) assertCan(context.principal, 'interactions', 'assign');
   return transaction(db, async (trx) => {
     await checkReferences(trx, fields, participants);
-    const row = await insertInteraction(trx, {
-      ...fields,
-      occurred_at: fields.occurred_at ?? now,
-      source: fields.source ?? (context.principal.kind === 'api_key' ? 'api' : 'manual'),
-      created_by: creatorOf(context),
-    });
-    await replaceParticipants(trx, row.id, row.occurred_at, participants, { fresh: true });
+    const inserted = await insertInteraction(
+      trx,
+      {
+        ...fields,
+        occurred_at: fields.occurred_at ?? now,
+        source: fields.source ?? (context.principal.kind === 'api_key' ? 'api' : 'manual'),
+        created_by: creatorOf(context),
+      },
+      participants,
+    );
+    const { row } = inserted;
     await recordChange(trx, context, {
       action: 'create',
       resource: 'interactions',
@@ -116,7 +120,7 @@ export async function createInteraction(
       changes: { ...input },
     });
     if (assigneeId && assigneeId !== actor?.id) await notifyAssignee(trx, row, actor?.id ?? null);
-    const created = await presentOne(trx, row, now);
+    const created = { ...row, overdue: isOverdue(row, now), participants: inserted.participants };
     await announce(trx, 'interaction.created', created);
     return created;
   });
@@ -269,36 +273,21 @@ function checkParticipants(participants: ParticipantInput[]): void {
   if (errors.length) throw new ValidationError('The participants are not valid.', { errors });
 }
 
-async function checkReferences(
+/** Every organisation, assignee and participant the interaction names exists (one query). */
+function checkReferences(
   db: Knex,
   fields: InteractionFields,
   participants: ParticipantInput[],
 ): Promise<void> {
-  if (fields.organisation_id)
-    await assertExists(db, 'organisations', fields.organisation_id, '/organisation_id', 'organisation');
-  if (fields.assignee_id) await assertUserExists(db, fields.assignee_id, '/assignee_id');
-  // One query per kind of party, however many participants.
-  const personIds = participants.flatMap((participant) =>
-    participant.person_id ? [participant.person_id] : [],
-  );
-  const userIds = participants.flatMap((participant) => (participant.user_id ? [participant.user_id] : []));
-  const [people, users] = await Promise.all([
-    personIds.length ? db('people').whereIn('id', personIds).pluck('id') : [],
-    userIds.length ? db('users').whereIn('id', userIds).where('active', true).pluck('id') : [],
+  return assertReferences(db, [
+    ...(fields.organisation_id
+      ? [{ kind: 'organisation' as const, id: fields.organisation_id, field: '/organisation_id' }]
+      : []),
+    ...(fields.assignee_id ? [{ kind: 'user' as const, id: fields.assignee_id, field: '/assignee_id' }] : []),
+    ...participants.map((participant, index) =>
+      participant.person_id
+        ? { kind: 'person' as const, id: participant.person_id, field: `/participants/${index}/person_id` }
+        : { kind: 'user' as const, id: participant.user_id!, field: `/participants/${index}/user_id` },
+    ),
   ]);
-  const known = new Set<string>([...people, ...users]);
-  const errors: FieldError[] = [];
-  participants.forEach((participant, index) => {
-    if (participant.person_id && !known.has(participant.person_id)) {
-      errors.push({
-        in: 'body',
-        field: `/participants/${index}/person_id`,
-        message: 'is not an existing person',
-      });
-    }
-    if (participant.user_id && !known.has(participant.user_id)) {
-      errors.push({ in: 'body', field: `/participants/${index}/user_id`, message: 'is not an active user' });
-    }
-  });
-  if (errors.length) throw new ValidationError('Some participants do not exist.', { errors });
 }

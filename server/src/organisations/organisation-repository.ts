@@ -1,7 +1,7 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
 import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
-import { applySearch } from '../platform/search';
+import { searchFor } from '../platform/search';
 
 export const ORGANISATION_TYPES = ['client', 'prospect', 'partner', 'supplier', 'other'] as const;
 
@@ -93,13 +93,12 @@ export function listOrganisationRows(
   if (filters.country) query.where('country', filters.country);
   if (filters.category) query.where('category', filters.category);
   if (filters.updated_since) query.where('updated_at', '>=', filters.updated_since);
-  applySearch(query, 'search_text', filters.q);
   return keysetPage<Organisation>(query, {
     ...page.sort,
     sortField: page.sort.sortField as keyof Organisation & string,
     idColumn: 'id',
     limit: page.limit,
     cursor: page.cursor,
-    sortAfterFiltering: filters.q !== undefined,
+    search: searchFor('organisations', 'search_text', filters.q),
   });
 }

@@ -1,7 +1,7 @@
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
 import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
-import { applySearch } from '../platform/search';
+import { searchFor } from '../platform/search';
 
 export interface PersonRow {
   id: string;
@@ -166,13 +166,12 @@ export async function listPersonRows(
       db('person_organisations').select('person_id').where('organisation_id', filters.organisation_id),
     );
   }
-  applySearch(query, 'search_text', filters.q);
   return keysetPage(query, {
     ...page.sort,
     sortField: page.sort.sortField as 'sort_name',
     idColumn: 'id',
     limit: page.limit,
     cursor: page.cursor,
-    sortAfterFiltering: filters.q !== undefined,
+    search: searchFor('people', 'search_text', filters.q),
   });
 }

@@ -29,6 +29,8 @@ export interface EmbeddedPostgresOptions {
   logger: Logger;
   /** Delete the cluster on stop (tests). */
   persistent?: boolean;
+  /** Server settings passed as `-c name=value` (e.g. `shared_buffers` for the benchmarks). */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -67,6 +69,10 @@ export async function startEmbeddedPostgres(
     persistent: options.persistent ?? true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+      '-c',
+      `${name}=${value}`,
+    ]),
     onLog: (message: unknown) => keepTail(recentOutput, String(message)),
     onError: (message: unknown) => keepTail(recentOutput, String(message)),
   });

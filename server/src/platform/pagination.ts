@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { ValidationError } from './errors';
+import { type Search, searchColumn, whereContains, whereResembles } from './search';
 
 export interface Page<T> {
   data: T[];
@@ -21,34 +22,103 @@ export interface KeysetOptions<Row> {
   direction: 'asc' | 'desc';
   limit: number;
   cursor: string | undefined;
-  /**
-   * Order without the sort key's index. For a search, whose matches come from another index
-   * (trigrams), walking the sort index and filtering would read most of the table.
-   */
-  sortAfterFiltering?: boolean;
   /** The row property holding the sort key (a Date is stored as its ISO string). */
   sortField: keyof Row & string;
+  /** Only the rows matching this search, in the same order. */
+  search?: Search;
 }
+
+/**
+ * How many rows of the list's own order a search reads before it turns to its trigram index:
+ * enough for a term in one row out of a hundred to fill a page, little enough to stay a few
+ * milliseconds when the term is rare (and then its matches are few and quick to sort).
+ */
+export const SEARCH_WINDOW = 3_000;
 
 /** Runs `query` for one page. `query` must not be ordered or limited yet. */
 export async function keysetPage<Row>(
   query: Knex.QueryBuilder,
   options: KeysetOptions<Row>,
 ): Promise<Page<Row>> {
-  // COALESCE(x, x) is x, but no index on x can serve it: same order, no index walk.
-  const sortKey = options.sortAfterFiltering ? 'COALESCE(??, ??)' : '??';
-  const sortBindings = options.sortAfterFiltering
-    ? [options.sortColumn, options.sortColumn]
-    : [options.sortColumn];
-  if (options.cursor) {
-    const [sortValue, id] = decodeCursor(options.cursor, options.tag);
-    const operator = options.direction === 'asc' ? '>' : '<';
-    query.whereRaw(`(${sortKey}, ??) ${operator} (?, ?)`, [...sortBindings, options.idColumn, sortValue, id]);
+  const { search } = options;
+  if (!search) return fetchPage(query, options);
+  const resemblingTag = `${options.tag}:resembling`;
+  if (options.cursor === undefined || cursorTag(options.cursor) !== resemblingTag) {
+    // A common term fills the page within the first rows of the list's order.
+    const walked = await walkWindow<Row>(query, options, search);
+    if (walked) return walked;
+    // A rarer one: all its matches, found through the trigram index, then sorted.
+    const containing = await fetchPage<Row>(whereContains(query.clone(), search), options, {
+      sortAfterFiltering: true,
+    });
+    if (containing.data.length > 0 || options.cursor !== undefined) return containing;
   }
+  // No row contains the term: rows with a word close to it (a typo), paged under their own tag.
+  return fetchPage<Row>(
+    whereResembles(query.clone(), search),
+    { ...options, tag: resemblingTag },
+    { sortAfterFiltering: true },
+  );
+}
+
+/**
+ * The page from the next `SEARCH_WINDOW` rows of the list's order (its index, no sort), or null
+ * when they hold less than a full page of matches.
+ */
+async function walkWindow<Row>(
+  query: Knex.QueryBuilder,
+  options: KeysetOptions<Row>,
+  search: Search,
+): Promise<Page<Row> | null> {
+  const window = whereAfterCursor(query.clone().select(searchColumn(search)), options, '??');
+  orderPage(window, options, '??').limit(SEARCH_WINDOW);
+  const matching = whereContains(query.clone().clear('where').from(window.as(search.table)), search);
+  const rows = (await orderPage(matching, options, '??').limit(options.limit + 1)) as Row[];
+  return rows.length > options.limit ? pageOf(rows, options) : null;
+}
+
+async function fetchPage<Row>(
+  query: Knex.QueryBuilder,
+  options: KeysetOptions<Row>,
+  { sortAfterFiltering = false } = {},
+): Promise<Page<Row>> {
+  // COALESCE(x, x) is x, but no index on x can serve it: same order, no index walk. For a search,
+  // whose matches come from another index (trigrams), walking the sort index would read the table.
+  const sortKey = sortAfterFiltering ? 'COALESCE(??, ??)' : '??';
+  whereAfterCursor(query, options, sortKey);
+  const rows = (await orderPage(query, options, sortKey).limit(options.limit + 1)) as Row[];
+  return pageOf(rows, options);
+}
+
+function sortBindings(options: KeysetOptions<unknown>, sortKey: string): string[] {
+  return sortKey === '??' ? [options.sortColumn] : [options.sortColumn, options.sortColumn];
+}
+
+function whereAfterCursor<Row>(
+  query: Knex.QueryBuilder,
+  options: KeysetOptions<Row>,
+  sortKey: string,
+): Knex.QueryBuilder {
+  if (!options.cursor) return query;
+  const [sortValue, id] = decodeCursor(options.cursor, options.tag);
+  const operator = options.direction === 'asc' ? '>' : '<';
+  return query.whereRaw(`(${sortKey}, ??) ${operator} (?, ?)`, [
+    ...sortBindings(options as KeysetOptions<unknown>, sortKey),
+    options.idColumn,
+    sortValue,
+    id,
+  ]);
+}
+
+function orderPage<Row>(query: Knex.QueryBuilder, options: KeysetOptions<Row>, sortKey: string) {
   const direction = options.direction === 'asc' ? 'ASC' : 'DESC';
-  const rows = (await query
-    .orderByRaw(`${sortKey} ${direction}, ?? ${direction}`, [...sortBindings, options.idColumn])
-    .limit(options.limit + 1)) as Row[];
+  return query.orderByRaw(`${sortKey} ${direction}, ?? ${direction}`, [
+    ...sortBindings(options as KeysetOptions<unknown>, sortKey),
+    options.idColumn,
+  ]);
+}
+
+function pageOf<Row>(rows: Row[], options: KeysetOptions<Row>): Page<Row> {
   const hasMore = rows.length > options.limit;
   const data = hasMore ? rows.slice(0, options.limit) : rows;
   const last = data[data.length - 1];
@@ -89,6 +159,16 @@ export function chooseSort(list: string, sort: string, columns: Record<string, s
 
 export function encodeCursor(tag: string, key: [string | number, string]): string {
   return Buffer.from(JSON.stringify([tag, ...key])).toString('base64url');
+}
+
+/** The tag a cursor claims, unchecked (undefined when it is not a cursor at all). */
+function cursorTag(cursor: string): unknown {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(decoded) ? decoded[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function decodeCursor(cursor: string, tag: string): [string | number, string] {

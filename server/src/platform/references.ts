@@ -11,6 +11,41 @@ export async function assertUserExists(db: Knex, userId: string, field: string):
   }
 }
 
+export interface Reference {
+  kind: 'organisation' | 'person' | 'user';
+  id: string;
+  /** The JSON pointer named in the error. */
+  field: string;
+}
+
+/**
+ * Refuses references to records that do not exist (to users that are not active), naming every
+ * field that is wrong — all of them checked in one query.
+ */
+export async function assertReferences(db: Knex, references: Reference[]): Promise<void> {
+  if (references.length === 0) return;
+  const idsOf = (kind: Reference['kind']) => [
+    ...new Set(references.filter((reference) => reference.kind === kind).map((reference) => reference.id)),
+  ];
+  const { rows } = await db.raw(
+    `SELECT 'organisation' AS kind, id FROM organisations WHERE id = ANY(?::uuid[])
+     UNION ALL SELECT 'person', id FROM people WHERE id = ANY(?::uuid[])
+     UNION ALL SELECT 'user', id FROM users WHERE id = ANY(?::uuid[]) AND active`,
+    [idsOf('organisation'), idsOf('person'), idsOf('user')],
+  );
+  const found = new Set(rows.map((row: { kind: string; id: string }) => `${row.kind}:${row.id}`));
+  const errors = references
+    .filter((reference) => !found.has(`${reference.kind}:${reference.id}`))
+    .map((reference) => ({
+      in: 'body' as const,
+      field: reference.field,
+      message: reference.kind === 'user' ? 'is not an active user' : `is not an existing ${reference.kind}`,
+    }));
+  if (errors.length) {
+    throw new ValidationError('Some referenced records do not exist.', { errors });
+  }
+}
+
 /** Refuses a reference to a record that does not exist, naming the field. */
 export async function assertExists(
   db: Knex,
