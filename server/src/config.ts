@@ -84,6 +84,13 @@ const positiveInt = (spec: { default: number; desc: string; example: string }) =
     return value;
   })(spec);
 
+const wholeNumber = (spec: { default: number; desc: string; example: string }) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`"${input}" is not a whole number`);
+    return value;
+  })(spec);
+
 const optionalEmail = makeValidator<string>((input) => {
   if (input !== '' && !/^[^@\s]+@[^@\s]+$/.test(input)) throw new Error(`"${input}" is not an email address`);
   return input.toLowerCase();
@@ -147,9 +154,9 @@ export const configSpec = {
     desc: 'Prefix of every Redis key and channel; give each deployment sharing one Redis its own.',
     example: 'relais-staging',
   }),
-  CACHE_TTL_SECONDS: positiveInt({
+  CACHE_TTL_SECONDS: wholeNumber({
     default: 300,
-    desc: 'Longest time a cached read is kept; writes invalidate entries at once regardless.',
+    desc: 'Longest time a cached read is kept; writes invalidate entries at once regardless. 0 turns the read cache off.',
     example: '300',
   }),
   CACHE_TIMEOUT_MS: positiveInt({

@@ -146,3 +146,27 @@ describe.each(MODES)('the read cache ($mode)', ({ mode, env }) => {
     expect((await app.request('GET', '/v1/cache/stats', { headers: user.auth })).status).toBe(403);
   });
 });
+
+describe('the read cache turned off (CACHE_TTL_SECONDS=0)', () => {
+  let app: TestApp;
+  let admin: TestUser;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { CACHE_TTL_SECONDS: '0' } });
+    admin = await createUser(app.db.knex, { role: 'admin' });
+  });
+  afterAll(() => app.close());
+
+  it('reads every time from the database and says so', async () => {
+    const person = await createPerson(app.db.knex);
+    for (let round = 0; round < 3; round += 1) {
+      const response = await app.request('GET', `/v1/people/${person.id}`, { headers: admin.auth });
+      expect(response.status).toBe(200);
+    }
+    await app.db.knex('people').where({ id: person.id }).update({ last_name: 'Behind the API' });
+    const read = await app.request('GET', `/v1/people/${person.id}`, { headers: admin.auth });
+    expect(read.body.last_name).toBe('Behind the API');
+    const stats = await app.request('GET', '/v1/cache/stats', { headers: admin.auth });
+    expect(stats.body.mode).toBe('off');
+    expect(stats.body.prefixes.person).toMatchObject({ hits: 0, misses: 0, bypassed: 4 });
+  });
+});

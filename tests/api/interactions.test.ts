@@ -6,6 +6,7 @@ import {
   createInteraction,
   createOrganisation,
   createPerson,
+  createUser,
   createUsersPerRole,
   type TestUser,
 } from '../helpers/factories';
@@ -72,6 +73,41 @@ describe('creating interactions with participants', () => {
       '/participants/3',
     ]);
     expect(Number((await app.db.knex('interactions').count({ n: '*' }))[0]?.n)).toBe(before);
+  });
+
+  it('names every missing person, organisation or inactive user — and writes nothing, audit included', async () => {
+    const client = await createPerson(app.db.knex);
+    const inactive = await createUser(app.db.knex, { role: 'user' });
+    await app.db.knex('users').where({ id: inactive.id }).update({ active: false });
+    const missing = '00000000-0000-4000-8000-000000000001';
+    const count = async () =>
+      Promise.all(
+        ['interactions', 'interaction_participants', 'audit_log'].map(async (table) =>
+          Number((await app.db.knex(table).count({ n: '*' }))[0]?.n),
+        ),
+      );
+    const before = await count();
+    const people = await create(users.user, {
+      type: 'call',
+      title: 'Missing people',
+      organisation_id: missing,
+      participants: [{ person_id: client.id }, { person_id: missing }],
+    });
+    expect(people.status).toBe(400);
+    expect(people.body.errors.map((error: { field: string }) => error.field)).toEqual([
+      '/organisation_id',
+      '/participants/1/person_id',
+    ]);
+    const user = await create(users.user, {
+      type: 'call',
+      title: 'Inactive user',
+      participants: [{ person_id: client.id }, { user_id: inactive.id }],
+    });
+    expect(user.status).toBe(400);
+    expect(user.body.errors).toEqual([
+      { in: 'body', field: '/participants/1/user_id', message: 'is not an active user' },
+    ]);
+    expect(await count()).toEqual(before);
   });
 
   it('is held to one party per participant by the database itself', async () => {

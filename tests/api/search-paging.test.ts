@@ -38,8 +38,16 @@ async function allPages(q: string, limit = 25): Promise<string[]> {
   const names: string[] = [];
   let cursor: string | null = null;
   do {
-    const query = new URLSearchParams({ q, limit: String(limit), ...(cursor ? { cursor } : {}) });
-    const response = await app.request('GET', `/v1/people?${query}`, { headers: users.readonly.auth });
+    const query: URLSearchParams = new URLSearchParams({
+      q,
+      limit: String(limit),
+      ...(cursor ? { cursor } : {}),
+    });
+    const response: { status: number; body: { data: []; next_cursor: string | null } } = await app.request(
+      'GET',
+      `/v1/people?${query}`,
+      { headers: users.readonly.auth },
+    );
     expect(response.status).toBe(200);
     names.push(
       ...response.body.data.map(

@@ -25,8 +25,9 @@ export interface AuditFilters {
   occurred_before?: string;
 }
 
-export async function insertAuditEntry(db: Knex, entry: AuditEntryInput): Promise<void> {
-  await db('audit_log').insert({ ...entry, changes: JSON.stringify(entry.changes) });
+/** The INSERT of an entry, not yet run: await it, or embed it in a larger statement. */
+export function insertAuditEntry(db: Knex, entry: AuditEntryInput): Knex.QueryBuilder {
+  return db('audit_log').insert({ ...entry, changes: JSON.stringify(entry.changes) });
 }
 
 export function listAuditEntries(

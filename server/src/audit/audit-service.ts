@@ -32,8 +32,20 @@ export async function recordChange(
   context: RequestContext | null,
   change: AuditChange,
 ): Promise<void> {
+  await auditInsert(db, context, change);
+}
+
+/**
+ * The INSERT recording a change, not yet run, for a change made in a single statement (which
+ * embeds it, so the change and its record are one atomic write).
+ */
+export function auditInsert(
+  db: Knex,
+  context: RequestContext | null,
+  change: AuditChange,
+): Knex.QueryBuilder {
   const actor = context ? actorOf(context.principal) : { type: 'system' as const, id: null };
-  await insertAuditEntry(db, {
+  return insertAuditEntry(db, {
     principal_type: actor.type,
     principal_id: actor.id,
     action: change.action,

@@ -1,2 +1,2 @@
 export { auditRoutes } from './audit-routes';
-export { type AuditChange, recordChange } from './audit-service';
+export { type AuditChange, auditInsert, recordChange } from './audit-service';

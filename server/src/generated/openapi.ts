@@ -1023,10 +1023,10 @@ export interface components {
         };
         CacheStats: {
             /**
-             * @description `redis`: shared by every instance; `memory`: this process only (no `REDIS_URL`); `bypassed`: Redis is unreachable and reads go to the database.
+             * @description `redis`: shared by every instance; `memory`: this process only (no `REDIS_URL`); `bypassed`: Redis is unreachable and reads go to the database; `off`: `CACHE_TTL_SECONDS=0`, every read goes to the database.
              * @enum {string}
              */
-            mode: "redis" | "memory" | "bypassed";
+            mode: "redis" | "memory" | "bypassed" | "off";
             prefixes: {
                 [key: string]: {
                     hits: number;

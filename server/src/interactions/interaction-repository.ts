@@ -92,16 +92,19 @@ export function findInteraction(
 }
 
 /**
- * Inserts an interaction and its participants in one statement (one round trip), returning the
- * row and the participants as presented (ordered by role, with their display names).
+ * Inserts an interaction, its participants and its audit entry in one statement — one round trip,
+ * atomic without a transaction — returning the row and the participants as presented (ordered by
+ * role, with their display names).
  */
 export async function insertInteraction(
   db: Knex,
-  row: InteractionFields & { created_by: string | null },
+  row: InteractionFields & { id: string; created_by: string | null },
   participants: ParticipantInput[],
+  audit: Knex.QueryBuilder,
 ): Promise<{ row: InteractionRow; participants: Participant[] }> {
   const { rows } = await db.raw(
     `WITH interaction AS (?),
+     audit AS (?),
      participant AS (
        INSERT INTO interaction_participants (interaction_id, user_id, person_id, role, occurred_at)
        SELECT interaction.id, input.user_id, input.person_id, input.role, interaction.occurred_at
@@ -119,7 +122,11 @@ export async function insertInteraction(
        LEFT JOIN people AS person ON person.id = participant.person_id
      ), '[]'::jsonb) AS participants
      FROM interaction`,
-    [db('interactions').insert(row).returning(COLUMNS), JSON.stringify(participants.map(participantRow))],
+    [
+      db('interactions').insert(row).returning(COLUMNS),
+      audit,
+      JSON.stringify(participants.map(participantRow)),
+    ],
   );
   const { participants: presented, ...inserted } = rows[0];
   return { row: inserted, participants: presented };

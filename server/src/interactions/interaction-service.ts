@@ -3,13 +3,15 @@
  * replaces the participants as a set, in the same transaction; assigning someone else notifies
  * them; moving the next action re-arms its reminder.
  */
-import { recordChange } from '../audit';
+
+import { randomUUID } from 'node:crypto';
+import { auditInsert, recordChange } from '../audit';
 import { notify } from '../notifications';
 import { assertCan } from '../platform/access';
 import { transaction } from '../platform/after-commit';
 import { invalidate, tags } from '../platform/cache';
 import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
+import { type Knex, pgErrorCode } from '../platform/db';
 import { type FieldError, NotFoundError, ValidationError } from '../platform/errors';
 import { assertIfMatch } from '../platform/etag';
 import { publish } from '../platform/events';
@@ -89,6 +91,12 @@ export async function getInteraction(db: Knex, id: string, now: Date): Promise<I
   return presentOne(db, row, now);
 }
 
+/**
+ * Creates an interaction with its participants. The interaction, its participants and its audit
+ * entry are one statement (its own transaction); a transaction is opened only to notify someone
+ * else assigned. People and organisations are checked by their foreign keys — when one is missing
+ * the references are looked up to name it — and users, which must also be active, beforehand.
+ */
 export async function createInteraction(
   db: Knex,
   context: RequestContext,
@@ -99,32 +107,44 @@ export async function createInteraction(
   checkParticipants(participants);
   const actor = actingUser(context.principal);
   const assigneeId = fields.assignee_id ?? null;
-  if (assigneeId && assigneeId !== actor?.id) assertCan(context.principal, 'interactions', 'assign');
-  return transaction(db, async (trx) => {
-    await checkReferences(trx, fields, participants);
+  const notifies = assigneeId !== null && assigneeId !== actor?.id;
+  if (notifies) assertCan(context.principal, 'interactions', 'assign');
+  if (assigneeId || participants.some((participant) => participant.user_id))
+    await checkReferences(db, fields, participants);
+  const id = randomUUID();
+  const create = async (db: Knex) => {
     const inserted = await insertInteraction(
-      trx,
+      db,
       {
         ...fields,
+        id,
         occurred_at: fields.occurred_at ?? now,
         source: fields.source ?? (context.principal.kind === 'api_key' ? 'api' : 'manual'),
         created_by: creatorOf(context),
       },
       participants,
+      auditInsert(db, context, {
+        action: 'create',
+        resource: 'interactions',
+        resourceId: id,
+        changes: { ...input },
+      }),
     );
     const { row } = inserted;
-    await recordChange(trx, context, {
-      action: 'create',
-      resource: 'interactions',
-      resourceId: row.id,
-      changes: { ...input },
-    });
-    if (assigneeId && assigneeId !== actor?.id) await notifyAssignee(trx, row, actor?.id ?? null);
+    if (notifies) await notifyAssignee(db, row, actor?.id ?? null);
     const created = { ...row, overdue: isOverdue(row, now), participants: inserted.participants };
-    await announce(trx, 'interaction.created', created);
+    await announce(db, 'interaction.created', created);
     return created;
-  });
+  };
+  try {
+    return notifies ? await transaction(db, create) : await create(db);
+  } catch (error) {
+    if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) await checkReferences(db, fields, participants);
+    throw error;
+  }
 }
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 export async function updateInteraction(
   db: Knex,

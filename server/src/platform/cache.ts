@@ -20,7 +20,7 @@ import type { Logger } from './logger';
 import { cacheRequests } from './metrics';
 import { type RedisClient, withTimeout } from './redis';
 
-export type CacheMode = 'redis' | 'memory' | 'bypassed';
+export type CacheMode = 'redis' | 'memory' | 'bypassed' | 'off';
 
 export interface CacheStats {
   mode: CacheMode;
@@ -79,6 +79,7 @@ export class ReadCache {
   }
 
   get mode(): CacheMode {
+    if (this.#ttlSeconds === 0) return 'off';
     if (!this.#redis) return 'memory';
     return this.#redis.isReady && !this.#suspect ? 'redis' : 'bypassed';
   }
@@ -159,6 +160,7 @@ export class ReadCache {
 
   /** Whether to use the store now; after a lost connection, first empties it by bumping `*`. */
   async #usable(): Promise<boolean> {
+    if (this.#ttlSeconds === 0) return false;
     if (!this.#redis) return true;
     if (!this.#redis.isReady) {
       this.#suspect = true;
