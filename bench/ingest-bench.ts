@@ -126,6 +126,9 @@ async function main() {
     });
   const unique = new Map<string, BenchEvent>();
   const latencies: number[] = [];
+  /** Latencies per 10 s of the run, to see when the slow requests happen. */
+  const windows: number[][] = [];
+  const benchStarted = Date.now();
   const statuses = new Map<number, number>();
   let delivered = 0;
   let duplicatesSent = 0;
@@ -146,6 +149,8 @@ async function main() {
       'webhook-signature': signWebhook(key, id, timestamp, payload),
     });
     latencies.push(performance.now() - started);
+    const window = Math.floor((Date.now() - benchStarted) / 10_000);
+    (windows[window] ??= []).push(performance.now() - started);
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     if (response.status === 200) delivered += batch.length;
   };
@@ -194,6 +199,11 @@ async function main() {
   server.kill('SIGTERM');
   agent.destroy();
 
+  const p99s = windows.map((window) => {
+    const sorted = [...window].sort((a, b) => a - b);
+    return Math.round(sorted[Math.floor(sorted.length * 0.99)] ?? 0);
+  });
+  process.stderr.write(`p99 per 10 s: ${p99s.join(' ')} ms\n`);
   latencies.sort((a, b) => a - b);
   const quantile = (q: number) => Math.round(latencies[Math.floor(latencies.length * q)]! * 10) / 10;
   const rate = Math.round(delivered / seconds);

@@ -143,22 +143,25 @@ export function createApp(deps: AppDeps): Express {
   app.use(validateRequest(deps.validator));
   app.use(idempotency(deps.db));
 
-  app.use(operationsRoutes(deps));
-  app.use(authRoutes({ ...deps, users }));
-  app.use(userRoutes(deps.db, users));
-  app.use(apiKeyRoutes(deps.db));
-  app.use(embedTokenRoutes(deps));
-  app.use(auditRoutes(deps.db));
-  app.use(organisationRoutes(deps.db));
-  app.use(personRoutes(deps.db));
-  app.use(mandateRoutes(deps.db));
-  app.use(interactionRoutes(deps.db, clock));
-  app.use(notificationRoutes(deps.db));
-  app.use(marketingRoutes({ db: deps.db, config, validator: deps.validator, clock }));
-  app.use(scoringRoutes(deps.db, clock));
-  app.use(dashboardRoutes(deps.db, clock));
-  app.use(jobsRoutes(deps.db));
-  app.use(realtimeRoutes(realtime));
+  const routers = [
+    operationsRoutes(deps),
+    authRoutes({ ...deps, users }),
+    userRoutes(deps.db, users),
+    apiKeyRoutes(deps.db),
+    embedTokenRoutes(deps),
+    auditRoutes(deps.db),
+    organisationRoutes(deps.db),
+    personRoutes(deps.db),
+    mandateRoutes(deps.db),
+    interactionRoutes(deps.db, clock),
+    notificationRoutes(deps.db),
+    marketingRoutes({ db: deps.db, config, validator: deps.validator, clock }),
+    scoringRoutes(deps.db, clock),
+    dashboardRoutes(deps.db, clock),
+    jobsRoutes(deps.db),
+    realtimeRoutes(realtime),
+  ];
+  for (const router of routers) app.use(forItsOperations(router));
 
   app.use((req) => {
     throw new NotImplementedError(
@@ -168,6 +171,23 @@ export function createApp(deps: AppDeps): Express {
   app.use(problemHandler());
   assertRoutesDeclareAccess(app);
   return app;
+}
+
+/**
+ * Enters `router` only for the operations it serves. The operation is known by then (matched
+ * against the spec), so a request skips the other routers instead of trying each of their routes.
+ */
+function forItsOperations(router: express.Router): express.RequestHandler {
+  const { stack } = router as unknown as { stack: Array<{ route?: { path: unknown } }> };
+  const templates = new Set(
+    stack.flatMap((layer) => (layer.route ? [String(layer.route.path).replace(/:(\w+)/g, '{$1}')] : [])),
+  );
+  const handler: express.RequestHandler = (req, res, next) => {
+    if (req.operation && !templates.has(req.operation.pathTemplate)) return next();
+    return router(req, res, next);
+  };
+  // listRoutes (the access check at boot) walks into it like into the router itself.
+  return Object.assign(handler, { stack });
 }
 
 function credentialStore(db: Knex, users: UserDirectory): CredentialStore {

@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/app';
 import { createUser, type TestUser } from '../helpers/factories';
 
@@ -79,5 +79,29 @@ describe('forged and stale access tokens', () => {
       const response = await app.request('GET', '/v1/users', { headers: { Authorization: header } });
       expect(response.status, header).toBe(401);
     }
+  });
+});
+
+describe('a token verified once', () => {
+  afterAll(() => vi.useRealTimers());
+
+  it('is refused once it expires, though its signature was checked before', async () => {
+    const token = sign({ ...base(), exp: Math.floor(Date.now() / 1000) + 60 });
+    const headers = { Authorization: `Bearer ${token}` };
+    expect((await app.request('GET', '/v1/users', { headers })).status).toBe(200);
+    expect((await app.request('GET', '/v1/users', { headers })).status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 70_000 });
+    const late = await app.request('GET', '/v1/users', { headers });
+    expect(late.status).toBe(401);
+    expect(late.body.detail).toMatch(/expired/);
+  });
+
+  it('is refused, cached or not, once its user is deactivated', async () => {
+    vi.useRealTimers();
+    const user = await createUser(app.db.knex, { role: 'admin' });
+    const headers = user.auth;
+    expect((await app.request('GET', '/v1/users', { headers })).status).toBe(200);
+    await app.db.knex('users').where({ id: user.id }).update({ active: false });
+    expect((await app.request('GET', '/v1/users', { headers })).status).toBe(401);
   });
 });

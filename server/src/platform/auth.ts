@@ -13,6 +13,7 @@
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
 import { Passport } from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { ForbiddenError, UnauthorizedError, ValidationError } from './errors';
@@ -47,12 +48,25 @@ interface JwtPayload {
   sub?: unknown;
   aud?: unknown;
   exp?: number;
+  nbf?: number;
   wid?: unknown;
   sbj?: unknown;
   org?: unknown;
 }
 
 const BEARER = /^Bearer\s+(.+)$/i;
+const VERIFIED_TOKENS = 10_000;
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** Whether a verified token is still inside its `nbf`..`exp` window at `now` (ms). */
+function withinDates(payload: JwtPayload, now: number): boolean {
+  // As jsonwebtoken counts: whole seconds, expired from exp + tolerance on.
+  const seconds = Math.floor(now / 1000);
+  return (
+    (payload.exp === undefined || seconds < payload.exp + CLOCK_TOLERANCE_SECONDS) &&
+    (payload.nbf === undefined || seconds >= payload.nbf - CLOCK_TOLERANCE_SECONDS)
+  );
+}
 
 export function authenticate(
   store: CredentialStore,
@@ -70,13 +84,13 @@ export function authenticate(
         issuer: tokens.issuer,
         audience: [ACCESS_AUDIENCE, EMBED_AUDIENCE],
         algorithms: ['HS256'],
-        jsonWebTokenOptions: { clockTolerance: 5 },
+        jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
       },
       (payload: JwtPayload, done: (error: unknown, user?: JwtPayload | false) => void) => done(null, payload),
     ),
   );
 
-  const verifyJwt = (req: Parameters<RequestHandler>[0]): Promise<JwtPayload> =>
+  const verifyWithPassport = (req: Parameters<RequestHandler>[0]): Promise<JwtPayload> =>
     new Promise((resolve, reject) => {
       passport.authenticate(
         'jwt',
@@ -89,6 +103,20 @@ export function authenticate(
         },
       )(req, {} as never, reject);
     });
+
+  // A token's signature, issuer and audience never change: each is verified once, then only its
+  // dates are checked again. Nothing unverified enters the cache.
+  const verified = new LRUCache<string, JwtPayload>({ max: VERIFIED_TOKENS });
+  const verifyJwt = async (
+    req: Parameters<RequestHandler>[0],
+    authorization: string,
+  ): Promise<JwtPayload> => {
+    const known = verified.get(authorization);
+    if (known && withinDates(known, Date.now())) return known;
+    const payload = await verifyWithPassport(req);
+    verified.set(authorization, payload);
+    return payload;
+  };
 
   return async (req, _res, next) => {
     const operation = req.operation;
@@ -116,7 +144,7 @@ export function authenticate(
     if (!BEARER.test(authorization)) {
       throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', challenge());
     }
-    const payload = await verifyJwt(req);
+    const payload = await verifyJwt(req, authorization);
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
       throw new UnauthorizedError('The access token has no valid subject.', challenge());
     }
