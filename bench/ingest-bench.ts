@@ -150,7 +150,9 @@ async function main() {
     });
     latencies.push(performance.now() - started);
     const window = Math.floor((Date.now() - benchStarted) / 10_000);
-    (windows[window] ??= []).push(performance.now() - started);
+    const bucket = windows[window] ?? [];
+    bucket.push(performance.now() - started);
+    windows[window] = bucket;
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     if (response.status === 200) delivered += batch.length;
   };
