@@ -3,7 +3,6 @@
  * replaces the participants as a set, in the same transaction; assigning someone else notifies
  * them; moving the next action re-arms its reminder.
  */
-
 import { randomUUID } from 'node:crypto';
 import { auditInsert, recordChange } from '../audit';
 import { notify } from '../notifications';
@@ -112,9 +111,9 @@ export async function createInteraction(
   if (assigneeId || participants.some((participant) => participant.user_id))
     await checkReferences(db, fields, participants);
   const id = randomUUID();
-  const create = async (db: Knex) => {
+  const create = async (writer: Knex) => {
     const inserted = await insertInteraction(
-      db,
+      writer,
       {
         ...fields,
         id,
@@ -123,7 +122,7 @@ export async function createInteraction(
         created_by: creatorOf(context),
       },
       participants,
-      auditInsert(db, context, {
+      auditInsert(writer, context, {
         action: 'create',
         resource: 'interactions',
         resourceId: id,
@@ -131,9 +130,9 @@ export async function createInteraction(
       }),
     );
     const { row } = inserted;
-    if (notifies) await notifyAssignee(db, row, actor?.id ?? null);
+    if (notifies) await notifyAssignee(writer, row, actor?.id ?? null);
     const created = { ...row, overdue: isOverdue(row, now), participants: inserted.participants };
-    await announce(db, 'interaction.created', created);
+    await announce(writer, 'interaction.created', created);
     return created;
   };
   try {

@@ -70,10 +70,10 @@ async function walkWindow<Row>(
   options: KeysetOptions<Row>,
   search: Search,
 ): Promise<Page<Row> | null> {
-  const window = whereAfterCursor(query.clone().select(searchColumn(search)), options, '??');
-  orderPage(window, options, '??').limit(SEARCH_WINDOW);
+  const window = whereAfterCursor(query.clone().select(searchColumn(search)), options, false);
+  orderPage(window, options, false).limit(SEARCH_WINDOW);
   const matching = whereContains(query.clone().clear('where').from(window.as(search.table)), search);
-  const rows = (await orderPage(matching, options, '??').limit(options.limit + 1)) as Row[];
+  const rows = (await orderPage(matching, options, false).limit(options.limit + 1)) as Row[];
   return rows.length > options.limit ? pageOf(rows, options) : null;
 }
 
@@ -82,40 +82,36 @@ async function fetchPage<Row>(
   options: KeysetOptions<Row>,
   { sortAfterFiltering = false } = {},
 ): Promise<Page<Row>> {
-  // COALESCE(x, x) is x, but no index on x can serve it: same order, no index walk. For a search,
-  // whose matches come from another index (trigrams), walking the sort index would read the table.
-  const sortKey = sortAfterFiltering ? 'COALESCE(??, ??)' : '??';
-  whereAfterCursor(query, options, sortKey);
-  const rows = (await orderPage(query, options, sortKey).limit(options.limit + 1)) as Row[];
+  whereAfterCursor(query, options, sortAfterFiltering);
+  const rows = (await orderPage(query, options, sortAfterFiltering).limit(options.limit + 1)) as Row[];
   return pageOf(rows, options);
 }
 
-function sortBindings(options: KeysetOptions<unknown>, sortKey: string): string[] {
-  return sortKey === '??' ? [options.sortColumn] : [options.sortColumn, options.sortColumn];
+/**
+ * The sort key's SQL and bindings. After filtering it is COALESCE(x, x): the same order, but no
+ * index on x can serve it — for a search, whose matches come from another index (trigrams),
+ * walking the sort index would read the table.
+ */
+function sortKey(sortColumn: string, sortAfterFiltering: boolean): [string, string[]] {
+  return sortAfterFiltering ? ['COALESCE(??, ??)', [sortColumn, sortColumn]] : ['??', [sortColumn]];
 }
 
 function whereAfterCursor<Row>(
   query: Knex.QueryBuilder,
   options: KeysetOptions<Row>,
-  sortKey: string,
+  sortAfterFiltering: boolean,
 ): Knex.QueryBuilder {
   if (!options.cursor) return query;
   const [sortValue, id] = decodeCursor(options.cursor, options.tag);
   const operator = options.direction === 'asc' ? '>' : '<';
-  return query.whereRaw(`(${sortKey}, ??) ${operator} (?, ?)`, [
-    ...sortBindings(options as KeysetOptions<unknown>, sortKey),
-    options.idColumn,
-    sortValue,
-    id,
-  ]);
+  const [key, bindings] = sortKey(options.sortColumn, sortAfterFiltering);
+  return query.whereRaw(`(${key}, ??) ${operator} (?, ?)`, [...bindings, options.idColumn, sortValue, id]);
 }
 
-function orderPage<Row>(query: Knex.QueryBuilder, options: KeysetOptions<Row>, sortKey: string) {
+function orderPage<Row>(query: Knex.QueryBuilder, options: KeysetOptions<Row>, sortAfterFiltering: boolean) {
   const direction = options.direction === 'asc' ? 'ASC' : 'DESC';
-  return query.orderByRaw(`${sortKey} ${direction}, ?? ${direction}`, [
-    ...sortBindings(options as KeysetOptions<unknown>, sortKey),
-    options.idColumn,
-  ]);
+  const [key, bindings] = sortKey(options.sortColumn, sortAfterFiltering);
+  return query.orderByRaw(`${key} ${direction}, ?? ${direction}`, [...bindings, options.idColumn]);
 }
 
 function pageOf<Row>(rows: Row[], options: KeysetOptions<Row>): Page<Row> {
@@ -163,27 +159,23 @@ export function encodeCursor(tag: string, key: [string | number, string]): strin
 
 /** The tag a cursor claims, unchecked (undefined when it is not a cursor at all). */
 function cursorTag(cursor: string): unknown {
+  return parseCursor(cursor)?.[0];
+}
+
+/** The cursor's parts, unchecked; undefined when it is not a cursor at all. */
+function parseCursor(cursor: string): unknown[] | undefined {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(decoded) ? decoded[0] : undefined;
+    return Array.isArray(decoded) ? decoded : undefined;
   } catch {
     return undefined;
   }
 }
 
 export function decodeCursor(cursor: string, tag: string): [string | number, string] {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(decoded) &&
-      decoded.length === 3 &&
-      decoded[0] === tag &&
-      typeof decoded[2] === 'string'
-    ) {
-      return [decoded[1], decoded[2]];
-    }
-  } catch {
-    // Reported below.
+  const decoded = parseCursor(cursor);
+  if (decoded?.length === 3 && decoded[0] === tag && typeof decoded[2] === 'string') {
+    return [decoded[1] as string | number, decoded[2]];
   }
   throw new ValidationError(
     'The cursor does not belong to this list and order; request the first page without it.',
