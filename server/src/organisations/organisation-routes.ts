@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { can } from '../platform/access';
-import { cached, tags } from '../platform/cache';
+import { cachedJson, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { sendResource } from '../platform/etag';
@@ -35,7 +35,7 @@ export function organisationRoutes(db: Knex): Router {
     sendResource(
       req,
       res,
-      await cached(db, 'organisation', id, [tags.organisation(id)], () => getOrganisation(db, id)),
+      await cachedJson(db, 'organisation', id, [tags.organisation(id)], () => getOrganisation(db, id)),
     );
   });
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { can } from '../platform/access';
-import { cached, tags } from '../platform/cache';
+import { cachedJson, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { sendResource } from '../platform/etag';
@@ -34,7 +34,7 @@ export function personRoutes(db: Knex): Router {
 
   router.get('/v1/people/:id', can('people', 'read'), async (req, res) => {
     const id = String(req.params.id);
-    sendResource(req, res, await cached(db, 'person', id, [tags.person(id)], () => getPerson(db, id)));
+    sendResource(req, res, await cachedJson(db, 'person', id, [tags.person(id)], () => getPerson(db, id)));
   });
 
   router.patch('/v1/people/:id', can('people', 'update'), async (req, res) => {

@@ -16,6 +16,7 @@
 import { LRUCache } from 'lru-cache';
 import { afterCommit, DatabaseAttachment } from './after-commit';
 import type { Knex } from './db';
+import { Json } from './etag';
 import type { Logger } from './logger';
 import { cacheRequests } from './metrics';
 import { type RedisClient, withTimeout } from './redis';
@@ -95,10 +96,21 @@ export class ReadCache {
     load: () => Promise<T>,
     options: { ttlSeconds?: number } = {},
   ): Promise<T> {
+    return JSON.parse(await this.readJson(prefix, key, tags, load, options)) as T;
+  }
+
+  /** As `read`, but the value's JSON text, for a response to send as it is. */
+  async readJson(
+    prefix: string,
+    key: string,
+    tags: string[],
+    load: () => Promise<unknown>,
+    options: { ttlSeconds?: number } = {},
+  ): Promise<string> {
     const loadJson = async () => JSON.stringify(await load());
     if (!(await this.#usable())) {
       this.#count(prefix, 'bypassed');
-      return JSON.parse(await loadJson()) as T;
+      return loadJson();
     }
     let entryKey: string;
     let cached: string | null;
@@ -109,11 +121,11 @@ export class ReadCache {
     } catch (error) {
       this.#failed(error);
       this.#count(prefix, 'bypassed');
-      return JSON.parse(await loadJson()) as T;
+      return loadJson();
     }
     if (cached !== null) {
       this.#count(prefix, 'hits');
-      return JSON.parse(cached) as T;
+      return cached;
     }
     this.#count(prefix, 'misses');
     let loading = this.#loading.get(entryKey);
@@ -133,7 +145,7 @@ export class ReadCache {
         () => this.#loading.delete(entryKey),
       );
     }
-    return JSON.parse(await loading) as T;
+    return loading;
   }
 
   /** Bumps the tags' generations now. Use `invalidate(db, tags)` from a change. */
@@ -265,6 +277,21 @@ export function cached<T>(
 ): Promise<T> {
   const cache = caches.get(db);
   return cache ? cache.read(prefix, key, tags, load, options) : load();
+}
+
+/** As `cached`, but the JSON text, which `sendResource` sends without serialising again. */
+export async function cachedJson(
+  db: Knex,
+  prefix: string,
+  key: string,
+  tags: string[],
+  load: () => Promise<unknown>,
+  options?: { ttlSeconds?: number },
+): Promise<Json> {
+  const cache = caches.get(db);
+  return new Json(
+    cache ? await cache.readJson(prefix, key, tags, load, options) : JSON.stringify(await load()),
+  );
 }
 
 /** The minute `now` falls in: a key part for reads that also depend on the clock. */

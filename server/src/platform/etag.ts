@@ -7,8 +7,19 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { PreconditionFailedError } from './errors';
 
+/** A representation already serialised: its ETag and its body are taken from the same text. */
+export class Json {
+  constructor(readonly text: string) {}
+}
+
+const textOf = (representation: unknown): string =>
+  representation instanceof Json ? representation.text : JSON.stringify(representation);
+
+const tagOf = (text: string): string =>
+  `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+
 export function etagOf(representation: unknown): string {
-  return `"${createHash('sha256').update(JSON.stringify(representation)).digest('base64url').slice(0, 27)}"`;
+  return tagOf(textOf(representation));
 }
 
 function listed(header: string, etag: string): boolean {
@@ -18,14 +29,15 @@ function listed(header: string, etag: string): boolean {
 
 /** Sends a single resource with its ETag, or 304 when the client already has it. */
 export function sendResource(req: Request, res: Response, representation: unknown, status = 200): void {
-  const etag = etagOf(representation);
+  const text = textOf(representation);
+  const etag = tagOf(text);
   res.setHeader('ETag', etag);
   const ifNoneMatch = req.get('if-none-match');
   if (status === 200 && ifNoneMatch && listed(ifNoneMatch, etag)) {
     res.status(304).end();
     return;
   }
-  res.status(status).json(representation);
+  res.status(status).type('json').send(text);
 }
 
 /** Throws 412 when `If-Match` is given and names another version than `current`. */

@@ -58,7 +58,7 @@ export function idempotency(db: Knex): RequestHandler {
           .send(JSON.stringify(stored.response_body));
       return;
     }
-    captureResponse(res, async (status, body) => {
+    captureResponse(res, async (status, json) => {
       if (status >= 500) {
         await db('idempotency_keys').where({ principal, key }).delete();
         return;
@@ -73,7 +73,7 @@ export function idempotency(db: Knex): RequestHandler {
         .where({ principal, key })
         .update({
           response_status: status,
-          response_body: body === undefined ? null : JSON.stringify(body),
+          response_body: json ?? null,
           response_headers: JSON.stringify(headers),
           completed_at: db.fn.now(),
         });
@@ -82,16 +82,29 @@ export function idempotency(db: Knex): RequestHandler {
   };
 }
 
-/** Runs `store` with the response's status and JSON body before the response is sent. */
-function captureResponse(res: Response, store: (status: number, body: unknown) => Promise<void>): void {
-  const json = res.json.bind(res);
+/**
+ * Runs `store` with the response's status and JSON text before the response is sent. Every JSON
+ * response passes through `res.send` (`res.json` and `sendResource` alike); a bodiless one ends.
+ */
+function captureResponse(
+  res: Response,
+  store: (status: number, json: string | undefined) => Promise<void>,
+): void {
+  const send = res.send.bind(res);
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   let stored = false;
-  res.json = (body: unknown) => {
+  res.send = (body?: unknown) => {
+    if (stored) return send(body);
     stored = true;
-    store(res.statusCode, body).then(
-      () => json(body),
-      () => json(body),
+    const json =
+      body === undefined
+        ? undefined
+        : typeof body === 'string' || Buffer.isBuffer(body)
+          ? String(body)
+          : JSON.stringify(body);
+    store(res.statusCode, json).then(
+      () => send(body),
+      () => send(body),
     );
     return res;
   };

@@ -1,5 +1,9 @@
 /** Single-row reads and writes every resource repository shares. */
 import type { Knex } from 'knex';
+import { selectRows, sqlTextOf } from './sql';
+
+/** The SQL text of each (table, columns, lock) read by id, built once. */
+const readsById = new Map<string, string>();
 
 /** The row with this id, or null; `lock` takes it FOR UPDATE for the enclosing transaction. */
 export async function findRowById<Row>(
@@ -9,9 +13,16 @@ export async function findRowById<Row>(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<Row | null> {
-  const query = db(table).select(columns).where(`${table}.id`, id).first();
-  if (options.lock) query.forUpdate();
-  return ((await query) as Row | undefined) ?? null;
+  const key = `${table} ${options.lock ? 'lock' : 'read'} ${columns.join()}`;
+  let text = readsById.get(key);
+  if (text === undefined) {
+    const query = db(table).select(columns).where(`${table}.id`, id);
+    if (options.lock) query.forUpdate();
+    text = sqlTextOf(query);
+    readsById.set(key, text);
+  }
+  const [row] = await selectRows<Row>(db, text, [id]);
+  return row ?? null;
 }
 
 /** Applies `changes`, stamps `updated_at`, returns the row as it now is. */
