@@ -30,6 +30,7 @@ import * as leadScores from './0021-lead-scores';
 import * as emailOpenInteractions from './0022-email-open-interactions';
 import * as scoringRecomputes from './0023-scoring-recomputes';
 import * as webhookReplayTokens from './0024-webhook-replay-tokens';
+import * as searchWords from './0025-search-words';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -61,6 +62,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0022-email-open-interactions', emailOpenInteractions],
   ['0023-scoring-recomputes', scoringRecomputes],
   ['0024-webhook-replay-tokens', webhookReplayTokens],
+  ['0025-search-words', searchWords],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -324,6 +324,20 @@ describe('lists and timelines', () => {
     ]);
   });
 
+  it('finds an interaction by a word of its body with a typo in it', async () => {
+    const person = await createPerson(app.db.knex);
+    await createInteraction(app.db.knex, {
+      title: 'Point annuel',
+      body: 'Revue de la convention de mandat discrétionnaire',
+      person_ids: [person.id],
+    });
+    const response = await app.request('GET', `/v1/interactions?person_id=${person.id}&q=discretionaire`, {
+      headers: users.readonly.auth,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.data.map((item: { title: string }) => item.title)).toEqual(['Point annuel']);
+  });
+
   it('blocks deleting a person who takes part in interactions', async () => {
     const person = await createPerson(app.db.knex);
     await createInteraction(app.db.knex, { person_ids: [person.id] });

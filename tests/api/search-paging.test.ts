@@ -1,7 +1,7 @@
 /**
  * Search pages, whichever way they are found: a common term from the first rows of the list's
  * order, a rare one (beyond the first SEARCH_WINDOW rows) through the trigram index, and a typo
- * through word similarity. Each must give every match once, in the list's order.
+ * through the table's close words. Each must give every match once, in the list's order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_WINDOW } from '../../server/src/platform/pagination';
@@ -12,17 +12,19 @@ import { createUsersPerRole, type TestUser } from '../helpers/factories';
 let app: TestApp;
 let users: Record<Role, TestUser>;
 
-const FILLERS = SEARCH_WINDOW + 200;
+const FILLERS = 2 * SEARCH_WINDOW;
 const RARE = 30;
 
 beforeAll(async () => {
   app = await startTestApp();
   users = await createUsersPerRole(app.db.knex);
-  // Fillers sort first ("Aa…"); one in ten is a "Martin" (a common term); the rare "Zorrino"
-  // people sort after all of them, beyond the first window of the list's order.
+  // Fillers sort first ("Aa…"); one in ten is a "Martin" (a common term), one in 130 a "Moyen"
+  // (under a page in the first window, more beyond); the rare "Zorrino" people sort after all of
+  // them, beyond the first window of the list's order.
   await app.db.knex.raw(
     `INSERT INTO people (first_name, last_name, email)
-     SELECT CASE WHEN i % 10 = 0 THEN 'Martin' ELSE 'Paul' END, 'Aa' || lpad(i::text, 5, '0'), NULL
+     SELECT CASE WHEN i % 10 = 0 THEN 'Martin' WHEN i % 130 = 5 THEN 'Moyen' ELSE 'Paul' END,
+            'Aa' || lpad(i::text, 5, '0'), NULL
      FROM generate_series(1, ?) AS i`,
     [FILLERS],
   );
@@ -71,6 +73,24 @@ describe('search pages', () => {
     expect(names).toEqual(expected);
   });
 
+  it('walks further for a term that fills half a page in the first window, without sorting all matches', async () => {
+    const expected = Array.from({ length: FILLERS }, (_, index) => index + 1)
+      .filter((i) => i % 10 !== 0 && i % 130 === 5)
+      .map((i) => `Aa${String(i).padStart(5, '0')} Moyen`);
+    const queries: string[] = [];
+    const listener = (query: { sql: string }) => queries.push(query.sql);
+    app.db.knex.on('query', listener);
+    const first = await app.request('GET', '/v1/people?q=moyen&limit=25', { headers: users.readonly.auth });
+    app.db.knex.removeListener('query', listener);
+    expect(first.body.data.map((person: { last_name: string }) => `${person.last_name} Moyen`)).toEqual(
+      expected.slice(0, 25),
+    );
+    const searches = queries.filter((sql) => sql.includes('search_text'));
+    expect(searches).toHaveLength(2);
+    expect(searches.some((sql) => sql.includes('COALESCE'))).toBe(false);
+    expect(await allPages('moyen', 25)).toEqual(expected);
+  });
+
   it('pages a rare term that sorts beyond the first window, through the trigram index', async () => {
     const names = await allPages('zorrino', 25);
     expect(names).toHaveLength(RARE);
@@ -99,5 +119,80 @@ describe('search pages', () => {
     );
     expect(response.status).toBe(400);
     expect(response.body.errors[0].field).toBe('cursor');
+  });
+});
+
+describe('close words (a term no record contains)', () => {
+  const search = async (q: string) => {
+    const response = await app.request('GET', `/v1/people?q=${encodeURIComponent(q)}`, {
+      headers: users.readonly.auth,
+    });
+    expect(response.status).toBe(200);
+    return response.body.data.map(
+      (person: { first_name: string; last_name: string }) => `${person.first_name} ${person.last_name}`,
+    );
+  };
+  const create = async (body: Record<string, unknown>) => {
+    const response = await app.request('POST', '/v1/people', { headers: users.user.auth, body });
+    expect(response.status).toBe(201);
+    return response.body as { id: string };
+  };
+
+  it('finds a word with a letter left out, from the moment the record is created', async () => {
+    await create({ first_name: 'Hélène', last_name: 'Lefèvre' });
+    expect(await search('lefvre')).toEqual(['Hélène Lefèvre']);
+  });
+
+  it('needs a close word for every word of the term', async () => {
+    await create({ first_name: 'Gaëlle', last_name: 'Quintard' });
+    expect(await search('gaele quintrd')).toEqual(['Gaëlle Quintard']);
+    expect(await search('gaele xyzzyq')).toEqual([]);
+  });
+
+  it('answers an empty page when nothing resembles the term', async () => {
+    const response = await app.request('GET', '/v1/people?q=qxwvjk', { headers: users.readonly.auth });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ data: [], next_cursor: null });
+  });
+
+  it('learns the words of an edited record, and keeps each word once', async () => {
+    const person = await create({ first_name: 'Ysolde', last_name: 'Brunehaut' });
+    expect(await search('brunehot')).toEqual(['Ysolde Brunehaut']);
+    const renamed = await app.request('PATCH', `/v1/people/${person.id}`, {
+      headers: users.user.auth,
+      body: { last_name: 'Aldebrandi' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(await search('aldebrndi')).toEqual(['Ysolde Aldebrandi']);
+    // The old word stays known but leads nowhere now.
+    expect(await search('brunehot')).toEqual([]);
+    await app.request('PATCH', `/v1/people/${person.id}`, {
+      headers: users.user.auth,
+      body: { phone: '+33 1 00' },
+    });
+    const words = await app.db
+      .knex('search_words')
+      .where({ source: 'people' })
+      .whereIn('word', ['aldebrandi', 'ysolde', 'brunehaut'])
+      .select('word')
+      .orderBy('word');
+    expect(words.map((row: { word: string }) => row.word)).toEqual(['aldebrandi', 'brunehaut', 'ysolde']);
+  });
+
+  it('takes the words of rows inserted many at a time, and not their digits', async () => {
+    await app.db.knex.raw(
+      `INSERT INTO organisations (name, type) SELECT 'Vauquelin Gestion ' || i, 'client' FROM generate_series(1, 50) AS i`,
+    );
+    const words = await app.db
+      .knex('search_words')
+      .where({ source: 'organisations' })
+      .select('word')
+      .orderBy('word');
+    expect(words.map((row: { word: string }) => row.word)).toEqual(['gestion', 'vauquelin']);
+    const response = await app.request('GET', '/v1/organisations?q=vauqelin&limit=100', {
+      headers: users.readonly.auth,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.data).toHaveLength(50);
   });
 });

@@ -150,6 +150,7 @@ export async function createInteraction(
   db: Knex,
   overrides: Partial<{
     title: string;
+    body: string;
     type: string;
     status: string;
     assignee_id: string | null;

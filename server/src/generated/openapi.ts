@@ -2603,7 +2603,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Order of the list: a field, or `-field` for descending. */
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
-                /** @description Search: accent- and case-insensitive substring of the name (and email for people); when nothing contains it, records with a close word (small typos). At least 3 characters. */
+                /** @description Search: accent- and case-insensitive substring of the name (and email for people); when nothing contains it, records holding a close word for each of its words (small typos). At least 3 characters. */
                 q?: string;
                 /** @description One or more types, comma-separated. */
                 type?: components["schemas"]["OrganisationType"][];
@@ -2805,7 +2805,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Order of the list: a field, or `-field` for descending. */
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
-                /** @description Search: accent- and case-insensitive substring of the name (and email for people); when nothing contains it, records with a close word (small typos). At least 3 characters. */
+                /** @description Search: accent- and case-insensitive substring of the name (and email for people); when nothing contains it, records holding a close word for each of its words (small typos). At least 3 characters. */
                 q?: string;
                 /** @description People linked to this organisation. */
                 organisation_id?: string;
@@ -3281,7 +3281,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Order: a field, or `-field` for descending. */
                 sort?: "-occurred_at" | "occurred_at" | "-updated_at" | "updated_at" | "next_action_at" | "-next_action_at";
-                /** @description Search in title and body (accent- and case-insensitive, at least 3 characters). */
+                /** @description Search in title and body (accent- and case-insensitive substring, at least 3 characters; when nothing contains it, interactions holding a close word for each of its words). */
                 q?: string;
                 /** @description One or more types, comma-separated. */
                 type?: components["schemas"]["InteractionType"][];

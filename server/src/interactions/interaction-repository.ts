@@ -246,7 +246,7 @@ export function listInteractionRows(
     idColumn: 'interactions.id',
     limit: page.limit,
     cursor: page.cursor,
-    search: searchFor('interactions', 'search_text', filters.q),
+    search: searchFor(db, 'interactions', 'search_text', filters.q),
   });
 }
 

@@ -99,6 +99,6 @@ export function listOrganisationRows(
     idColumn: 'id',
     limit: page.limit,
     cursor: page.cursor,
-    search: searchFor('organisations', 'search_text', filters.q),
+    search: searchFor(db, 'organisations', 'search_text', filters.q),
   });
 }

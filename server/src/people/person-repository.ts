@@ -2,6 +2,7 @@ import type { Knex } from '../platform/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
 import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
 import { searchFor } from '../platform/search';
+import { selectRows } from '../platform/sql';
 
 export interface PersonRow {
   id: string;
@@ -84,24 +85,18 @@ export function deletePersonRow(db: Knex, id: string): Promise<void> {
   return deleteRowById(db, 'people', id);
 }
 
+const MEMBERSHIPS = `SELECT link.person_id, link.organisation_id, organisation.name AS organisation_name,
+    link.role, link.is_primary, link.since, link.until
+  FROM person_organisations AS link JOIN organisations AS organisation ON organisation.id = link.organisation_id
+  WHERE link.person_id = ANY($1::uuid[])
+  ORDER BY link.is_primary DESC, organisation.name`;
+
 /** The organisations of each person, primary first, in one query. */
 export async function membershipsOf(db: Knex, personIds: string[]): Promise<Map<string, Membership[]>> {
   const rows =
     personIds.length === 0
       ? []
-      : await db('person_organisations as link')
-          .join('organisations as organisation', 'organisation.id', 'link.organisation_id')
-          .whereIn('link.person_id', personIds)
-          .orderBy([{ column: 'link.is_primary', order: 'desc' }, 'organisation.name'])
-          .select(
-            'link.person_id',
-            'link.organisation_id',
-            'organisation.name as organisation_name',
-            'link.role',
-            'link.is_primary',
-            'link.since',
-            'link.until',
-          );
+      : await selectRows<Membership & { person_id: string }>(db, MEMBERSHIPS, [personIds]);
   const byPerson = new Map<string, Membership[]>(personIds.map((id) => [id, []]));
   for (const { person_id, ...membership } of rows) byPerson.get(person_id)?.push(membership);
   return byPerson;
@@ -172,6 +167,6 @@ export async function listPersonRows(
     idColumn: 'id',
     limit: page.limit,
     cursor: page.cursor,
-    search: searchFor('people', 'search_text', filters.q),
+    search: searchFor(db, 'people', 'search_text', filters.q),
   });
 }

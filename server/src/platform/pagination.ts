@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { ValidationError } from './errors';
-import { type Search, searchColumn, whereContains, whereResembles } from './search';
+import { closeWords, type Search, searchColumn, whereContains, whereHoldsWords } from './search';
 
 export interface Page<T> {
   data: T[];
@@ -29,9 +29,10 @@ export interface KeysetOptions<Row> {
 }
 
 /**
- * How many rows of the list's own order a search reads before it turns to its trigram index:
- * enough for a term in one row out of a hundred to fill a page, little enough to stay a few
- * milliseconds when the term is rare (and then its matches are few and quick to sort).
+ * How many rows of the list's own order a search reads first: enough for a term in one row out of
+ * a hundred to fill a page, little enough to stay a few milliseconds when the term is rare (and
+ * then its matches are few and quick to sort). A term that fills half a page there gets one
+ * longer walk, sized from what the first one found, before its trigram index is read.
  */
 export const SEARCH_WINDOW = 3_000;
 
@@ -44,37 +45,54 @@ export async function keysetPage<Row>(
   if (!search) return fetchPage(query, options);
   const resemblingTag = `${options.tag}:resembling`;
   if (options.cursor === undefined || cursorTag(options.cursor) !== resemblingTag) {
-    // A common term fills the page within the first rows of the list's order.
-    const walked = await walkWindow<Row>(query, options, search);
-    if (walked) return walked;
-    // A rarer one: all its matches, found through the trigram index, then sorted.
-    const containing = await fetchPage<Row>(whereContains(query.clone(), search), options, {
-      sortAfterFiltering: true,
-    });
+    const containing = await matchingPage(query, options, search, (rows) => whereContains(rows, search));
     if (containing.data.length > 0 || options.cursor !== undefined) return containing;
   }
-  // No row contains the term: rows with a word close to it (a typo), paged under their own tag.
-  return fetchPage<Row>(
-    whereResembles(query.clone(), search),
-    { ...options, tag: resemblingTag },
-    { sortAfterFiltering: true },
+  // No row contains the term: rows with close words (a typo), paged under their own tag.
+  const groups = await closeWords(search);
+  if (!groups) return { data: [], next_cursor: null };
+  return matchingPage(query, { ...options, tag: resemblingTag }, search, (rows) =>
+    whereHoldsWords(rows, search, groups),
   );
 }
 
+/** The page of the rows `filter` keeps, whether they are common or rare. */
+async function matchingPage<Row>(
+  query: Knex.QueryBuilder,
+  options: KeysetOptions<Row>,
+  search: Search,
+  filter: (rows: Knex.QueryBuilder) => Knex.QueryBuilder,
+): Promise<Page<Row>> {
+  // Common matches fill the page within the first rows of the list's order.
+  const first = await walkWindow<Row>(query, options, search, filter, SEARCH_WINDOW);
+  if (first.page) return first.page;
+  // At least half a page there: the matches come every few hundred rows, and a walk long enough
+  // for a page (with a margin) still reads fewer rows than all of them would be.
+  if (first.found * 2 >= options.limit + 1) {
+    const size = Math.ceil(((SEARCH_WINDOW * (options.limit + 1)) / first.found) * 1.25);
+    const second = await walkWindow<Row>(query, options, search, filter, size);
+    if (second.page) return second.page;
+  }
+  // Rarer ones: all of them, found through the trigram index, then sorted.
+  return fetchPage<Row>(filter(query.clone()), options, { sortAfterFiltering: true });
+}
+
 /**
- * The page from the next `SEARCH_WINDOW` rows of the list's order (its index, no sort), or null
- * when they hold less than a full page of matches.
+ * The page from the next `size` rows of the list's order (its index, no sort), or no page when
+ * they hold less than a full one; `found` says how many matches they did hold.
  */
 async function walkWindow<Row>(
   query: Knex.QueryBuilder,
   options: KeysetOptions<Row>,
   search: Search,
-): Promise<Page<Row> | null> {
+  filter: (rows: Knex.QueryBuilder) => Knex.QueryBuilder,
+  size: number,
+): Promise<{ page: Page<Row> | null; found: number }> {
   const window = whereAfterCursor(query.clone().select(searchColumn(search)), options, false);
-  orderPage(window, options, false).limit(SEARCH_WINDOW);
-  const matching = whereContains(query.clone().clear('where').from(window.as(search.table)), search);
+  orderPage(window, options, false).limit(size);
+  const matching = filter(query.clone().clear('where').from(window.as(search.table)));
   const rows = (await orderPage(matching, options, false).limit(options.limit + 1)) as Row[];
-  return rows.length > options.limit ? pageOf(rows, options) : null;
+  return { page: rows.length > options.limit ? pageOf(rows, options) : null, found: rows.length };
 }
 
 async function fetchPage<Row>(

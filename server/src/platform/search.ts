@@ -1,16 +1,23 @@
 /**
  * Accent-, case- and typo-tolerant search on a generated `search_text` column (unaccented,
- * lower-cased) with a trigram GIN index. A term matches the records that contain it; when no
- * record contains it, the records with a close-enough word (pg_trgm's word similarity) instead, so
- * a typo still finds its record. `keysetPage` pages through the matches in the list's order.
+ * lower-cased) with a trigram GIN index. A term matches the records that contain it. When no
+ * record contains it, each of its words is looked up among the words of the table
+ * (`search_words`, kept by triggers) and the records holding a close word for every one of them
+ * match instead, so `lefvre` still finds "Lefèvre". `keysetPage` pages through the matches in the
+ * list's order.
  */
 import type { Knex } from 'knex';
 import { ValidationError } from './errors';
+import { selectRows } from './sql';
 
 /** Trigrams need three characters; shorter terms would scan the table. */
 export const MIN_SEARCH_LENGTH = 3;
 
+/** How many close words a word of the term may stand for: the most similar first. */
+export const CLOSE_WORDS_PER_WORD = 8;
+
 export interface Search {
+  db: Knex;
   /** The searched table, which names the list's columns (`people`, `interactions.title`). */
   table: string;
   column: string;
@@ -18,7 +25,12 @@ export interface Search {
 }
 
 /** The search a `q` parameter asks for, or `undefined` without one; a too short term is a 400. */
-export function searchFor(table: string, column: string, term: string | undefined): Search | undefined {
+export function searchFor(
+  db: Knex,
+  table: string,
+  column: string,
+  term: string | undefined,
+): Search | undefined {
   if (term === undefined) return undefined;
   const trimmed = term.trim();
   if (trimmed.length < MIN_SEARCH_LENGTH) {
@@ -32,20 +44,64 @@ export function searchFor(table: string, column: string, term: string | undefine
       ],
     });
   }
-  return { table, column, term: trimmed };
+  return { db, table, column, term: trimmed };
 }
 
 /** Keeps the rows whose search text contains the term (LIKE wildcards in it are plain text). */
 export function whereContains(query: Knex.QueryBuilder, search: Search): Knex.QueryBuilder {
-  const escaped = search.term.replace(/[\\%_]/g, (character) => `\\${character}`);
-  return query.whereRaw(`?? LIKE '%' || relais_unaccent(lower(?)) || '%'`, [searchColumn(search), escaped]);
+  return query.whereRaw(`?? LIKE '%' || relais_unaccent(lower(?)) || '%'`, [
+    searchColumn(search),
+    escapeLike(search.term),
+  ]);
 }
 
-/** Keeps the rows with a word close to the term (typos), served by the same trigram index. */
-export function whereResembles(query: Knex.QueryBuilder, search: Search): Knex.QueryBuilder {
-  return query.whereRaw('relais_unaccent(lower(?)) <% ??', [search.term, searchColumn(search)]);
+/**
+ * For each word of the term, the table's words closest to it (pg_trgm similarity above its
+ * threshold, 0.3 by default); null when some word of the term has none, so nothing can match.
+ * The words are looked up with their values in the query text's parameters, each planned for its
+ * own value: a word taken from a join would leave the planner no trigrams to estimate the index
+ * with, and it would read every known word instead.
+ */
+export async function closeWords(search: Search): Promise<string[][] | null> {
+  const termWords = await selectRows<{ word: string }>(
+    search.db,
+    'SELECT relais_search_words(relais_unaccent(lower($1))) AS word',
+    [search.term],
+  );
+  if (termWords.length === 0) return null;
+  const lookups = termWords.map(
+    (_, index) => `(SELECT ${index}::int AS term_word, word FROM (
+       SELECT DISTINCT word, similarity(word, $${index + 3}) AS similarity FROM search_words
+       WHERE source = $1 AND word % $${index + 3}
+       ORDER BY similarity DESC, word LIMIT $2) AS close)`,
+  );
+  const rows = await selectRows<{ term_word: number; word: string }>(search.db, lookups.join(' UNION ALL '), [
+    search.table,
+    CLOSE_WORDS_PER_WORD,
+    ...termWords.map((row) => row.word),
+  ]);
+  const groups: string[][] = termWords.map(() => []);
+  for (const row of rows) groups[row.term_word]?.push(row.word);
+  return groups.every((words) => words.length > 0) ? groups : null;
+}
+
+/** Keeps the rows holding, for each group, one of its words (the trigram index serves it). */
+export function whereHoldsWords(
+  query: Knex.QueryBuilder,
+  search: Search,
+  groups: string[][],
+): Knex.QueryBuilder {
+  for (const words of groups) {
+    const patterns = words.map((word) => `%${escapeLike(word)}%`);
+    query.whereRaw('?? LIKE ANY (?::text[])', [searchColumn(search), patterns]);
+  }
+  return query;
 }
 
 export function searchColumn(search: Search): string {
   return `${search.table}.${search.column}`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
