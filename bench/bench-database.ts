@@ -3,6 +3,7 @@
  * `.relais/bench` (so the 1M-row data set is loaded once and reused).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import type pg from 'pg';
 import { createDatabase, type Knex, migrateLatest } from '../server/src/platform/db';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../server/src/platform/embedded-postgres';
 import { createLogger } from '../server/src/platform/logger';
@@ -89,3 +90,59 @@ export async function writeBenchSection(name: string, section: string): Promise<
       : `${readme.trimEnd()}\n\n${section}\n`,
   );
 }
+
+/** Runs per database-time measure (after five warm-up runs). */
+export const DATABASE_TIME_RUNS = 60;
+
+/** The SQL (with bindings) of every query `run` sends. */
+export async function captureQueries(
+  db: Knex,
+  run: () => Promise<unknown>,
+): Promise<{ sql: string; bindings: unknown[] }[]> {
+  const captured: { sql: string; bindings: unknown[] }[] = [];
+  const listener = (query: { sql: string; bindings: unknown[] }) => {
+    captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  };
+  db.on('query', listener);
+  try {
+    await run();
+  } finally {
+    db.removeListener('query', listener);
+  }
+  return captured;
+}
+
+/**
+ * Replays captured queries (native $n placeholders) under EXPLAIN ANALYZE; a run's time is the sum
+ * over all of them (a search may need two or three). Five warm-up runs are not counted; the plans
+ * of one more run, with buffers, come back as text.
+ */
+export async function databaseTime(pool: pg.Pool, queries: { sql: string; bindings: unknown[] }[]) {
+  const times: number[] = [];
+  for (let run = 0; run < DATABASE_TIME_RUNS + 5; run += 1) {
+    let total = 0;
+    for (const query of queries) {
+      const result = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, query.bindings);
+      const [plan] = result.rows[0]['QUERY PLAN'];
+      total += plan['Planning Time'] + plan['Execution Time'];
+    }
+    if (run >= 5) times.push(total);
+  }
+  const plans: string[] = [];
+  for (const query of queries) {
+    const text = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.sql}`, query.bindings);
+    plans.push(text.rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n'));
+  }
+  return {
+    queries: queries.length,
+    ...percentiles(times),
+    plan: plans.join('\n\n-- then --\n\n'),
+  };
+}
+
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return { p50: round(at(50)), p95: round(at(95)), max: round(sorted[sorted.length - 1]!) };
+}
+export const round = (value: number) => Math.round(value * 100) / 100;

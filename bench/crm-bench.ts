@@ -16,70 +16,16 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { listOrganisations } from '../server/src/organisations/organisation-service';
 import { listPeople } from '../server/src/people/person-service';
-import type { Knex } from '../server/src/platform/db';
 import { findFreePort } from '../server/src/platform/embedded-postgres';
 import { hashPassword } from '../server/src/platform/passwords';
 import { signAccessToken } from '../server/src/platform/tokens';
-import { openBenchDatabase } from './bench-database';
+import { captureQueries, DATABASE_TIME_RUNS, databaseTime, openBenchDatabase, round } from './bench-database';
 import { loadBenchData } from './load-bench-data';
 
-const RUNS = 60;
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
 /** Bare and full runs alternate, so drift on a shared machine hits both alike. */
 const HTTP_ROUNDS = 3;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
-
-/** The SQL (with bindings) of every query `run` sends. */
-async function captureQueries(
-  db: Knex,
-  run: () => Promise<unknown>,
-): Promise<{ sql: string; bindings: unknown[] }[]> {
-  const captured: { sql: string; bindings: unknown[] }[] = [];
-  const listener = (query: { sql: string; bindings: unknown[] }) => {
-    captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
-  };
-  db.on('query', listener);
-  try {
-    await run();
-  } finally {
-    db.removeListener('query', listener);
-  }
-  return captured;
-}
-
-/**
- * Replays captured queries (native $n placeholders) under EXPLAIN ANALYZE; a run's time is the sum
- * over all of them (a search may need two or three).
- */
-async function databaseTime(pool: pg.Pool, queries: { sql: string; bindings: unknown[] }[]) {
-  const times: number[] = [];
-  for (let run = 0; run < RUNS + 5; run += 1) {
-    let total = 0;
-    for (const query of queries) {
-      const result = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, query.bindings);
-      const [plan] = result.rows[0]['QUERY PLAN'];
-      total += plan['Planning Time'] + plan['Execution Time'];
-    }
-    if (run >= 5) times.push(total);
-  }
-  const plans: string[] = [];
-  for (const query of queries) {
-    const text = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.sql}`, query.bindings);
-    plans.push(text.rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n'));
-  }
-  return {
-    queries: queries.length,
-    ...percentiles(times),
-    plan: plans.join('\n\n-- then --\n\n'),
-  };
-}
-
-function percentiles(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-  return { p50: round(at(50)), p95: round(at(95)), max: round(sorted[sorted.length - 1]!) };
-}
-const round = (value: number) => Math.round(value * 100) / 100;
 
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, args, {
@@ -278,7 +224,7 @@ async function writeReadme(results: {
 
 ${results.date.slice(0, 10)} · ${results.machine} · PostgreSQL ${results.postgres} (embedded unless BENCH_DATABASE_URL) · 100,000 organisations, 1,000,000 people.
 
-Database time (planning + execution, EXPLAIN ANALYZE, ${RUNS} runs) of the SQL the repositories generate — targets: list p95 ≤ 10 ms, search p95 ≤ 50 ms:
+Database time (planning + execution, EXPLAIN ANALYZE, ${DATABASE_TIME_RUNS} runs) of the SQL the repositories generate — targets: list p95 ≤ 10 ms, search p95 ≤ 50 ms:
 
 | query | p50 ms | p95 ms | max ms |
 |---|---|---|---|
