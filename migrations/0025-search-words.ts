@@ -9,8 +9,7 @@ import type { Knex } from 'knex';
  * and digits, 3 to 40 characters long. Statement triggers add the words of inserted rows, and of
  * updated rows whose search text changed. They add only words not there yet, without a unique
  * constraint, so concurrent writers never wait on each other (two may rarely add the same new word
- * twice; readers take distinct words). Words of deleted or edited records stay: such a word leads
- * a search to records that no longer hold it, which the search then does not find.
+ * twice; readers take distinct words). Words records drop are pruned from 0026 on.
  */
 const TABLES = ['organisations', 'people', 'interactions'];
 

@@ -31,6 +31,7 @@ import * as emailOpenInteractions from './0022-email-open-interactions';
 import * as scoringRecomputes from './0023-scoring-recomputes';
 import * as webhookReplayTokens from './0024-webhook-replay-tokens';
 import * as searchWords from './0025-search-words';
+import * as searchWordsDropped from './0026-search-words-dropped';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -63,6 +64,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0023-scoring-recomputes', scoringRecomputes],
   ['0024-webhook-replay-tokens', webhookReplayTokens],
   ['0025-search-words', searchWords],
+  ['0026-search-words-dropped', searchWordsDropped],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_WINDOW } from '../../server/src/platform/pagination';
 import type { Role } from '../../server/src/platform/permissions';
+import { pruneSearchWords } from '../../server/src/platform/search';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUsersPerRole, type TestUser } from '../helpers/factories';
 
@@ -177,6 +178,38 @@ describe('close words (a term no record contains)', () => {
       .select('word')
       .orderBy('word');
     expect(words.map((row: { word: string }) => row.word)).toEqual(['aldebrandi', 'brunehaut', 'ysolde']);
+  });
+
+  it('forgets, at the next cleanup, the words that no record holds any more', async () => {
+    const known = async (words: string[]) =>
+      (await app.db.knex('search_words').where({ source: 'people' }).whereIn('word', words).distinct('word'))
+        .map((row: { word: string }) => row.word)
+        .sort();
+    const [kept, renamed, deleted] = await Promise.all([
+      create({ first_name: 'Anselme', last_name: 'Quintavalle' }),
+      create({ first_name: 'Bertille', last_name: 'Quintavalle' }),
+      create({ first_name: 'Zéphyrine', last_name: 'Oudinot' }),
+    ]);
+    await app.db.knex('people').where({ id: renamed.id }).update({ last_name: 'Castagnol' });
+    await app.db.knex('people').where({ id: deleted.id }).delete();
+    const words = ['anselme', 'bertille', 'castagnol', 'oudinot', 'quintavalle', 'zephyrine'];
+    expect(await known(words)).toEqual(words);
+
+    // A writer holding the table keeps the words (and their checks) for a later run.
+    const writer = await app.db.knex.transaction();
+    try {
+      await writer('people').where({ id: kept.id }).update({ phone: '+33 1 00 00 00 00' });
+      expect(await pruneSearchWords(app.db.knex, { lockTimeout: '100ms' })).toBe(0);
+    } finally {
+      await writer.rollback();
+    }
+    expect(await known(words)).toEqual(words);
+
+    expect(await pruneSearchWords(app.db.knex)).toBeGreaterThanOrEqual(2);
+    expect(await known(words)).toEqual(['anselme', 'bertille', 'castagnol', 'quintavalle']);
+    expect(await app.db.knex('search_words_dropped').count({ n: '*' })).toEqual([{ n: '0' }]);
+    expect(await search('quintavale')).toContain('Anselme Quintavalle');
+    expect(await search('zephyrne')).toEqual([]);
   });
 
   it('takes the words of rows inserted many at a time, and not their digits', async () => {

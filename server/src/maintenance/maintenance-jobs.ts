@@ -1,10 +1,12 @@
 /**
  * Hygiene: keeps the tables that only grow small — finished one-off jobs, idempotency keys past
  * their 24 hours, webhook signature tokens past their tolerance, finished lead-score recomputes
- * after 30 days, and notifications read longer ago than the retention.
+ * after 30 days, notifications read longer ago than the retention, and the search words no record
+ * holds any more.
  */
 import type { Knex } from '../platform/db';
 import type { JobDefinition } from '../platform/jobs';
+import { pruneSearchWords } from '../platform/search';
 
 export async function cleanUp(
   db: Knex,
@@ -39,6 +41,7 @@ export async function cleanUp(
     jobs,
     webhook_replay_tokens: replayTokens,
     scoring_recomputes: recomputes,
+    search_words: await pruneSearchWords(db),
   };
 }
 

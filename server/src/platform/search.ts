@@ -105,3 +105,45 @@ export function searchColumn(search: Search): string {
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
+
+/** The tables whose words `search_words` keeps (its `source`). */
+const WORD_SOURCES = new Set(['organisations', 'people', 'interactions']);
+
+/**
+ * Deletes from `search_words` the words records dropped (`search_words_dropped`, filled by
+ * triggers) that no record of their table contains any more; returns how many. Each word is
+ * checked with its table locked against writes (SHARE, waiting at most `lockTimeout`): a record
+ * written meanwhile either is seen holding the word or, blocked until the word is gone, adds it
+ * again. A busy table ends the run; its words wait for the next one.
+ */
+export async function pruneSearchWords(
+  db: Knex,
+  options: { maxWords?: number; lockTimeout?: string } = {},
+): Promise<number> {
+  const candidates = await selectRows<{ source: string; word: string }>(
+    db,
+    'SELECT DISTINCT source, word FROM search_words_dropped LIMIT $1',
+    [options.maxWords ?? 5_000],
+  );
+  let pruned = 0;
+  for (const { source, word } of candidates) {
+    try {
+      pruned += await db.transaction(async (trx) => {
+        await trx.raw(`SELECT set_config('lock_timeout', ?, true)`, [options.lockTimeout ?? '1s']);
+        if (WORD_SOURCES.has(source)) await trx.raw('LOCK TABLE ?? IN SHARE MODE', [source]);
+        const held =
+          WORD_SOURCES.has(source) &&
+          (await trx(source)
+            .where('search_text', 'like', `%${escapeLike(word)}%`)
+            .first('id')) !== undefined;
+        const removed = held ? 0 : await trx('search_words').where({ source, word }).delete();
+        await trx('search_words_dropped').where({ source, word }).delete();
+        return removed;
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '55P03') break;
+      throw error;
+    }
+  }
+  return pruned;
+}
