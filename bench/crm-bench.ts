@@ -3,7 +3,9 @@
  * - database time (planning + execution, from EXPLAIN ANALYZE) of the exact SQL the repositories
  *   generate for: the people list at page 1 and at depth 500k, and searches;
  * - single-record GET /v1/people/{id} through the full stack (auth, validation, logging, ETag)
- *   against a bare node:http + pg server running the same queries, with autocannon, -c 50.
+ *   against a bare node:http + pg server running the same queries, with autocannon, -c 50; for
+ *   information, the same per-request work written straight on Express and on Fastify
+ *   (bench/floor-server.mjs): what the framework alone costs.
  *
  * Writes bench/results/crm.json and the results section of bench/README.md.
  *
@@ -26,6 +28,8 @@ const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
 /** Bare and full runs alternate, so drift on a shared machine hits both alike. */
 const HTTP_ROUNDS = 3;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
+const FRAMEWORKS = ['express', 'fastify'] as const;
+type Framework = (typeof FRAMEWORKS)[number];
 
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, args, {
@@ -135,7 +139,13 @@ async function main() {
     (row) => row.id as string,
   );
 
-  const [fullPort, cachedPort, barePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const [fullPort, cachedPort, barePort, expressPort, fastifyPort] = [
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+  ];
   const serverEnv = { DATABASE_URL: bench.url, JWT_SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' };
   // The comparison runs the same queries on both sides: the full stack with its read cache off.
   const full = startProcess(['server/dist/main.js', 'api'], {
@@ -145,16 +155,31 @@ async function main() {
   });
   const cached = startProcess(['server/dist/main.js', 'api'], { ...serverEnv, PORT: String(cachedPort) });
   const bare = startProcess(['bench/bare-server.mjs'], { DATABASE_URL: bench.url, PORT: String(barePort) });
+  const floors = FRAMEWORKS.map((framework, index) => ({
+    framework,
+    url: `http://127.0.0.1:${[expressPort, fastifyPort][index]}`,
+    process: startProcess(['bench/floor-server.mjs'], {
+      DATABASE_URL: bench.url,
+      JWT_SECRET,
+      FRAMEWORK: framework,
+      PORT: String([expressPort, fastifyPort][index]),
+    }),
+  }));
   const auth = { authorization: `Bearer ${token}` };
   try {
     await waitFor(`http://127.0.0.1:${fullPort}/v1/people/${ids[0]}`, auth);
     await waitFor(`http://127.0.0.1:${barePort}/v1/people/${ids[0]}`);
     await waitFor(`http://127.0.0.1:${cachedPort}/v1/people/${ids[0]}`, auth);
+    for (const floor of floors) {
+      await waitFor(`${floor.url}/v1/people/${ids[0]}`, auth);
+      await load(floor.url, ids, auth, 3);
+    }
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const fullUrl = `http://127.0.0.1:${fullPort}`;
     await load(bareUrl, ids, {}, 3);
     await load(fullUrl, ids, auth, 3);
     const rounds: { bare: LoadResult; full: LoadResult }[] = [];
+    const floorRatios: Record<Framework, number[]> = { express: [], fastify: [] };
     for (let index = 0; index < HTTP_ROUNDS; index += 1) {
       const bareRound = await load(bareUrl, ids, {}, HTTP_SECONDS);
       const fullRound = await load(fullUrl, ids, auth, HTTP_SECONDS);
@@ -162,6 +187,11 @@ async function main() {
       process.stderr.write(
         `round ${index + 1}: full ${fullRound.requests_per_second} req/s, bare ${bareRound.requests_per_second} req/s\n`,
       );
+      for (const floor of floors) {
+        const floorRound = await load(floor.url, ids, auth, HTTP_SECONDS);
+        floorRatios[floor.framework].push(floorRound.requests_per_second / bareRound.requests_per_second);
+        process.stderr.write(`  ${floor.framework} alone: ${floorRound.requests_per_second} req/s\n`);
+      }
     }
     const ratioOf = (pair: { bare: LoadResult; full: LoadResult }) =>
       pair.full.requests_per_second / pair.bare.requests_per_second;
@@ -174,6 +204,15 @@ async function main() {
         full: pair.full.requests_per_second,
         bare: pair.bare.requests_per_second,
       })),
+      framework_alone: Object.fromEntries(
+        FRAMEWORKS.map((framework) => {
+          const ratios = [...floorRatios[framework]].sort((a, b) => a - b);
+          return [
+            framework,
+            { median_ratio: round(ratios[Math.floor(ratios.length / 2)]!), ratios: ratios.map(round) },
+          ];
+        }),
+      ) as Record<Framework, { median_ratio: number; ratios: number[] }>,
     };
     process.stderr.write(`median ratio ${http.ratio}\n`);
     const cachedUrl = `http://127.0.0.1:${cachedPort}`;
@@ -193,6 +232,7 @@ async function main() {
     full.kill('SIGTERM');
     cached.kill('SIGTERM');
     bare.kill('SIGTERM');
+    for (const floor of floors) floor.process.kill('SIGTERM');
     await bench.close();
   }
 }
@@ -208,6 +248,7 @@ async function writeReadme(results: {
     bare_node_pg: Record<string, number>;
     ratio: number;
     rounds: { full: number; bare: number }[];
+    framework_alone: Record<Framework, { median_ratio: number }>;
   };
 }) {
   const rows = Object.entries(
@@ -237,6 +278,7 @@ Single-record \`GET /v1/people/{id}\` (person + organisations), autocannon \`-c 
 | full stack (JWT auth with the cached user, validation, logging, ETag), read cache off (\`CACHE_TTL_SECONDS=0\`): the same queries | ${full.requests_per_second} | ${full.latency_p50_ms} | ${full.latency_p99_ms} | ${full.non_2xx} |
 | bare node:http + pg | ${bare.requests_per_second} | ${bare.latency_p50_ms} | ${bare.latency_p99_ms} | ${bare.non_2xx} |
 | **ratio** | **${Math.round(results.http.ratio * 100)}%** | | | |
+| for information: the same per-request work (request id, access-log line, metrics, security headers, cached JWT and user, id check, the two queries, ETag) written straight on Express / on Fastify (\`bench/floor-server.mjs\`), median ratio to bare | ${FRAMEWORKS.map((framework) => `${Math.round(results.http.framework_alone[framework].median_ratio * 100)}%`).join(' / ')} | | | |
 | for information: full stack with its read cache on (the default; in process, no Redis), one round | ${withCache.requests_per_second} | ${withCache.latency_p50_ms} | ${withCache.latency_p99_ms} | ${withCache.non_2xx} |
 
 Query plans:

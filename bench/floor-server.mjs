@@ -1,0 +1,140 @@
+// What a framework costs: GET /v1/people/{id} doing the per-request work of Relais's full stack
+// — request id, one access-log line (pino), a duration histogram (prom-client), the security
+// headers, a Bearer JWT verified once and then cached, the user read once and then cached, the id
+// checked, the person and their organisations (the same two queries), an ETag — written straight
+// on Express (FRAMEWORK=express) or on Fastify (FRAMEWORK=fastify), without Relais's general
+// layers (the spec's operation match and validation, passport, helmet, pino-http, Knex's pool).
+// For crm-bench.ts; it compares both with the bare node:http + pg server.
+import { createHash, randomUUID } from 'node:crypto';
+import express from 'express';
+import Fastify from 'fastify';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import pino from 'pino';
+import client from 'prom-client';
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const logger = pino({ level: 'info' });
+const duration = new client.Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'Request duration',
+  labelNames: ['method', 'route', 'status'],
+});
+const PERSON = 'SELECT * FROM people WHERE id = $1';
+const MEMBERSHIPS = `SELECT link.person_id, link.organisation_id, organisation.name AS organisation_name,
+    link.role, link.is_primary, link.since, link.until
+  FROM person_organisations AS link JOIN organisations AS organisation ON organisation.id = link.organisation_id
+  WHERE link.person_id = ANY($1::uuid[]) ORDER BY link.is_primary DESC, organisation.name`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The headers helmet sets with Relais's options. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-site',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'SAMEORIGIN',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+
+const verified = new Map();
+const users = new Map();
+
+/** The user of a Bearer token, or null (the token verified once, its expiry checked each time). */
+async function userOf(authorization) {
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : null;
+  if (!token) return null;
+  let claims = verified.get(token);
+  if (!claims) {
+    try {
+      claims = jwt.verify(token, process.env.JWT_SECRET, { issuer: 'relais', algorithms: ['HS256'] });
+    } catch {
+      return null;
+    }
+    verified.set(token, claims);
+  }
+  if (claims.exp * 1000 < Date.now()) return null;
+  let user = users.get(claims.sub);
+  if (!user) {
+    user = (await pool.query('SELECT id, role, active FROM users WHERE id = $1', [claims.sub])).rows[0];
+    users.set(claims.sub, user);
+  }
+  return user?.active ? user : null;
+}
+
+/** The person as JSON text and its ETag, or null. */
+async function personOf(id) {
+  const { rows } = await pool.query(PERSON, [id]);
+  if (!rows[0]) return null;
+  const memberships = await pool.query(MEMBERSHIPS, [[id]]);
+  const text = JSON.stringify({ ...rows[0], organisations: memberships.rows });
+  return { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
+}
+
+function logged(id, method, url, route, status, start) {
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  duration.observe({ method, route, status: String(status) }, seconds);
+  logger.info(
+    {
+      req: { id, method, path: url.split('?')[0] },
+      res: { status },
+      responseTime: Math.round(seconds * 1000),
+    },
+    'request completed',
+  );
+}
+
+function expressServer() {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    const start = process.hrtime.bigint();
+    req.id = randomUUID();
+    res.set(SECURITY_HEADERS).setHeader('x-request-id', req.id);
+    res.once('finish', () => logged(req.id, req.method, req.url, req.route?.path, res.statusCode, start));
+    userOf(req.headers.authorization).then((user) => {
+      if (!user) return res.status(401).json({ title: 'Unauthorized' });
+      req.user = user;
+      next();
+    }, next);
+  });
+  app.get('/v1/people/:id', async (req, res) => {
+    if (!UUID.test(req.params.id)) return res.status(400).json({ title: 'Bad id' });
+    const person = await personOf(req.params.id);
+    if (!person) return res.status(404).json({ title: 'Not found' });
+    res.setHeader('etag', person.etag);
+    res.type('json').send(person.text);
+  });
+  app.listen(Number(process.env.PORT), '127.0.0.1');
+}
+
+async function fastifyServer() {
+  const app = Fastify({ logger: false, genReqId: () => randomUUID() });
+  app.addHook('onRequest', async (req, reply) => {
+    req.start = process.hrtime.bigint();
+    reply.headers(SECURITY_HEADERS).header('x-request-id', req.id);
+    req.user = await userOf(req.headers.authorization);
+    if (!req.user) return reply.code(401).send({ title: 'Unauthorized' });
+  });
+  app.addHook('onResponse', async (req, reply) =>
+    logged(req.id, req.method, req.url, req.routeOptions.url, reply.statusCode, req.start),
+  );
+  const params = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] };
+  app.get('/v1/people/:id', { schema: { params } }, async (req, reply) => {
+    const person = await personOf(req.params.id);
+    if (!person) return reply.code(404).send({ title: 'Not found' });
+    reply.header('etag', person.etag).type('application/json').send(person.text);
+  });
+  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+}
+
+if (process.env.FRAMEWORK === 'fastify') await fastifyServer();
+else expressServer();
