@@ -45,11 +45,25 @@ describe.skipIf(!runnable)('with Redis going away and coming back', () => {
   const readiness = async () => (await app.request('GET', '/ready')).body;
   const cacheMode = async () =>
     (await app.request('GET', '/v1/cache/stats', { headers: admin.auth })).body.mode as string;
+  /**
+   * The cache's mode after a read, polled: on a loaded machine one Redis reply may miss the 50 ms
+   * deadline and bypass the cache for a request, which the next read recovers from.
+   */
+  const cacheModeSettlesTo = (mode: string) =>
+    expect
+      .poll(
+        async () => {
+          await app.request('GET', `/v1/people/${personId}`, { headers: user.auth });
+          return cacheMode();
+        },
+        { timeout: 5_000, interval: 100 },
+      )
+      .toBe(mode);
 
   it('serves every request while Redis is stopped, degraded, then healthy and cached again', async () => {
     await rename('Cached');
     expect((await readiness()).status).toBe('ok');
-    expect(await cacheMode()).toBe('redis');
+    await cacheModeSettlesTo('redis');
     const stream = await openEventStream(app.url, { headers: user.auth });
 
     await redis.stop();
@@ -68,7 +82,7 @@ describe.skipIf(!runnable)('with Redis going away and coming back', () => {
     await redis.start();
     await expect.poll(async () => (await readiness()).status, { timeout: 15_000, interval: 200 }).toBe('ok');
     await rename('Back');
-    expect(await cacheMode()).toBe('redis');
+    await cacheModeSettlesTo('redis');
   }, 40_000);
 
   it('serves fresh data after Redis was too slow to take an invalidation', async () => {
@@ -80,6 +94,6 @@ describe.skipIf(!runnable)('with Redis going away and coming back', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     const read = await app.request('GET', `/v1/people/${personId}`, { headers: user.auth });
     expect(read.body.last_name).toBe('During the stall');
-    expect(await cacheMode()).toBe('redis');
+    await cacheModeSettlesTo('redis');
   }, 20_000);
 });
