@@ -139,13 +139,7 @@ async function main() {
     (row) => row.id as string,
   );
 
-  const [fullPort, cachedPort, barePort, expressPort, fastifyPort] = [
-    await findFreePort(),
-    await findFreePort(),
-    await findFreePort(),
-    await findFreePort(),
-    await findFreePort(),
-  ];
+  const [fullPort, cachedPort, barePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   const serverEnv = { DATABASE_URL: bench.url, JWT_SECRET, LOG_LEVEL: 'info', NODE_ENV: 'production' };
   // The comparison runs the same queries on both sides: the full stack with its read cache off.
   const full = startProcess(['server/dist/main.js', 'api'], {
@@ -155,16 +149,21 @@ async function main() {
   });
   const cached = startProcess(['server/dist/main.js', 'api'], { ...serverEnv, PORT: String(cachedPort) });
   const bare = startProcess(['bench/bare-server.mjs'], { DATABASE_URL: bench.url, PORT: String(barePort) });
-  const floors = FRAMEWORKS.map((framework, index) => ({
-    framework,
-    url: `http://127.0.0.1:${[expressPort, fastifyPort][index]}`,
-    process: startProcess(['bench/floor-server.mjs'], {
-      DATABASE_URL: bench.url,
-      JWT_SECRET,
-      FRAMEWORK: framework,
-      PORT: String([expressPort, fastifyPort][index]),
-    }),
-  }));
+  const floors: { framework: Framework; url: string; process: ChildProcess; ratios: number[] }[] = [];
+  for (const framework of FRAMEWORKS) {
+    const port = String(await findFreePort());
+    floors.push({
+      framework,
+      url: `http://127.0.0.1:${port}`,
+      process: startProcess(['bench/floor-server.mjs'], {
+        DATABASE_URL: bench.url,
+        JWT_SECRET,
+        FRAMEWORK: framework,
+        PORT: port,
+      }),
+      ratios: [],
+    });
+  }
   const auth = { authorization: `Bearer ${token}` };
   try {
     await waitFor(`http://127.0.0.1:${fullPort}/v1/people/${ids[0]}`, auth);
@@ -179,7 +178,6 @@ async function main() {
     await load(bareUrl, ids, {}, 3);
     await load(fullUrl, ids, auth, 3);
     const rounds: { bare: LoadResult; full: LoadResult }[] = [];
-    const floorRatios: Record<Framework, number[]> = { express: [], fastify: [] };
     for (let index = 0; index < HTTP_ROUNDS; index += 1) {
       const bareRound = await load(bareUrl, ids, {}, HTTP_SECONDS);
       const fullRound = await load(fullUrl, ids, auth, HTTP_SECONDS);
@@ -189,7 +187,7 @@ async function main() {
       );
       for (const floor of floors) {
         const floorRound = await load(floor.url, ids, auth, HTTP_SECONDS);
-        floorRatios[floor.framework].push(floorRound.requests_per_second / bareRound.requests_per_second);
+        floor.ratios.push(floorRound.requests_per_second / bareRound.requests_per_second);
         process.stderr.write(`  ${floor.framework} alone: ${floorRound.requests_per_second} req/s\n`);
       }
     }
@@ -205,11 +203,11 @@ async function main() {
         bare: pair.bare.requests_per_second,
       })),
       framework_alone: Object.fromEntries(
-        FRAMEWORKS.map((framework) => {
-          const ratios = [...floorRatios[framework]].sort((a, b) => a - b);
+        floors.map(({ framework, ratios }) => {
+          const sorted = [...ratios].sort((a, b) => a - b);
           return [
             framework,
-            { median_ratio: round(ratios[Math.floor(ratios.length / 2)]!), ratios: ratios.map(round) },
+            { median_ratio: round(sorted[Math.floor(sorted.length / 2)]!), ratios: sorted.map(round) },
           ];
         }),
       ) as Record<Framework, { median_ratio: number; ratios: number[] }>,

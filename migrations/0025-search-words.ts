@@ -11,7 +11,41 @@ import type { Knex } from 'knex';
  * constraint, so concurrent writers never wait on each other (two may rarely add the same new word
  * twice; readers take distinct words). Words records drop are pruned from 0026 on.
  */
-const TABLES = ['organisations', 'people', 'interactions'];
+export const TABLES = ['organisations', 'people', 'interactions'];
+
+/** The trigger's statement adding the new words of inserted rows (`new_rows`). */
+export const COLLECT_INSERTED = `
+        INSERT INTO search_words (source, word)
+        SELECT DISTINCT TG_ARGV[0], found.word
+        FROM new_rows, relais_search_words(new_rows.search_text) AS found(word)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM search_words known WHERE known.source = TG_ARGV[0] AND known.word = found.word);`;
+
+/** The trigger's statement adding the new words of updated rows whose search text changed. */
+export const COLLECT_UPDATED = `
+        INSERT INTO search_words (source, word)
+        SELECT DISTINCT TG_ARGV[0], found.word
+        FROM new_rows
+        JOIN old_rows ON old_rows.id = new_rows.id
+        CROSS JOIN relais_search_words(new_rows.search_text) AS found(word)
+        WHERE new_rows.search_text IS DISTINCT FROM old_rows.search_text
+          AND NOT EXISTS (
+            SELECT 1 FROM search_words known WHERE known.source = TG_ARGV[0] AND known.word = found.word);`;
+
+/** What this migration's trigger function does: the new words of inserted and updated rows. */
+export const COLLECT_WORDS = `
+      IF TG_OP = 'INSERT' THEN${COLLECT_INSERTED}
+      ELSE${COLLECT_UPDATED}
+      END IF;`;
+
+/** The trigger function all word triggers run, doing `statements` (with `TG_ARGV[0]` the table). */
+export function collectWordsFunction(statements: string): string {
+  return `
+    CREATE OR REPLACE FUNCTION relais_collect_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN${statements}
+      RETURN NULL;
+    END $$`;
+}
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
@@ -26,27 +60,7 @@ export async function up(knex: Knex): Promise<void> {
     table.text('source').notNullable();
     table.text('word').notNullable();
   });
-  await knex.raw(`
-    CREATE FUNCTION relais_collect_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF TG_OP = 'INSERT' THEN
-        INSERT INTO search_words (source, word)
-        SELECT DISTINCT TG_ARGV[0], found.word
-        FROM new_rows, relais_search_words(new_rows.search_text) AS found(word)
-        WHERE NOT EXISTS (
-          SELECT 1 FROM search_words known WHERE known.source = TG_ARGV[0] AND known.word = found.word);
-      ELSE
-        INSERT INTO search_words (source, word)
-        SELECT DISTINCT TG_ARGV[0], found.word
-        FROM new_rows
-        JOIN old_rows ON old_rows.id = new_rows.id
-        CROSS JOIN relais_search_words(new_rows.search_text) AS found(word)
-        WHERE new_rows.search_text IS DISTINCT FROM old_rows.search_text
-          AND NOT EXISTS (
-            SELECT 1 FROM search_words known WHERE known.source = TG_ARGV[0] AND known.word = found.word);
-      END IF;
-      RETURN NULL;
-    END $$`);
+  await knex.raw(collectWordsFunction(COLLECT_WORDS));
   for (const table of TABLES) {
     await knex.raw(`
       CREATE TRIGGER ${table}_search_words_inserted AFTER INSERT ON ${table}

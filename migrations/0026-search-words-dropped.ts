@@ -1,4 +1,11 @@
 import type { Knex } from 'knex';
+import {
+  COLLECT_INSERTED,
+  COLLECT_UPDATED,
+  COLLECT_WORDS,
+  collectWordsFunction,
+  TABLES,
+} from './0025-search-words';
 
 /**
  * Words a record stopped holding (`search_words_dropped`): those of a deleted record, and those an
@@ -6,35 +13,15 @@ import type { Knex } from 'knex';
  * against its table and deletes from `search_words` the ones no record contains any more, so the
  * word list follows the records instead of only growing.
  */
-const TABLES = ['organisations', 'people', 'interactions'];
-
-const COLLECT_ADDED = `
-        INSERT INTO search_words (source, word)
-        SELECT DISTINCT TG_ARGV[0], found.word
-        FROM new_rows
-        JOIN old_rows ON old_rows.id = new_rows.id
-        CROSS JOIN relais_search_words(new_rows.search_text) AS found(word)
-        WHERE new_rows.search_text IS DISTINCT FROM old_rows.search_text
-          AND NOT EXISTS (
-            SELECT 1 FROM search_words known WHERE known.source = TG_ARGV[0] AND known.word = found.word);`;
-
-const COLLECT_INSERTED = `
-        INSERT INTO search_words (source, word)
-        SELECT DISTINCT TG_ARGV[0], found.word
-        FROM new_rows, relais_search_words(new_rows.search_text) AS found(word)
-        WHERE NOT EXISTS (
-          SELECT 1 FROM search_words known WHERE known.source = TG_ARGV[0] AND known.word = found.word);`;
-
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('search_words_dropped', (table) => {
     table.text('source').notNullable();
     table.text('word').notNullable();
   });
-  await knex.raw(`
-    CREATE OR REPLACE FUNCTION relais_collect_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
+  await knex.raw(
+    collectWordsFunction(`
       IF TG_OP = 'INSERT' THEN${COLLECT_INSERTED}
-      ELSIF TG_OP = 'UPDATE' THEN${COLLECT_ADDED}
+      ELSIF TG_OP = 'UPDATE' THEN${COLLECT_UPDATED}
         INSERT INTO search_words_dropped (source, word)
         SELECT DISTINCT TG_ARGV[0], gone.word
         FROM old_rows
@@ -46,9 +33,8 @@ export async function up(knex: Knex): Promise<void> {
         INSERT INTO search_words_dropped (source, word)
         SELECT DISTINCT TG_ARGV[0], gone.word
         FROM old_rows, relais_search_words(old_rows.search_text) AS gone(word);
-      END IF;
-      RETURN NULL;
-    END $$`);
+      END IF;`),
+  );
   for (const table of TABLES) {
     await knex.raw(`
       CREATE TRIGGER ${table}_search_words_deleted AFTER DELETE ON ${table}
@@ -59,13 +45,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   for (const table of TABLES) await knex.raw(`DROP TRIGGER ${table}_search_words_deleted ON ${table}`);
-  await knex.raw(`
-    CREATE OR REPLACE FUNCTION relais_collect_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF TG_OP = 'INSERT' THEN${COLLECT_INSERTED}
-      ELSE${COLLECT_ADDED}
-      END IF;
-      RETURN NULL;
-    END $$`);
+  await knex.raw(collectWordsFunction(COLLECT_WORDS));
   await knex.schema.dropTable('search_words_dropped');
 }

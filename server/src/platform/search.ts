@@ -128,17 +128,11 @@ export async function pruneSearchWords(
   let pruned = 0;
   for (const { source, word } of candidates) {
     try {
-      pruned += await db.transaction(async (trx) => {
+      pruned += await db.transaction(async (trx): Promise<number> => {
         await trx.raw(`SELECT set_config('lock_timeout', ?, true)`, [options.lockTimeout ?? '1s']);
-        if (WORD_SOURCES.has(source)) await trx.raw('LOCK TABLE ?? IN SHARE MODE', [source]);
-        const held =
-          WORD_SOURCES.has(source) &&
-          (await trx(source)
-            .where('search_text', 'like', `%${escapeLike(word)}%`)
-            .first('id')) !== undefined;
-        const removed = held ? 0 : await trx('search_words').where({ source, word }).delete();
+        const held = WORD_SOURCES.has(source) && (await heldBySomeRecord(trx, source, word));
         await trx('search_words_dropped').where({ source, word }).delete();
-        return removed;
+        return held ? 0 : await trx('search_words').where({ source, word }).delete();
       });
     } catch (error) {
       if ((error as { code?: string }).code === '55P03') break;
@@ -146,4 +140,14 @@ export async function pruneSearchWords(
     }
   }
   return pruned;
+}
+
+/** Whether a record of `table` contains `word`, with the table held against writes until commit. */
+async function heldBySomeRecord(trx: Knex.Transaction, table: string, word: string): Promise<boolean> {
+  await trx.raw('LOCK TABLE ?? IN SHARE MODE', [table]);
+  return (
+    (await trx(table)
+      .where('search_text', 'like', `%${escapeLike(word)}%`)
+      .first('id')) !== undefined
+  );
 }
