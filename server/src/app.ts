@@ -1,15 +1,23 @@
 /**
- * `createApp(deps)` builds the Express application from its dependencies and never listens:
+ * `createApp(deps)` builds the Fastify application from its dependencies and never listens:
  * `main.ts` serves it, tests run it in-process on port 0.
  *
- * Order matters: request id → access log → security headers → CORS → static assets → JSON body →
- * operation match → authentication → contract validation → feature routes (each declaring its
- * permission) → 501 for a declared operation with no handler → problem+json.
+ * Every request passes, in order: request id and security headers → CORS → body parsing → its
+ * route, which knows its operation in the spec → authentication → contract validation →
+ * idempotency → the route's declared access → the handler. What no route serves is answered from
+ * the spec (404, 405, 501); whatever is thrown becomes problem+json.
  */
-import cors from 'cors';
-import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import fastifyCors from '@fastify/cors';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { apiKeyRoutes, verifyApiKey } from './api-keys';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
@@ -18,27 +26,28 @@ import { dashboardRoutes } from './dashboard';
 import { embedTokenRoutes } from './embed-tokens';
 import { interactionRoutes } from './interactions';
 import { mandateRoutes } from './mandates';
-import { INGEST_PATH, marketingRoutes } from './marketing';
+import { marketingRoutes } from './marketing';
 import { notificationRoutes } from './notifications';
 import { jobsRoutes } from './operations/jobs-routes';
 import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
 import { organisationRoutes } from './organisations';
 import { personRoutes } from './people';
-import { assertRoutesDeclareAccess } from './platform/access';
+import { assertRoutesDeclareAccess, checkAccess, type RouteDeclaration } from './platform/access';
 import { authenticate, type CredentialStore, type TokenSettings } from './platform/auth';
+import { registerBodyParsers } from './platform/body';
 import { attachCache, ReadCache } from './platform/cache';
 import type { Knex } from './platform/db';
 import type { DependencyCheck } from './platform/dependency-check';
-import { AppError } from './platform/errors';
 import { attachEventBus, EventBus } from './platform/events';
 import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
-import { httpMetrics } from './platform/metrics';
+import { observeRequest } from './platform/metrics';
 import type { OpenApiValidator } from './platform/openapi';
-import { matchOperation, validateRequest } from './platform/openapi-middleware';
-import { problemHandler } from './platform/problem-json';
+import { answerUnrouted, validateRequest } from './platform/openapi-hooks';
+import { handleError } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
-import { requestId } from './platform/request-id';
+import { requestIdOf } from './platform/request-id';
+import { type Route, type RouteRequest, specPathOf } from './platform/routes';
 import { Realtime, realtimeRoutes } from './realtime';
 import { scoringRoutes } from './scoring';
 import { UserDirectory, userRoutes } from './users';
@@ -63,14 +72,15 @@ export interface AppDeps {
   cache?: ReadCache;
 }
 
-class NotImplementedError extends AppError {
-  static override readonly status = 501;
-  static override readonly slug = 'not-implemented';
-  static override readonly title = 'Not implemented';
+/** The routes an app serves, for the boot-time checks and the route-permissions test. */
+const ROUTES = new WeakMap<FastifyInstance, readonly RouteDeclaration[]>();
+
+export function routesOf(app: FastifyInstance): readonly RouteDeclaration[] {
+  return ROUTES.get(app) ?? [];
 }
 
-export function createApp(deps: AppDeps): Express {
-  const { config, logger } = deps;
+export function createApp(deps: AppDeps): FastifyInstance {
+  const { config, logger, validator } = deps;
   const users = deps.users ?? new UserDirectory(deps.db, logger);
   const clock = deps.clock ?? (() => new Date());
   const events = deps.events ?? new EventBus({ redis: null, logger });
@@ -80,70 +90,70 @@ export function createApp(deps: AppDeps): Express {
     deps.cache ?? new ReadCache({ redis: deps.redis, logger, prefix: config.redisPrefix, ...config.cache }),
   );
   const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
-  const app = express();
-  app.locals.realtime = realtime;
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  app.set('query parser', 'simple');
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new AccessLog(),
+    genReqId: requestIdOf,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      maxParamLength: 2_048,
+      querystringParser: (text) => parseQuery(text),
+    },
+    frameworkErrors: (error, req, reply) => handleError(error, req, reply),
+  });
+  app.server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(app, req, socket, head));
+  app.addHook('preClose', async () => realtime.closeAll());
 
-  app.use(requestId());
-  app.use(httpMetrics());
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as express.Request).id,
-      customLogLevel: (req, res, error) => {
-        if (error || res.statusCode >= 500) return 'error';
-        if (req.url === '/health' || req.url === '/ready') return 'debug';
-        return 'info';
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
-  );
-  app.use(helmet({ crossOriginResourcePolicy: { policy: 'same-site' } }));
-  app.use(
-    cors({
-      origin: (origin, callback) =>
-        callback(null, origin !== undefined && config.corsOrigins.includes(origin)),
-      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: [
-        'Authorization',
-        'Content-Type',
-        'Idempotency-Key',
-        'If-Match',
-        'X-Request-Id',
-        'X-Api-Key',
-        'Last-Event-ID',
-      ],
-      exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
-      maxAge: 600,
-    }),
-  );
-  app.use(operationsAssetRoutes());
-  // Webhook bodies stay raw bytes: their signatures are checked before they are parsed.
-  app.use(INGEST_PATH, express.raw({ type: () => true, limit: config.marketing.bodyLimit }));
-  app.use(
-    express.json({
-      limit: config.bodyLimit,
-      type: ['application/json', 'application/*+json'],
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer;
-      },
-    }),
-  );
-  app.use(matchOperation(deps.validator));
-  app.use(authenticate(credentialStore(deps.db, users), deps.tokens, deps.validator.document.security ?? []));
-  app.use(validateRequest(deps.validator));
-  app.use(idempotency(deps.db));
+  const securityHeaders = helmetHeaders();
+  app.addHook('onRequest', async (req, reply) => {
+    reply.headers(securityHeaders).header('X-Request-Id', req.id);
+    req.operation = req.routeOptions.config.operation;
+  });
+  app.register(fastifyCors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && config.corsOrigins.includes(origin)),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'If-Match',
+      'X-Request-Id',
+      'X-Api-Key',
+      'Last-Event-ID',
+    ],
+    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
+    maxAge: 600,
+  });
+  registerBodyParsers(app);
 
-  const routers = [
+  const authenticateRequest = authenticate(
+    credentialStore(deps.db, users),
+    deps.tokens,
+    validator.document.security ?? [],
+  );
+  const idempotent = idempotency(deps.db);
+  app.addHook('preHandler', async (req, reply) => {
+    const { access } = req.routeOptions.config;
+    if (!access) return;
+    await authenticateRequest(req);
+    validateRequest(validator, req);
+    if (await idempotent.claim(req, reply)) return reply;
+    checkAccess(req, access);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.idempotency) {
+      await idempotent.store(req, reply, payload).catch((error: unknown) => {
+        req.log.error({ err: error }, 'idempotent response not stored');
+      });
+    }
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => observeRequest(req, reply));
+
+  const routes = [
+    operationsAssetRoutes(),
     operationsRoutes(deps),
     authRoutes({ ...deps, users }),
     userRoutes(deps.db, users),
@@ -155,39 +165,85 @@ export function createApp(deps: AppDeps): Express {
     mandateRoutes(deps.db),
     interactionRoutes(deps.db, clock),
     notificationRoutes(deps.db),
-    marketingRoutes({ db: deps.db, config, validator: deps.validator, clock }),
+    marketingRoutes({ db: deps.db, config, validator, clock }),
     scoringRoutes(deps.db, clock),
     dashboardRoutes(deps.db, clock),
     jobsRoutes(deps.db),
     realtimeRoutes(realtime),
-  ];
-  for (const router of routers) app.use(forItsOperations(router));
+  ].flatMap((table) => table.list);
+  assertRoutesDeclareAccess(routes);
+  const operations = new Map(
+    validator.operations.map((operation) => [`${operation.method} ${operation.pathTemplate}`, operation]),
+  );
+  for (const route of routes) mount(app, route, operations.get(`${route.method} ${specPathOf(route.path)}`));
+  ROUTES.set(app, routes);
 
-  app.use((req) => {
-    throw new NotImplementedError(
-      `${req.operation?.id ?? req.path} is declared in the API but not served yet.`,
-    );
-  });
-  app.use(problemHandler());
-  assertRoutesDeclareAccess(app);
+  app.setNotFoundHandler(answerUnrouted(validator));
+  app.setErrorHandler(handleError);
   return app;
 }
 
-/**
- * Enters `router` only for the operations it serves. The operation is known by then (matched
- * against the spec), so a request skips the other routers instead of trying each of their routes.
- */
-function forItsOperations(router: express.Router): express.RequestHandler {
-  const { stack } = router as unknown as { stack: Array<{ route?: { path: unknown } }> };
-  const templates = new Set(
-    stack.flatMap((layer) => (layer.route ? [String(layer.route.path).replace(/:(\w+)/g, '{$1}')] : [])),
-  );
-  const handler: express.RequestHandler = (req, res, next) => {
-    if (req.operation && !templates.has(req.operation.pathTemplate)) return next();
-    return router(req, res, next);
+function mount(
+  app: FastifyInstance,
+  route: Route,
+  operation: AppDeps['validator']['operations'][number] | undefined,
+): void {
+  const hooks = route.options.hooks ?? [];
+  const preHandler = hooks.flatMap((hook) => (hook.preHandler ? [hook.preHandler] : []));
+  const onResponse = hooks.flatMap((hook) => (hook.onResponse ? [hook.onResponse] : []));
+  app.route({
+    method: route.method.toUpperCase() as 'GET',
+    url: route.path,
+    config: { access: route.access, operation, rawBody: route.options.rawBody !== undefined },
+    ...(route.options.rawBody ? { bodyLimit: route.options.rawBody.bodyLimit } : {}),
+    ...(preHandler.length ? { preHandler } : {}),
+    ...(onResponse.length ? { onResponse } : {}),
+    handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      await route.handler(req as RouteRequest, reply);
+      return reply;
+    },
+  });
+}
+
+/** The headers helmet sets with Relais's options: the same on every response, so computed once. */
+function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
   };
-  // listRoutes (the access check at boot) walks into it like into the router itself.
-  return Object.assign(handler, { stack });
+  helmet({ crossOriginResourcePolicy: { policy: 'same-site' } })(
+    {} as IncomingMessage,
+    response as unknown as ServerResponse,
+    () => undefined,
+  );
+  return headers;
+}
+
+/** One access-log line per request, when it completes (health probes at debug). */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override routeNotFound(): void {}
+
+  override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    const path = req.url.split('?')[0];
+    const level =
+      error || reply.statusCode >= 500 ? 'error' : path === '/health' || path === '/ready' ? 'debug' : 'info';
+    req.log[level](
+      {
+        req: { id: req.id, method: req.method, path },
+        res: { status: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime),
+        ...(error ? { err: error } : {}),
+      },
+      'request completed',
+    );
+  }
 }
 
 function credentialStore(db: Knex, users: UserDirectory): CredentialStore {

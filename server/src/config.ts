@@ -38,9 +38,13 @@ const originList = makeValidator<string[]>((input) => {
   return origins;
 });
 
-const byteSize = makeValidator<string>((input) => {
-  if (!/^\d+(b|kb|mb)$/i.test(input)) throw new Error(`"${input}" is not a size like 512kb or 1mb`);
-  return input.toLowerCase();
+const BYTES_PER_UNIT: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** A size like `512kb` or `1mb`, as a number of bytes. */
+const byteSize = makeValidator<number>((input) => {
+  const size = /^(\d+)(b|kb|mb)$/i.exec(String(input));
+  if (!size) throw new Error(`"${input}" is not a size like 512kb or 1mb`);
+  return Number(size[1]) * BYTES_PER_UNIT[size[2]!.toLowerCase()]!;
 });
 
 const webhookSecrets = makeValidator<string[]>((input) => {
@@ -306,7 +310,7 @@ export const configSpec = {
     example: 'mailjet:0f1e2d3c4b5a6978',
   }),
   INGEST_BODY_LIMIT: byteSize({
-    default: '5mb',
+    default: 5 * 1024 * 1024,
     desc: 'Largest accepted email-webhook delivery (providers batch events).',
     example: '10mb',
   }),
@@ -325,7 +329,7 @@ export const configSpec = {
     desc: 'Comma-separated origins allowed to call the API from a browser.',
     example: 'https://intranet.example.com,https://crm-tools.example.com',
   }),
-  BODY_LIMIT: byteSize({ default: '1mb', desc: 'Largest accepted request body.', example: '512kb' }),
+  BODY_LIMIT: byteSize({ default: 1024 * 1024, desc: 'Largest accepted request body.', example: '512kb' }),
   TRUST_PROXY: bool({
     default: false,
     desc: 'Trust X-Forwarded-* headers (set when behind a load balancer).',
@@ -392,11 +396,13 @@ export interface Config {
       readonly postmark: string | null;
       readonly mailjet: string | null;
     };
-    readonly bodyLimit: string;
+    /** Bytes. */
+    readonly bodyLimit: number;
   };
   readonly demoData: boolean;
   readonly corsOrigins: readonly string[];
-  readonly bodyLimit: string;
+  /** Bytes. */
+  readonly bodyLimit: number;
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
   readonly embeddedPostgresPort: number;

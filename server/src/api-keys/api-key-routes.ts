@@ -1,27 +1,27 @@
-import { Router } from 'express';
 import { can } from '../platform/access';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
+import { Routes } from '../platform/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-key-service';
 
-export function apiKeyRoutes(db: Knex): Router {
-  const router = Router();
+export function apiKeyRoutes(db: Knex): Routes {
+  const routes = new Routes();
 
-  router.get('/v1/api-keys', can('api_keys', 'read'), async (req, res) => {
+  routes.get('/v1/api-keys', can('api_keys', 'read'), async (req, reply) => {
     const { limit, cursor, revoked } = req.query as never;
-    res.json(await listApiKeys(db, { revoked }, { limit, cursor }));
+    reply.send(await listApiKeys(db, { revoked }, { limit, cursor }));
   });
 
-  router.post('/v1/api-keys', can('api_keys', 'create'), async (req, res) => {
+  routes.post('/v1/api-keys', can('api_keys', 'create'), async (req, reply) => {
     const created = await createApiKey(db, contextOf(req), req.body);
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(201).location(`/v1/api-keys/${created.id}`).json(created);
+    reply.header('Cache-Control', 'no-store');
+    reply.code(201).header('Location', `/v1/api-keys/${created.id}`).send(created);
   });
 
-  router.delete('/v1/api-keys/:id', can('api_keys', 'delete'), async (req, res) => {
+  routes.delete('/v1/api-keys/:id', can('api_keys', 'delete'), async (req, reply) => {
     await revokeApiKey(db, contextOf(req), String(req.params.id));
-    res.status(204).end();
+    reply.code(204).send();
   });
 
-  return router;
+  return routes;
 }

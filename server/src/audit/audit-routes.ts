@@ -1,16 +1,16 @@
-import { Router } from 'express';
 import { can } from '../platform/access';
 import type { Knex } from '../platform/db';
+import { Routes } from '../platform/routes';
 import { listAudit } from './audit-service';
 
-export function auditRoutes(db: Knex): Router {
-  const router = Router();
-  router.get('/v1/audit-log', can('audit_log', 'read'), async (req, res) => {
+export function auditRoutes(db: Knex): Routes {
+  const routes = new Routes();
+  routes.get('/v1/audit-log', can('audit_log', 'read'), async (req, reply) => {
     const { limit, cursor, ...filters } = req.query as { limit: number; cursor?: string } & Record<
       string,
       string
     >;
-    res.json(await listAudit(db, filters, { limit, cursor }));
+    reply.send(await listAudit(db, filters, { limit, cursor }));
   });
-  return router;
+  return routes;
 }

@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import type { Config } from '../config';
 import { publicRoute, signedIn } from '../platform/access';
 import type { TokenSettings } from '../platform/auth';
@@ -7,6 +6,7 @@ import type { Knex } from '../platform/db';
 import { actingUser } from '../platform/principal';
 import { createRateLimit } from '../platform/rate-limit';
 import type { RedisClient } from '../platform/redis';
+import { Routes } from '../platform/routes';
 import { findUserById, type UserDirectory, updateOwnProfile } from '../users';
 import { login } from './auth-service';
 
@@ -16,9 +16,9 @@ export function authRoutes(deps: {
   config: Config;
   tokens: TokenSettings;
   users: UserDirectory;
-}): Router {
+}): Routes {
   const { db, config } = deps;
-  const router = Router();
+  const routes = new Routes();
   const limits = config.loginLimits;
   const perIp = createRateLimit(deps.redis, {
     name: 'login-ip',
@@ -31,27 +31,33 @@ export function authRoutes(deps: {
     name: 'login-account',
     windowSeconds: limits.windowSeconds,
     limit: limits.perAccount,
-    key: (req) => `account:${String(req.body?.email ?? '').toLowerCase()}`,
+    key: (req) =>
+      `account:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
     failuresOnly: true,
     detail: 'Too many failed sign-ins for this account; wait before trying again.',
   });
 
-  router.post('/v1/auth/login', publicRoute, perIp, perAccount, async (req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(await login(db, { ...deps.tokens, ttlSeconds: config.jwtTtlSeconds }, req.body));
+  routes.post(
+    '/v1/auth/login',
+    publicRoute,
+    async (req, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      reply.send(await login(db, { ...deps.tokens, ttlSeconds: config.jwtTtlSeconds }, req.body));
+    },
+    { hooks: [perIp, perAccount] },
+  );
+
+  routes.get('/v1/me', signedIn, async (req, reply) => {
+    reply.send(actingUser(contextOf(req).principal));
   });
 
-  router.get('/v1/me', signedIn, async (req, res) => {
-    res.json(actingUser(contextOf(req).principal));
-  });
-
-  router.patch('/v1/me', signedIn, async (req, res) => {
+  routes.patch('/v1/me', signedIn, async (req, reply) => {
     const context = contextOf(req);
     const user = actingUser(context.principal)!;
     await updateOwnProfile(db, { ...context, reach: 'own' }, user.id, req.body);
     deps.users.evict(user.id);
-    res.json(await findUserById(db, user.id));
+    reply.send(await findUserById(db, user.id));
   });
 
-  return router;
+  return routes;
 }

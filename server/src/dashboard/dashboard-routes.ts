@@ -2,23 +2,24 @@
  * The dashboard: what a relationship manager sees first — hot leads (scores at or above the hot
  * threshold), the latest interactions, and their inbox counts.
  */
-import { Router } from 'express';
+
 import { type Clock, getInbox, listInteractions } from '../interactions';
 import { can } from '../platform/access';
 import { cached, minuteOf, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { actingUser, type UserIdentity } from '../platform/principal';
+import { Routes } from '../platform/routes';
 import { listLeadScores } from '../scoring';
 
-export function dashboardRoutes(db: Knex, clock: Clock): Router {
-  const router = Router();
-  router.get('/v1/dashboard', can('dashboard', 'read'), async (req, res) => {
+export function dashboardRoutes(db: Knex, clock: Clock): Routes {
+  const routes = new Routes();
+  routes.get('/v1/dashboard', can('dashboard', 'read'), async (req, reply) => {
     const now = clock();
     const user = actingUser(contextOf(req).principal);
     // Cached per user and minute: inbox buckets and decayed scores move with the clock, not only with writes.
     const key = `${user?.id ?? 'application'}:${user?.time_zone ?? ''}:${minuteOf(now)}`;
-    res.json(
+    reply.send(
       await cached(db, 'dashboard', key, [tags.interactions, tags.scores, tags.people], () =>
         dashboard(user, now),
       ),
@@ -38,5 +39,5 @@ export function dashboardRoutes(db: Knex, clock: Clock): Router {
     const hot = await listLeadScores(db, { limit: 5, hot_only: true }, now);
     return { hot_leads: hot.data, recent_interactions: recent.data, inbox_counts: inbox?.counts ?? null };
   };
-  return router;
+  return routes;
 }

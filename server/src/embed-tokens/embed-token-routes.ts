@@ -1,29 +1,29 @@
-import { Router } from 'express';
 import type { Config } from '../config';
 import { can, signedIn } from '../platform/access';
 import type { TokenSettings } from '../platform/auth';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
+import { Routes } from '../platform/routes';
 import { createEmbedToken } from './embed-token-service';
 
-export function embedTokenRoutes(deps: { db: Knex; config: Config; tokens: TokenSettings }): Router {
-  const router = Router();
+export function embedTokenRoutes(deps: { db: Knex; config: Config; tokens: TokenSettings }): Routes {
+  const routes = new Routes();
   const settings = {
     ...deps.tokens,
     defaultTtlSeconds: deps.config.embedTokenTtlSeconds,
     allowedOrigins: deps.config.corsOrigins,
   };
 
-  router.post('/v1/embed-tokens', can('embed_tokens', 'create'), async (req, res) => {
+  routes.post('/v1/embed-tokens', can('embed_tokens', 'create'), async (req, reply) => {
     const created = await createEmbedToken(deps.db, settings, contextOf(req), req.body);
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(201).json(created);
+    reply.header('Cache-Control', 'no-store');
+    reply.code(201).send(created);
   });
 
-  router.get('/v1/embed-tokens/current', signedIn, (req, res) => {
+  routes.get('/v1/embed-tokens/current', signedIn, (req, reply) => {
     const principal = contextOf(req).principal;
     if (principal.kind !== 'embed') throw new Error('unreachable: the spec admits only embed tokens here');
-    res.json({
+    reply.send({
       user_id: principal.user.id,
       widgets: principal.widgets,
       subject: principal.subject,
@@ -32,5 +32,5 @@ export function embedTokenRoutes(deps: { db: Knex; config: Config; tokens: Token
     });
   });
 
-  return router;
+  return routes;
 }

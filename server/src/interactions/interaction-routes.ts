@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import { can } from '../platform/access';
 import { cached, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
@@ -7,6 +6,7 @@ import { ForbiddenError, ValidationError } from '../platform/errors';
 import { sendResource } from '../platform/etag';
 import type { Page } from '../platform/pagination';
 import { actingUser, principalReach } from '../platform/principal';
+import { headerOf, Routes } from '../platform/routes';
 import { assertTimeZone } from '../platform/time-zone';
 import { getInbox, type InboxBucket } from './inbox-service';
 import {
@@ -27,22 +27,22 @@ function withOverdue(page: Page<TimelineItem>, now: Date): Page<TimelineItem> {
   return page;
 }
 
-export function interactionRoutes(db: Knex, clock: Clock): Router {
-  const router = Router();
+export function interactionRoutes(db: Knex, clock: Clock): Routes {
+  const routes = new Routes();
 
-  router.get('/v1/interactions', can('interactions', 'read'), async (req, res) => {
+  routes.get('/v1/interactions', can('interactions', 'read'), async (req, reply) => {
     const { limit, cursor, sort, ...filters } = req.query as never as {
       limit: number;
       cursor?: string;
       sort: string;
     };
-    res.json(await listInteractions(db, filters, { limit, cursor, sort }, clock()));
+    reply.send(await listInteractions(db, filters, { limit, cursor, sort }, clock()));
   });
 
-  router.get('/v1/interactions/recent', can('interactions', 'read'), async (req, res) => {
+  routes.get('/v1/interactions/recent', can('interactions', 'read'), async (req, reply) => {
     const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
     const now = clock();
-    res.json(
+    reply.send(
       await listInteractions(
         db,
         { occurred_before: now.toISOString() },
@@ -52,30 +52,30 @@ export function interactionRoutes(db: Knex, clock: Clock): Router {
     );
   });
 
-  router.post('/v1/interactions', can('interactions', 'create'), async (req, res) => {
+  routes.post('/v1/interactions', can('interactions', 'create'), async (req, reply) => {
     const created = await createInteraction(db, contextOf(req), req.body, clock());
-    res.location(`/v1/interactions/${created.id}`);
-    sendResource(req, res, created, 201);
+    reply.header('Location', `/v1/interactions/${created.id}`);
+    sendResource(req, reply, created, 201);
   });
 
-  router.get('/v1/interactions/:id', can('interactions', 'read'), async (req, res) => {
-    sendResource(req, res, await getInteraction(db, String(req.params.id), clock()));
+  routes.get('/v1/interactions/:id', can('interactions', 'read'), async (req, reply) => {
+    sendResource(req, reply, await getInteraction(db, String(req.params.id), clock()));
   });
 
-  router.patch('/v1/interactions/:id', can('interactions', 'update'), async (req, res) => {
+  routes.patch('/v1/interactions/:id', can('interactions', 'update'), async (req, reply) => {
     const updated = await updateInteraction(db, contextOf(req), String(req.params.id), req.body, {
-      ifMatch: req.get('if-match'),
+      ifMatch: headerOf(req, 'if-match'),
       now: clock(),
     });
-    sendResource(req, res, updated);
+    sendResource(req, reply, updated);
   });
 
-  router.delete('/v1/interactions/:id', can('interactions', 'delete'), async (req, res) => {
-    await deleteInteraction(db, contextOf(req), String(req.params.id), req.get('if-match'), clock());
-    res.status(204).end();
+  routes.delete('/v1/interactions/:id', can('interactions', 'delete'), async (req, reply) => {
+    await deleteInteraction(db, contextOf(req), String(req.params.id), headerOf(req, 'if-match'), clock());
+    reply.code(204).send();
   });
 
-  router.get('/v1/inbox', can('interactions', 'read'), async (req, res) => {
+  routes.get('/v1/inbox', can('interactions', 'read'), async (req, reply) => {
     const context = contextOf(req);
     const { limit, cursor, bucket, tz, user_id } = req.query as unknown as {
       limit: number;
@@ -106,11 +106,11 @@ export function interactionRoutes(db: Knex, clock: Clock): Router {
       });
     const timeZone = tz ?? owner.time_zone;
     assertTimeZone(timeZone, { in: 'query', field: 'tz' });
-    res.json(await getInbox(db, { userId, timeZone, bucket, limit, cursor, now: clock() }));
+    reply.send(await getInbox(db, { userId, timeZone, bucket, limit, cursor, now: clock() }));
   });
 
   // The first page of a timeline is cached; `overdue` is recomputed at every read.
-  router.get('/v1/people/:id/timeline', can('interactions', 'read'), async (req, res) => {
+  routes.get('/v1/people/:id/timeline', can('interactions', 'read'), async (req, reply) => {
     const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
     const id = String(req.params.id);
     const now = clock();
@@ -118,10 +118,10 @@ export function interactionRoutes(db: Knex, clock: Clock): Router {
     const page = cursor
       ? await load()
       : await cached(db, 'timeline', `person:${id}:${limit}`, [tags.personTimeline(id)], load);
-    res.json(withOverdue(page, now));
+    reply.send(withOverdue(page, now));
   });
 
-  router.get('/v1/organisations/:id/timeline', can('interactions', 'read'), async (req, res) => {
+  routes.get('/v1/organisations/:id/timeline', can('interactions', 'read'), async (req, reply) => {
     const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
     const id = String(req.params.id);
     const now = clock();
@@ -129,8 +129,8 @@ export function interactionRoutes(db: Knex, clock: Clock): Router {
     const page = cursor
       ? await load()
       : await cached(db, 'timeline', `organisation:${id}:${limit}`, [tags.organisationTimeline(id)], load);
-    res.json(withOverdue(page, now));
+    reply.send(withOverdue(page, now));
   });
 
-  return router;
+  return routes;
 }

@@ -1,8 +1,7 @@
 /**
  * Email-provider webhooks in, email events out. Ingest routes read the body as raw bytes
- * (`express.raw`, mounted in `createApp`), authenticate it, and only then parse and validate it.
+ * (declared with `rawBody`), authenticate it, and only then parse and validate it.
  */
-import { type Request, Router } from 'express';
 import type { Config } from '../config';
 import { can, publicRoute } from '../platform/access';
 import type { Knex } from '../platform/db';
@@ -10,6 +9,7 @@ import { pgErrorCode } from '../platform/db';
 import { AppError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '../platform/errors';
 import { webhookDeliveries } from '../platform/metrics';
 import { type OpenApiValidator, RequestValidationFailure } from '../platform/openapi';
+import { type RouteHooks, type RouteRequest, Routes } from '../platform/routes';
 import { listEmailEvents } from './email-event-service';
 import { type NormalisedEvent, PayloadError, type Provider } from './email-events';
 import { ingestEvents } from './ingest-service';
@@ -43,64 +43,74 @@ export function marketingRoutes(deps: {
   config: Config;
   validator: OpenApiValidator;
   clock: () => Date;
-}): Router {
+}): Routes {
   const { db, clock } = deps;
   const verify = webhookAuth(deps.config.marketing);
-  const router = Router();
+  const routes = new Routes();
   // Every delivery, accepted or refused, by provider and status (a burst of 401s is an alert).
-  router.use(INGEST_PATH, (req, res, next) => {
-    res.once('finish', () =>
+  const counted: RouteHooks = {
+    async onResponse(req, reply) {
       webhookDeliveries.inc({
-        provider: providerLabel(req.operation?.pathParams.provider),
-        status: String(res.statusCode),
-      }),
-    );
-    next();
+        provider: providerLabel((req.params as { provider?: string }).provider),
+        status: String(reply.statusCode),
+      });
+    },
+  };
+  const ingest = { hooks: [counted], rawBody: { bodyLimit: deps.config.marketing.bodyLimit } };
+
+  routes.post(
+    INGEST_PATH,
+    publicRoute,
+    async (req, reply) => {
+      const raw = rawBodyOf(req);
+      verify.standardWebhook(req, raw, clock());
+      const body = readBody(deps.validator, req, raw, { lossless: false });
+      reply.send(await store(db, () => parseGeneric(body), { now: clock() }));
+    },
+    ingest,
+  );
+
+  routes.post(
+    `${INGEST_PATH}/:provider`,
+    publicRoute,
+    async (req, reply) => {
+      const provider = req.params.provider as Provider;
+      const raw = rawBodyOf(req);
+      if (provider === 'sendgrid') verify.sendgrid(req, raw, clock());
+      else if (provider !== 'mailgun') verify.credential(provider, req);
+      const body = readBody(deps.validator, req, raw);
+      let replayToken: { provider: string; token: string } | undefined;
+      if (provider === 'mailgun') {
+        // Mailgun signs a timestamp and a token carried in the body, not the body itself.
+        const signature = asValidation(() => mailgunSignatureOf(body));
+        verify.mailgun(signature, clock());
+        replayToken = { provider, token: signature.token };
+      }
+      reply.send(await store(db, () => PARSERS[provider](body), { now: clock(), replayToken }));
+    },
+    ingest,
+  );
+
+  routes.get('/v1/email-events', can('email_events', 'read'), async (req, reply) => {
+    reply.send(await listEmailEvents(db, req.query as never));
   });
 
-  router.post(INGEST_PATH, publicRoute, async (req, res) => {
-    const raw = rawBodyOf(req);
-    verify.standardWebhook(req, raw, clock());
-    const body = readBody(deps.validator, req, raw, { lossless: false });
-    res.json(await store(db, () => parseGeneric(body), { now: clock() }));
-  });
-
-  router.post(`${INGEST_PATH}/:provider`, publicRoute, async (req, res) => {
-    const provider = req.params.provider as Provider;
-    const raw = rawBodyOf(req);
-    if (provider === 'sendgrid') verify.sendgrid(req, raw, clock());
-    else if (provider !== 'mailgun') verify.credential(provider, req);
-    const body = readBody(deps.validator, req, raw);
-    let replayToken: { provider: string; token: string } | undefined;
-    if (provider === 'mailgun') {
-      // Mailgun signs a timestamp and a token carried in the body, not the body itself.
-      const signature = asValidation(() => mailgunSignatureOf(body));
-      verify.mailgun(signature, clock());
-      replayToken = { provider, token: signature.token };
-    }
-    res.json(await store(db, () => PARSERS[provider](body), { now: clock(), replayToken }));
-  });
-
-  router.get('/v1/email-events', can('email_events', 'read'), async (req, res) => {
-    res.json(await listEmailEvents(db, req.query as never));
-  });
-
-  return router;
+  return routes;
 }
 
-function rawBodyOf(req: Request): Buffer {
+function rawBodyOf(req: RouteRequest): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 }
 
 function readBody(
   validator: OpenApiValidator,
-  req: Request,
+  req: RouteRequest,
   raw: Buffer,
   options: { lossless?: boolean } = {},
 ): unknown {
   const body = asValidation(() => parseJsonBody(raw, options));
   try {
-    validator.validateBody(req.operation!.compiled, body);
+    validator.validateBody(req.operation!, body);
   } catch (error) {
     if (error instanceof RequestValidationFailure)
       throw new ValidationError(error.message, { errors: error.errors });

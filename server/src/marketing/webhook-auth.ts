@@ -4,9 +4,10 @@
  * credential configured for them, compared in constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import type { Config } from '../config';
 import { UnauthorizedError } from '../platform/errors';
+import { headerOf } from '../platform/routes';
 import type { Provider } from './email-events';
 import { type MailgunSignature, verifyMailgunSignature } from './providers/mailgun';
 import {
@@ -43,8 +44,8 @@ export function webhookAuth(config: MarketingConfig) {
         throw new UnauthorizedError(
           'SendGrid deliveries are not configured: set RELAIS_SENDGRID_PUBLIC_KEY.',
         );
-      const signature = req.get(SENDGRID_SIGNATURE_HEADER);
-      const timestamp = req.get(SENDGRID_TIMESTAMP_HEADER);
+      const signature = headerOf(req, SENDGRID_SIGNATURE_HEADER);
+      const timestamp = headerOf(req, SENDGRID_TIMESTAMP_HEADER);
       if (!signature || !timestamp)
         throw new UnauthorizedError(
           `The ${SENDGRID_SIGNATURE_HEADER} and ${SENDGRID_TIMESTAMP_HEADER} headers are required.`,
@@ -89,7 +90,7 @@ function unauthorizedOnFailure(check: () => unknown): void {
 }
 
 function presentedCredential(req: Request): string | null {
-  const header = req.get('authorization');
+  const header = headerOf(req, 'authorization');
   const basic = header && /^Basic\s+(\S+)$/i.exec(header);
   if (basic) return Buffer.from(basic[1]!, 'base64').toString('utf8');
   const token = (req.query as { token?: string }).token;

@@ -2,7 +2,8 @@
  * Liveness, readiness and the API description: the routes an operator and an integrator reach
  * before anything else.
  */
-import { Router } from 'express';
+
+import { readFile } from 'node:fs/promises';
 import type { AppDeps } from '../app';
 import { can, publicRoute } from '../platform/access';
 import { cacheOf } from '../platform/cache';
@@ -10,6 +11,7 @@ import { checkDatabase } from '../platform/db';
 import type { DependencyCheck } from '../platform/dependency-check';
 import { registry } from '../platform/metrics';
 import { checkRedis } from '../platform/redis';
+import { Routes } from '../platform/routes';
 import { DOCS_ASSET_PATH, DOCS_CONTENT_SECURITY_POLICY, docsPage, redocBundlePath } from './docs-page';
 
 export interface ReadinessReport {
@@ -34,46 +36,50 @@ export async function checkReadiness(deps: AppDeps): Promise<ReadinessReport> {
 }
 
 /** Routes served before request validation: static assets that are not API operations. */
-export function operationsAssetRoutes(): Router {
-  const router = Router();
-  router.get(DOCS_ASSET_PATH, publicRoute, (_req, res) => {
-    res.setHeader('Cache-Control', 'public, max-age=86400');
-    res.sendFile(redocBundlePath());
+export function operationsAssetRoutes(): Routes {
+  const routes = new Routes();
+  let bundle: Buffer | null = null;
+  routes.get(DOCS_ASSET_PATH, publicRoute, async (_req, reply) => {
+    bundle ??= await readFile(redocBundlePath());
+    reply
+      .header('Cache-Control', 'public, max-age=86400')
+      .type('application/javascript; charset=utf-8')
+      .send(bundle);
   });
-  return router;
+  return routes;
 }
 
-export function operationsRoutes(deps: AppDeps): Router {
-  const router = Router();
+export function operationsRoutes(deps: AppDeps): Routes {
+  const routes = new Routes();
 
-  router.get('/health', publicRoute, (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ status: 'ok' });
+  routes.get('/health', publicRoute, (_req, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    reply.send({ status: 'ok' });
   });
 
-  router.get('/ready', publicRoute, async (_req, res) => {
+  routes.get('/ready', publicRoute, async (_req, reply) => {
     const report = await checkReadiness(deps);
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+    reply.header('Cache-Control', 'no-store');
+    reply.code(report.status === 'unavailable' ? 503 : 200).send(report);
   });
 
-  router.get('/metrics', publicRoute, async (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.type(registry.contentType).send(await registry.metrics());
+  routes.get('/metrics', publicRoute, async (_req, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    reply.type(registry.contentType).send(await registry.metrics());
   });
 
-  router.get('/v1/cache/stats', can('cache', 'read'), (_req, res) => {
-    res.json(cacheOf(deps.db)?.stats() ?? { mode: 'memory', prefixes: {} });
+  routes.get('/v1/cache/stats', can('cache', 'read'), (_req, reply) => {
+    reply.send(cacheOf(deps.db)?.stats() ?? { mode: 'memory', prefixes: {} });
   });
 
-  router.get('/openapi.json', publicRoute, (_req, res) => {
-    res.json(deps.validator.document);
+  routes.get('/openapi.json', publicRoute, (_req, reply) => {
+    reply.send(deps.validator.document);
   });
 
-  router.get('/docs', publicRoute, (_req, res) => {
-    res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-    res.type('html').send(docsPage);
+  routes.get('/docs', publicRoute, (_req, reply) => {
+    reply.header('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+    reply.type('text/html; charset=utf-8').send(docsPage);
   });
 
-  return router;
+  return routes;
 }

@@ -1,9 +1,9 @@
-import { Router } from 'express';
 import { can } from '../platform/access';
 import { cachedJson, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { sendResource } from '../platform/etag';
+import { headerOf, Routes } from '../platform/routes';
 import {
   createOrganisation,
   deleteOrganisation,
@@ -12,52 +12,52 @@ import {
   updateOrganisation,
 } from './organisation-service';
 
-export function organisationRoutes(db: Knex): Router {
-  const router = Router();
+export function organisationRoutes(db: Knex): Routes {
+  const routes = new Routes();
 
-  router.get('/v1/organisations', can('organisations', 'read'), async (req, res) => {
+  routes.get('/v1/organisations', can('organisations', 'read'), async (req, reply) => {
     const { limit, cursor, sort, ...filters } = req.query as never as {
       limit: number;
       cursor?: string;
       sort: string;
     };
-    res.json(await listOrganisations(db, filters, { limit, cursor, sort }));
+    reply.send(await listOrganisations(db, filters, { limit, cursor, sort }));
   });
 
-  router.post('/v1/organisations', can('organisations', 'create'), async (req, res) => {
+  routes.post('/v1/organisations', can('organisations', 'create'), async (req, reply) => {
     const created = await createOrganisation(db, contextOf(req), req.body);
-    res.location(`/v1/organisations/${created.id}`);
-    sendResource(req, res, created, 201);
+    reply.header('Location', `/v1/organisations/${created.id}`);
+    sendResource(req, reply, created, 201);
   });
 
-  router.get('/v1/organisations/:id', can('organisations', 'read'), async (req, res) => {
+  routes.get('/v1/organisations/:id', can('organisations', 'read'), async (req, reply) => {
     const id = String(req.params.id);
     sendResource(
       req,
-      res,
+      reply,
       await cachedJson(db, 'organisation', id, [tags.organisation(id)], () => getOrganisation(db, id)),
     );
   });
 
-  router.patch('/v1/organisations/:id', can('organisations', 'update'), async (req, res) => {
+  routes.patch('/v1/organisations/:id', can('organisations', 'update'), async (req, reply) => {
     const updated = await updateOrganisation(
       db,
       contextOf(req),
       String(req.params.id),
       req.body,
-      req.get('if-match'),
+      headerOf(req, 'if-match'),
     );
-    sendResource(req, res, updated);
+    sendResource(req, reply, updated);
   });
 
-  router.delete('/v1/organisations/:id', can('organisations', 'delete'), async (req, res) => {
+  routes.delete('/v1/organisations/:id', can('organisations', 'delete'), async (req, reply) => {
     const { archive } = req.query as { archive?: boolean };
     await deleteOrganisation(db, contextOf(req), String(req.params.id), {
       archive: archive ?? false,
-      ifMatch: req.get('if-match'),
+      ifMatch: headerOf(req, 'if-match'),
     });
-    res.status(204).end();
+    reply.code(204).send();
   });
 
-  return router;
+  return routes;
 }

@@ -1,9 +1,9 @@
-import { Router } from 'express';
 import { can } from '../platform/access';
 import { cachedJson, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { sendResource } from '../platform/etag';
+import { headerOf, Routes } from '../platform/routes';
 import {
   createPerson,
   deletePerson,
@@ -14,59 +14,59 @@ import {
   updatePerson,
 } from './person-service';
 
-export function personRoutes(db: Knex): Router {
-  const router = Router();
+export function personRoutes(db: Knex): Routes {
+  const routes = new Routes();
 
-  router.get('/v1/people', can('people', 'read'), async (req, res) => {
+  routes.get('/v1/people', can('people', 'read'), async (req, reply) => {
     const { limit, cursor, sort, ...filters } = req.query as never as {
       limit: number;
       cursor?: string;
       sort: string;
     };
-    res.json(await listPeople(db, filters, { limit, cursor, sort }));
+    reply.send(await listPeople(db, filters, { limit, cursor, sort }));
   });
 
-  router.post('/v1/people', can('people', 'create'), async (req, res) => {
+  routes.post('/v1/people', can('people', 'create'), async (req, reply) => {
     const created = await createPerson(db, contextOf(req), req.body);
-    res.location(`/v1/people/${created.id}`);
-    sendResource(req, res, created, 201);
+    reply.header('Location', `/v1/people/${created.id}`);
+    sendResource(req, reply, created, 201);
   });
 
-  router.get('/v1/people/:id', can('people', 'read'), async (req, res) => {
+  routes.get('/v1/people/:id', can('people', 'read'), async (req, reply) => {
     const id = String(req.params.id);
-    sendResource(req, res, await cachedJson(db, 'person', id, [tags.person(id)], () => getPerson(db, id)));
+    sendResource(req, reply, await cachedJson(db, 'person', id, [tags.person(id)], () => getPerson(db, id)));
   });
 
-  router.patch('/v1/people/:id', can('people', 'update'), async (req, res) => {
+  routes.patch('/v1/people/:id', can('people', 'update'), async (req, reply) => {
     sendResource(
       req,
-      res,
-      await updatePerson(db, contextOf(req), String(req.params.id), req.body, req.get('if-match')),
+      reply,
+      await updatePerson(db, contextOf(req), String(req.params.id), req.body, headerOf(req, 'if-match')),
     );
   });
 
-  router.delete('/v1/people/:id', can('people', 'delete'), async (req, res) => {
+  routes.delete('/v1/people/:id', can('people', 'delete'), async (req, reply) => {
     const { archive } = req.query as { archive?: boolean };
     await deletePerson(db, contextOf(req), String(req.params.id), {
       archive: archive ?? false,
-      ifMatch: req.get('if-match'),
+      ifMatch: headerOf(req, 'if-match'),
     });
-    res.status(204).end();
+    reply.code(204).send();
   });
 
-  router.post('/v1/people/:id/organisations', can('people', 'update'), async (req, res) => {
+  routes.post('/v1/people/:id/organisations', can('people', 'update'), async (req, reply) => {
     const { created, person } = await linkOrganisation(db, contextOf(req), String(req.params.id), req.body);
-    sendResource(req, res, person, created ? 201 : 200);
+    sendResource(req, reply, person, created ? 201 : 200);
   });
 
-  router.delete(
+  routes.delete(
     '/v1/people/:id/organisations/:organisation_id',
     can('people', 'update'),
-    async (req, res) => {
+    async (req, reply) => {
       await unlinkOrganisation(db, contextOf(req), String(req.params.id), String(req.params.organisation_id));
-      res.status(204).end();
+      reply.code(204).send();
     },
   );
 
-  return router;
+  return routes;
 }

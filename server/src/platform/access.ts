@@ -1,19 +1,18 @@
 /**
  * Authorization is part of every route's declaration:
  *
- *   router.get('/v1/users', can('users', 'read'), handler)
- *   router.post('/v1/auth/login', publicRoute, handler)
- *   router.get('/v1/me', signedIn, handler)
+ *   routes.get('/v1/users', can('users', 'read'), handler)
+ *   routes.post('/v1/auth/login', publicRoute, handler)
+ *   routes.get('/v1/me', signedIn, handler)
  *
- * `createApp` walks the router at boot and refuses to start if a route declares none of these,
- * so a permission cannot be forgotten.
+ * The access is a required argument of every route (`platform/routes.ts`), and `createApp`
+ * refuses to start if one is missing, so a permission cannot be forgotten. `checkAccess` enforces
+ * it once the request is authenticated and validated.
  */
-import type { Express, Request, RequestHandler } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AppError, ForbiddenError, UnauthorizedError } from './errors';
 import type { Action, Reach, Resource } from './permissions';
 import { describePrincipal, type Principal, principalReach } from './principal';
-
-export const ROUTE_ACCESS = Symbol('relais.routeAccess');
 
 export type RouteAccess =
   | { kind: 'public' }
@@ -21,21 +20,41 @@ export type RouteAccess =
   | { kind: 'authenticated' }
   | { kind: 'permission'; resource: Resource; action: Action };
 
-type DeclaredHandler = RequestHandler & { [ROUTE_ACCESS]: RouteAccess };
-
-function declare(access: RouteAccess, handler: RequestHandler): DeclaredHandler {
-  return Object.assign(handler, { [ROUTE_ACCESS]: access });
-}
-
 /**
  * Requires the principal to hold `action` on `resource`; sets `req.reach` (`all` or `own`) for the
  * service to narrow `own` to the principal's records.
  */
-export function can(resource: Resource, action: Action): DeclaredHandler {
-  return declare({ kind: 'permission', resource, action }, (req, _res, next) => {
-    req.reach = assertCan(requirePrincipal(req), resource, action);
-    next();
-  });
+export function can(resource: Resource, action: Action): RouteAccess {
+  return { kind: 'permission', resource, action };
+}
+
+/** Any signed-in user (a user or an embed token acting as one); not an API key. */
+export const signedIn: RouteAccess = { kind: 'signed-in' };
+
+/**
+ * Any authenticated principal — user, embed token or API key — for operations that filter what
+ * they return by the principal's own permissions (the realtime streams).
+ */
+export const authenticated: RouteAccess = { kind: 'authenticated' };
+
+/** Explicitly open to anyone; the operation must have `security: []` in the spec. */
+export const publicRoute: RouteAccess = { kind: 'public' };
+
+/** Enforces a route's declared access on an authenticated request. */
+export function checkAccess(req: FastifyRequest, access: RouteAccess): void {
+  switch (access.kind) {
+    case 'public':
+      return;
+    case 'authenticated':
+      requirePrincipal(req);
+      return;
+    case 'signed-in':
+      if (requirePrincipal(req).kind === 'api_key')
+        throw new ForbiddenError('This operation is about a user; API keys act as no user.');
+      return;
+    case 'permission':
+      req.reach = assertCan(requirePrincipal(req), access.resource, access.action);
+  }
 }
 
 /** For a second permission inside a handler (e.g. changing a role needs `users:manage`). */
@@ -49,27 +68,7 @@ export function assertCan(principal: Principal, resource: Resource, action: Acti
   return reach;
 }
 
-/** Any signed-in user (a user or an embed token acting as one); not an API key. */
-export const signedIn: DeclaredHandler = declare({ kind: 'signed-in' }, (req, _res, next) => {
-  const principal = requirePrincipal(req);
-  if (principal.kind === 'api_key')
-    throw new ForbiddenError('This operation is about a user; API keys act as no user.');
-  next();
-});
-
-/**
- * Any authenticated principal — user, embed token or API key — for operations that filter what
- * they return by the principal's own permissions (the realtime streams).
- */
-export const authenticated: DeclaredHandler = declare({ kind: 'authenticated' }, (req, _res, next) => {
-  requirePrincipal(req);
-  next();
-});
-
-/** Explicitly open to anyone; the operation must have `security: []` in the spec. */
-export const publicRoute: DeclaredHandler = declare({ kind: 'public' }, (_req, _res, next) => next());
-
-export function requirePrincipal(req: Request): Principal {
+export function requirePrincipal(req: FastifyRequest): Principal {
   if (!req.principal) throw new UnauthorizedError('This operation needs credentials.');
   return req.principal;
 }
@@ -80,36 +79,9 @@ export interface RouteDeclaration {
   access: RouteAccess | null;
 }
 
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] };
-  handle?: { stack?: Layer[] };
-}
-
-/** Every route mounted on the app, with the access its handlers declare. */
-export function listRoutes(app: Express): RouteDeclaration[] {
-  const routes: RouteDeclaration[] = [];
-  const visit = (stack: Layer[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const declared = layer.route.stack
-          .map((inner) => (inner.handle as Partial<DeclaredHandler>)?.[ROUTE_ACCESS])
-          .find(Boolean);
-        for (const method of Object.keys(layer.route.methods)) {
-          if (method === '_all') continue;
-          routes.push({ method, path: layer.route.path, access: declared ?? null });
-        }
-      } else if (layer.handle?.stack) {
-        visit(layer.handle.stack);
-      }
-    }
-  };
-  visit((app.router as unknown as { stack: Layer[] }).stack);
-  return routes;
-}
-
 /** Fails boot when a route declares no access. */
-export function assertRoutesDeclareAccess(app: Express): void {
-  const missing = listRoutes(app).filter((route) => route.access === null);
+export function assertRoutesDeclareAccess(routes: readonly RouteDeclaration[]): void {
+  const missing = routes.filter((route) => !route.access);
   if (missing.length) {
     throw new AppError(
       `Routes without a declared permission (use can(), signedIn or publicRoute): ${missing

@@ -12,12 +12,13 @@
  * widgets in `x-embed`, only for the token's subject, and only from one of its origins.
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { Passport } from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { ForbiddenError, UnauthorizedError, ValidationError } from './errors';
 import type { EmbedSubject, Principal, UserIdentity, Widget } from './principal';
+import { headerOf } from './routes';
 
 export const ACCESS_AUDIENCE = 'relais-api';
 export const EMBED_AUDIENCE = 'relais-embed';
@@ -72,7 +73,7 @@ export function authenticate(
   store: CredentialStore,
   tokens: TokenSettings,
   defaultSecurity: unknown[],
-): RequestHandler {
+): (req: FastifyRequest) => Promise<void> {
   const passport = new Passport();
   passport.use(
     'jwt',
@@ -90,7 +91,7 @@ export function authenticate(
     ),
   );
 
-  const verifyWithPassport = (req: Parameters<RequestHandler>[0]): Promise<JwtPayload> =>
+  const verifyWithPassport = (req: FastifyRequest): Promise<JwtPayload> =>
     new Promise((resolve, reject) => {
       passport.authenticate(
         'jwt',
@@ -101,16 +102,13 @@ export function authenticate(
             reject(new UnauthorizedError(`The access token is not valid: ${reason(info)}.`, challenge()));
           else resolve(payload);
         },
-      )(req, {} as never, reject);
+      )(req.raw, {} as never, reject);
     });
 
   // A token's signature, issuer and audience never change: each is verified once, then only its
   // dates are checked again. Nothing unverified enters the cache.
   const verified = new LRUCache<string, JwtPayload>({ max: VERIFIED_TOKENS });
-  const verifyJwt = async (
-    req: Parameters<RequestHandler>[0],
-    authorization: string,
-  ): Promise<JwtPayload> => {
+  const verifyJwt = async (req: FastifyRequest, authorization: string): Promise<JwtPayload> => {
     const known = verified.get(authorization);
     if (known && withinDates(known, Date.now())) return known;
     const payload = await verifyWithPassport(req);
@@ -118,14 +116,14 @@ export function authenticate(
     return payload;
   };
 
-  return async (req, _res, next) => {
+  return async (req) => {
     const operation = req.operation;
     const security = (operation?.definition.security ?? defaultSecurity) as Record<string, unknown>[];
-    if (!operation || security.length === 0) return next();
+    if (!operation || security.length === 0) return;
     const schemes = new Set(security.flatMap((requirement) => Object.keys(requirement)));
 
-    const authorization = req.get('authorization') ?? queryToken(req);
-    const apiKey = req.get('x-api-key');
+    const authorization = headerOf(req, 'authorization') ?? queryToken(req);
+    const apiKey = headerOf(req, 'x-api-key');
     if (authorization && apiKey) {
       throw new ValidationError('Send one credential: either Authorization or X-Api-Key, not both.', {
         errors: [{ in: 'header', field: 'x-api-key', message: 'must not be sent with Authorization' }],
@@ -133,7 +131,7 @@ export function authenticate(
     }
     if (apiKey) {
       req.principal = await authenticateApiKey(store, apiKey, schemes);
-      return next();
+      return;
     }
     if (!authorization) {
       throw new UnauthorizedError(
@@ -157,7 +155,7 @@ export function authenticate(
         throw new ForbiddenError('This operation does not accept user access tokens.');
       }
       req.principal = { kind: 'user', user };
-      return next();
+      return;
     }
     req.principal = authorizeEmbed(
       payload,
@@ -165,11 +163,10 @@ export function authenticate(
       schemes,
       operation.definition['x-embed'] as EmbedRule | undefined,
       {
-        origin: req.get('origin'),
-        pathParams: operation.pathParams,
+        origin: headerOf(req, 'origin'),
+        pathParams: req.params as Record<string, string>,
       },
     );
-    next();
   };
 }
 
@@ -177,9 +174,9 @@ export function authenticate(
  * The `access_token` query parameter, on the operations marked `x-query-token` only (the realtime
  * streams, which browsers open without headers), as if it were sent as a Bearer header.
  */
-function queryToken(req: Parameters<RequestHandler>[0]): string | undefined {
+function queryToken(req: FastifyRequest): string | undefined {
   if (req.operation?.definition['x-query-token'] !== true) return undefined;
-  const token = new URL(req.originalUrl, 'http://relais.invalid').searchParams.get('access_token');
+  const token = new URL(req.url, 'http://relais.invalid').searchParams.get('access_token');
   if (!token) return undefined;
   req.headers.authorization = `Bearer ${token}`;
   return req.headers.authorization;

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { requirePrincipal } from './access';
 import type { Reach } from './permissions';
 import type { Principal } from './principal';
@@ -11,6 +11,6 @@ export interface RequestContext {
   requestId: string;
 }
 
-export function contextOf(req: Request): RequestContext {
+export function contextOf(req: FastifyRequest): RequestContext {
   return { principal: requirePrincipal(req), reach: req.reach ?? 'all', requestId: String(req.id) };
 }

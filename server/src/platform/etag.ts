@@ -4,8 +4,9 @@
  * with `If-Match` go ahead only if the resource still has that tag (RFC 9110 §13.1).
  */
 import { createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PreconditionFailedError } from './errors';
+import { headerOf } from './routes';
 
 /** A representation already serialised: its ETag and its body are taken from the same text. */
 export class Json {
@@ -28,17 +29,21 @@ function listed(header: string, etag: string): boolean {
 }
 
 /** Sends a single resource with its ETag, or 304 when the client already has it. */
-export function sendResource(req: Request, res: Response, representation: unknown, status = 200): void {
+export function sendResource(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  representation: unknown,
+  status = 200,
+): FastifyReply {
   const text = textOf(representation);
   const etag = tagOf(text);
-  res.setHeader('ETag', etag);
-  const ifNoneMatch = req.get('if-none-match');
-  if (status === 200 && ifNoneMatch && listed(ifNoneMatch, etag)) {
-    res.status(304).end();
-    return;
-  }
-  res.status(status).type('json').send(text);
+  reply.header('ETag', etag);
+  const ifNoneMatch = headerOf(req, 'if-none-match');
+  if (status === 200 && ifNoneMatch && listed(ifNoneMatch, etag)) return reply.code(304).send();
+  return reply.code(status).type(JSON_CONTENT_TYPE).send(text);
 }
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Throws 412 when `If-Match` is given and names another version than `current`. */
 export function assertIfMatch(ifMatch: string | undefined, current: unknown): void {

@@ -4,38 +4,53 @@
  * response again, with `Idempotent-Replayed: true`, and causes no second effect. The same key with
  * another body is a 422; a retry while the first is still running is a 409. A 5xx is not stored,
  * so the request can be retried. Keys are scoped to the principal that sent them.
+ *
+ * `claim` runs before the handler, once the caller is known; `store` runs on the way out
+ * (Fastify's `onSend`), with the response's status and body, before they are sent.
  */
 import { createHash } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Knex } from './db';
 import { ConflictError, UnprocessableError } from './errors';
 import { actorOf } from './principal';
+import { headerOf } from './routes';
 
 const TTL = "interval '24 hours'";
 /** A request still marked in progress after this long is taken to have died with its process. */
 const ABANDONED = "interval '2 minutes'";
 const REPLAYED_HEADERS = ['location', 'etag'];
 
-export function idempotency(db: Knex): RequestHandler {
-  return async (req, res, next) => {
-    const key = req.get('idempotency-key');
-    if (req.method !== 'POST' || !key || !req.principal) return next();
-    const actor = actorOf(req.principal);
-    const principal = `${actor.type}:${actor.id}`;
-    const fingerprint = createHash('sha256')
-      .update(`${req.method} ${req.path}\n${req.rawBody?.toString('utf8') ?? ''}`)
-      .digest('hex');
+/** The key a request claimed. */
+export interface Idempotency {
+  principal: string;
+  key: string;
+}
 
-    const claimed = await db.raw(
-      `INSERT INTO idempotency_keys (principal, key, fingerprint) VALUES (?, ?, ?)
-       ON CONFLICT (principal, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, created_at = now(),
-         response_status = NULL, response_body = NULL, response_headers = NULL, completed_at = NULL
-       WHERE idempotency_keys.created_at < now() - ${TTL}
-          OR (idempotency_keys.completed_at IS NULL AND idempotency_keys.created_at < now() - ${ABANDONED})
-       RETURNING key`,
-      [principal, key, fingerprint],
-    );
-    if (claimed.rows.length === 0) {
+export function idempotency(db: Knex) {
+  return {
+    /** Claims the request's key, or answers with the response stored under it (then true). */
+    async claim(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+      const key = headerOf(req, 'idempotency-key');
+      if (req.method !== 'POST' || !key || !req.principal) return false;
+      const actor = actorOf(req.principal);
+      const principal = `${actor.type}:${actor.id}`;
+      const fingerprint = createHash('sha256')
+        .update(`${req.method} ${req.url.split('?')[0]}\n${req.rawBody?.toString('utf8') ?? ''}`)
+        .digest('hex');
+
+      const claimed = await db.raw(
+        `INSERT INTO idempotency_keys (principal, key, fingerprint) VALUES (?, ?, ?)
+         ON CONFLICT (principal, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, created_at = now(),
+           response_status = NULL, response_body = NULL, response_headers = NULL, completed_at = NULL
+         WHERE idempotency_keys.created_at < now() - ${TTL}
+            OR (idempotency_keys.completed_at IS NULL AND idempotency_keys.created_at < now() - ${ABANDONED})
+         RETURNING key`,
+        [principal, key, fingerprint],
+      );
+      if (claimed.rows.length > 0) {
+        req.idempotency = { principal, key };
+        return false;
+      }
       const stored = await db('idempotency_keys').where({ principal, key }).first();
       if (stored.fingerprint !== fingerprint) {
         throw new UnprocessableError(
@@ -47,74 +62,50 @@ export function idempotency(db: Knex): RequestHandler {
           headers: { 'Retry-After': '1' },
         });
       }
-      for (const [name, value] of Object.entries((stored.response_headers ?? {}) as Record<string, string>))
-        res.setHeader(name, value);
-      res.setHeader('Idempotent-Replayed', 'true');
-      res.status(stored.response_status);
-      if (stored.response_body === null) res.end();
+      reply
+        .headers((stored.response_headers ?? {}) as Record<string, string>)
+        .header('Idempotent-Replayed', 'true')
+        .code(stored.response_status);
+      if (stored.response_body === null) reply.send();
       else
-        res
-          .type(stored.response_status >= 400 ? 'application/problem+json' : 'application/json')
+        reply
+          .type(
+            stored.response_status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8',
+          )
           .send(JSON.stringify(stored.response_body));
-      return;
-    }
-    captureResponse(res, async (status, json) => {
-      if (status >= 500) {
-        await db('idempotency_keys').where({ principal, key }).delete();
+      return true;
+    },
+
+    /** Stores the response of a request that claimed a key (a 5xx frees the key instead). */
+    async store(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+      const claimed = req.idempotency;
+      if (!claimed) return;
+      req.idempotency = undefined;
+      const where = { principal: claimed.principal, key: claimed.key };
+      if (reply.statusCode >= 500) {
+        await db('idempotency_keys').where(where).delete();
         return;
       }
       const headers = Object.fromEntries(
-        REPLAYED_HEADERS.filter((name) => res.getHeader(name) !== undefined).map((name) => [
+        REPLAYED_HEADERS.filter((name) => reply.hasHeader(name)).map((name) => [
           name,
-          String(res.getHeader(name)),
+          String(reply.getHeader(name)),
         ]),
       );
+      const json =
+        typeof payload === 'string' && payload !== ''
+          ? payload
+          : Buffer.isBuffer(payload)
+            ? payload.toString('utf8')
+            : null;
       await db('idempotency_keys')
-        .where({ principal, key })
+        .where(where)
         .update({
-          response_status: status,
-          response_body: json ?? null,
+          response_status: reply.statusCode,
+          response_body: json,
           response_headers: JSON.stringify(headers),
           completed_at: db.fn.now(),
         });
-    });
-    next();
+    },
   };
-}
-
-/**
- * Runs `store` with the response's status and JSON text before the response is sent. Every JSON
- * response passes through `res.send` (`res.json` and `sendResource` alike); a bodiless one ends.
- */
-function captureResponse(
-  res: Response,
-  store: (status: number, json: string | undefined) => Promise<void>,
-): void {
-  const send = res.send.bind(res);
-  const end = res.end.bind(res) as (...args: unknown[]) => Response;
-  let stored = false;
-  res.send = (body?: unknown) => {
-    if (stored) return send(body);
-    stored = true;
-    const json =
-      body === undefined
-        ? undefined
-        : typeof body === 'string' || Buffer.isBuffer(body)
-          ? String(body)
-          : JSON.stringify(body);
-    store(res.statusCode, json).then(
-      () => send(body),
-      () => send(body),
-    );
-    return res;
-  };
-  res.end = ((...args: unknown[]) => {
-    if (stored || res.headersSent) return end(...args);
-    stored = true;
-    store(res.statusCode, undefined).then(
-      () => end(...args),
-      () => end(...args),
-    );
-    return res;
-  }) as Response['end'];
 }

@@ -2,7 +2,7 @@
  * Prometheus metrics for `GET /metrics`. One registry per process: an instance's numbers are its
  * own, and Prometheus sums them across instances.
  */
-import type { RequestHandler } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export const registry = new Registry();
@@ -66,17 +66,14 @@ export const eventsPublished = new Counter({
   registers: [registry],
 });
 
-/** Times every request under the route template it matched (`/v1/people/{id}`), never the raw URL. */
-export function httpMetrics(): RequestHandler {
-  return (req, res, next) => {
-    const stop = httpRequestDuration.startTimer();
-    res.once('finish', () => {
-      stop({
-        method: req.method,
-        route: req.operation?.pathTemplate ?? 'unmatched',
-        status: String(res.statusCode),
-      });
-    });
-    next();
-  };
+/** Times a request under the route template it matched (`/v1/people/{id}`), never the raw URL. */
+export function observeRequest(req: FastifyRequest, reply: FastifyReply): void {
+  httpRequestDuration.observe(
+    {
+      method: req.method,
+      route: req.operation?.pathTemplate ?? 'unmatched',
+      status: String(reply.statusCode),
+    },
+    reply.elapsedTime / 1000,
+  );
 }

@@ -5,7 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9457
  */
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pgErrorCode } from './db';
 import {
   AppError,
@@ -20,47 +20,51 @@ import { captureError } from './sentry';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Writes a problem document for `error` on `res`. */
-export function sendProblem(req: Request, res: Response, error: AppError): void {
-  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res
-    .status(error.status)
+/** Writes a problem document for `error` on `reply`. */
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  return reply
+    .headers(error.headers)
+    .code(error.status)
     .type(PROBLEM_CONTENT_TYPE)
-    .json({
-      type: error.type,
-      title: error.title,
-      status: error.status,
-      detail: error.message,
-      instance: req.originalUrl.split('?')[0],
-      request_id: req.id,
-      ...(error.errors ? { errors: error.errors } : {}),
-      ...error.extensions,
-    });
+    .send(
+      JSON.stringify({
+        type: error.type,
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+        instance: req.url.split('?')[0],
+        request_id: req.id,
+        ...(error.errors ? { errors: error.errors } : {}),
+        ...error.extensions,
+      }),
+    );
 }
 
-/** The last middleware of the app. */
-export function problemHandler(): ErrorRequestHandler {
-  return (error, req, res, _next) => {
-    const problem = toAppError(error);
-    if (problem.status >= 500) {
-      req.log?.error({ err: error }, 'request failed');
-      if (problem.status === 500) {
-        captureError(error, {
-          requestId: String(req.id),
-          principal: req.principal,
-          method: req.method,
-          route: req.operation?.pathTemplate,
-        });
-      }
-    } else {
-      req.log?.debug({ problem: problem.type, detail: problem.message }, 'request refused');
+/** The app's error handler: whatever a hook or a handler throws ends here. */
+export function handleError(
+  error: unknown,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply | undefined {
+  const problem = toAppError(error);
+  if (problem.status >= 500) {
+    req.log.error({ err: error }, 'request failed');
+    if (problem.status === 500) {
+      captureError(error, {
+        requestId: String(req.id),
+        principal: req.principal,
+        method: req.method,
+        route: req.operation?.pathTemplate,
+      });
     }
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    sendProblem(req, res, problem);
-  };
+  } else {
+    req.log.debug({ problem: problem.type, detail: problem.message }, 'request refused');
+  }
+  if (reply.raw.headersSent) {
+    reply.raw.destroy();
+    return undefined;
+  }
+  return sendProblem(req, reply, problem);
 }
 
 /** PostgreSQL errors that mean the request was wrong, not the server. */
@@ -104,25 +108,26 @@ export function toAppError(error: unknown): AppError {
   const candidate = error as {
     type?: string;
     status?: number;
+    statusCode?: number;
     code?: string;
     message?: string;
     expose?: boolean;
   };
-  // body-parser errors (invalid JSON, too large, bad charset) carry `type` and `status`.
-  switch (candidate?.type) {
-    case 'entity.parse.failed':
-      return new ValidationError(`The request body is not valid JSON: ${candidate.message}.`, {
-        errors: [{ in: 'body', field: '', message: 'is not valid JSON' }],
-      });
-    case 'entity.too.large':
+  // Fastify's own refusals of a request (body too large, bad URL, content length) carry a code.
+  switch (candidate?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new PayloadTooLargeError(
         'The request body is larger than this API accepts; send a smaller body.',
       );
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new UnsupportedMediaTypeError(`${candidate.message}; send UTF-8 JSON.`);
-    case 'request.aborted':
-      return new BadRequestError('The request was aborted by the client.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaTypeError('This Content-Type is not accepted here; send application/json.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new BadRequestError('The Content-Length header does not match the body sent.');
+    case 'FST_ERR_BAD_URL':
+      return new BadRequestError('The URL is malformed: check its percent-encoding.');
+    case 'ECONNRESET':
+      if (candidate.message === 'aborted')
+        return new BadRequestError('The request was aborted by the client.');
   }
   const code = pgErrorCode(error);
   if (code) {
@@ -139,12 +144,8 @@ export function toAppError(error: unknown): AppError {
       headers: { 'Retry-After': '2' },
     });
   }
-  if (
-    candidate?.expose &&
-    typeof candidate.status === 'number' &&
-    candidate.status >= 400 &&
-    candidate.status < 500
-  ) {
+  const status = candidate?.statusCode ?? (candidate?.expose ? candidate.status : undefined);
+  if (typeof status === 'number' && status >= 400 && status < 500) {
     return new BadRequestError(candidate.message ?? 'Bad request');
   }
   return new AppError('An unexpected error occurred. Quote the request_id when reporting it.');

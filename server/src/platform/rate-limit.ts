@@ -1,40 +1,62 @@
 /**
- * Rate limits with express-rate-limit. With Redis the counters are shared by every instance
- * (rate-limit-redis); without Redis, or while it is down, they fall back to process memory, so a
- * Redis outage weakens limits to per-instance but never lets traffic through unlimited or fails it.
+ * Rate limits as route hooks, counted in express-rate-limit's stores. With Redis the counters are
+ * shared by every instance (rate-limit-redis); without Redis, or while it is down, they fall back
+ * to process memory, so a Redis outage weakens limits to per-instance but never lets traffic
+ * through unlimited or fails it. Answers carry the IETF `RateLimit` and `RateLimit-Policy` headers.
  */
-import type { RequestHandler } from 'express';
-import { MemoryStore, type Options, rateLimit, type Store } from 'express-rate-limit';
+
+import { MemoryStore, type Options, type Store } from 'express-rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RedisStore } from 'rate-limit-redis';
 import { TooManyRequestsError } from './errors';
 import type { RedisClient } from './redis';
+import type { RouteHooks } from './routes';
 
 export interface LimitOptions {
   name: string;
   windowSeconds: number;
   limit: number;
-  key(req: Parameters<RequestHandler>[0]): string;
+  key(req: FastifyRequest): string;
   /** Count only requests that end in a failure (for login: failed attempts per account). */
   failuresOnly?: boolean;
   detail: string;
 }
 
-export function createRateLimit(redis: RedisClient | null, options: LimitOptions): RequestHandler {
-  return rateLimit({
-    windowMs: options.windowSeconds * 1000,
-    limit: options.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: options.key,
-    skipSuccessfulRequests: options.failuresOnly ?? false,
-    store: new FallbackStore(redis, `rl:${options.name}:`),
-    // Our key generators normalise IPs themselves; the library's IPv6 check does not apply.
-    validate: { keyGeneratorIpFallback: false },
-    handler: (_req, _res, _next, used: Options) => {
-      const retryAfter = Math.ceil(used.windowMs / 1000);
-      throw new TooManyRequestsError(options.detail, { headers: { 'Retry-After': String(retryAfter) } });
+const COUNTED = Symbol('relais.rateLimitKeys');
+type Counted = FastifyRequest & { [COUNTED]?: Map<string, string> };
+
+export function createRateLimit(redis: RedisClient | null, options: LimitOptions): RouteHooks {
+  const store = new FallbackStore(redis, `rl:${options.name}:`);
+  store.init({ windowMs: options.windowSeconds * 1000 } as Options);
+  const policy = `"${options.name}"; q=${options.limit}; w=${options.windowSeconds}`;
+  return {
+    async preHandler(req: FastifyRequest, reply: FastifyReply) {
+      const key = options.key(req);
+      const { totalHits, resetTime } = await store.increment(key);
+      const counted = req as Counted;
+      counted[COUNTED] ??= new Map();
+      counted[COUNTED].set(options.name, key);
+      const resetSeconds = resetTime
+        ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
+        : options.windowSeconds;
+      reply
+        .header('RateLimit-Policy', policy)
+        .header(
+          'RateLimit',
+          `"${options.name}"; r=${Math.max(0, options.limit - totalHits)}; t=${resetSeconds}`,
+        );
+      if (totalHits > options.limit) {
+        throw new TooManyRequestsError(options.detail, {
+          headers: { 'Retry-After': String(options.windowSeconds) },
+        });
+      }
     },
-  });
+    async onResponse(req: FastifyRequest, reply: FastifyReply) {
+      if (!options.failuresOnly || reply.statusCode >= 400) return;
+      const key = (req as Counted)[COUNTED]?.get(options.name);
+      if (key !== undefined) await store.decrement(key);
+    },
+  };
 }
 
 /** Redis when it answers, process memory otherwise. */

@@ -4,17 +4,19 @@
  * because browsers' `EventSource` and `WebSocket` cannot send headers, an `access_token` query
  * parameter accepted on these two operations only — and both resume after `Last-Event-ID`.
  *
- * WebSocket upgrades go through the Express app like any request (request id, CORS, auth,
- * validation, access declaration), and the route hands the socket to `ws` once all passed.
+ * WebSocket upgrades go through the app like any request (request id, CORS, auth, validation,
+ * access declaration), and the route hands the socket to `ws` once all passed. Both routes take
+ * the connection over from Fastify (`reply.hijack()`), with the headers set so far.
  */
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Express, type Request, Router } from 'express';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
 import { authenticated, requirePrincipal } from '../platform/access';
 import { AppError, ValidationError } from '../platform/errors';
 import { type EventBus, isEventId } from '../platform/events';
 import { realtimeConnections } from '../platform/metrics';
+import { headerOf, type RouteRequest, Routes } from '../platform/routes';
 import { type ClientEvent, subscribe } from './subscription';
 
 class UpgradeRequiredError extends AppError {
@@ -43,13 +45,13 @@ export class Realtime {
   ) {}
 
   /** Runs an HTTP upgrade request through the app; `GET /v1/ws` completes it. */
-  handleUpgrade(app: Express, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  handleUpgrade(app: FastifyInstance, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const request = req as UpgradeRequest;
     request[UPGRADE_HEAD] = head;
     const response = new ServerResponse(req);
     response.assignSocket(socket as never);
     response.once('finish', () => socket.destroy());
-    (app as unknown as { handle(req: IncomingMessage, res: ServerResponse): void }).handle(req, response);
+    (app as unknown as { handle(req: IncomingMessage, reply: ServerResponse): void }).handle(req, response);
   }
 
   track(close: () => void): () => void {
@@ -68,18 +70,19 @@ export class Realtime {
     this.#closers.clear();
   }
 
-  acceptWebSocket(req: Request, onOpen: (socket: WebSocket) => void): void {
-    const request = req as unknown as UpgradeRequest;
+  acceptWebSocket(req: IncomingMessage, onOpen: (socket: WebSocket) => void): void {
+    const request = req as UpgradeRequest;
     this.#sockets.handleUpgrade(request, request.socket, request[UPGRADE_HEAD] ?? Buffer.alloc(0), onOpen);
   }
 }
 
-export function realtimeRoutes(realtime: Realtime): Router {
-  const router = Router();
+export function realtimeRoutes(realtime: Realtime): Routes {
+  const routes = new Routes();
 
-  router.get('/v1/events', authenticated, async (req, res) => {
+  routes.get('/v1/events', authenticated, async (req, reply) => {
     const principal = requirePrincipal(req);
     const lastEventId = resumeFrom(req);
+    const res = takeOver(reply);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -110,17 +113,18 @@ export function realtimeRoutes(realtime: Realtime): Router {
     if (realtime.closed) res.end();
   });
 
-  router.get('/v1/ws', authenticated, async (req, res) => {
-    if (req.get('upgrade')?.toLowerCase() !== 'websocket') {
-      res.setHeader('Upgrade', 'websocket');
+  routes.get('/v1/ws', authenticated, async (req, reply) => {
+    if (headerOf(req, 'upgrade')?.toLowerCase() !== 'websocket') {
+      reply.header('Upgrade', 'websocket');
       throw new UpgradeRequiredError(
         'Open GET /v1/ws as a WebSocket; for a plain HTTP stream use GET /v1/events.',
       );
     }
     const principal = requirePrincipal(req);
     const lastEventId = resumeFrom(req);
-    res.detachSocket?.(req.socket);
-    realtime.acceptWebSocket(req, async (socket) => {
+    const res = takeOver(reply);
+    res.detachSocket(req.socket);
+    realtime.acceptWebSocket(req.raw, async (socket) => {
       realtimeConnections.inc({ transport: 'websocket' });
       let alive = true;
       socket.on('pong', () => {
@@ -155,12 +159,25 @@ export function realtimeRoutes(realtime: Realtime): Router {
     });
   });
 
-  return router;
+  return routes;
+}
+
+/**
+ * The raw response, taken over from Fastify for a stream or a socket, with the headers the
+ * request's hooks set on the reply (request id, security headers, CORS).
+ */
+function takeOver(reply: FastifyReply): ServerResponse {
+  reply.hijack();
+  const res = reply.raw;
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) res.setHeader(name, value as string | string[]);
+  }
+  return res;
 }
 
 /** `Last-Event-ID` (what `EventSource` sends on reconnecting) or the `last_event_id` parameter. */
-function resumeFrom(req: Request): string | undefined {
-  const fromHeader = req.get('last-event-id');
+function resumeFrom(req: RouteRequest): string | undefined {
+  const fromHeader = headerOf(req, 'last-event-id');
   const value = fromHeader ?? (req.query.last_event_id as string | undefined);
   if (value === undefined || value === '') return undefined;
   if (!isEventId(value)) {

@@ -1,55 +1,55 @@
-import { Router } from 'express';
 import { can } from '../platform/access';
 import { cached, minuteOf, tags } from '../platform/cache';
 import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { ValidationError } from '../platform/errors';
 import { actingUser } from '../platform/principal';
+import { Routes } from '../platform/routes';
 import { listLeadScores, personLeadScore } from './lead-score-service';
 import { getRecompute, requestRecompute } from './recompute-service';
 import { currentRules, type ScoringRule, saveRules } from './scoring-rules';
 
-export function scoringRoutes(db: Knex, clock: () => Date): Router {
-  const router = Router();
+export function scoringRoutes(db: Knex, clock: () => Date): Routes {
+  const routes = new Routes();
 
-  router.get('/v1/lead-scores', can('lead_scores', 'read'), async (req, res) => {
+  routes.get('/v1/lead-scores', can('lead_scores', 'read'), async (req, reply) => {
     const query = req.query as { cursor?: string };
     const now = clock();
     const load = () => listLeadScores(db, query as never, now);
     // First pages (hot leads) are cached per minute of decay: scores move by millionths meanwhile.
     const key = `${minuteOf(now)}:${JSON.stringify(query)}`;
-    res.json(
+    reply.send(
       query.cursor ? await load() : await cached(db, 'lead-scores', key, [tags.scores, tags.people], load),
     );
   });
 
-  router.get('/v1/people/:id/lead-score', can('lead_scores', 'read'), async (req, res) => {
+  routes.get('/v1/people/:id/lead-score', can('lead_scores', 'read'), async (req, reply) => {
     const { entries_limit } = req.query as unknown as { entries_limit: number };
-    res.json(await personLeadScore(db, String(req.params.id), entries_limit, clock()));
+    reply.send(await personLeadScore(db, String(req.params.id), entries_limit, clock()));
   });
 
-  router.get('/v1/scoring-rules', can('scoring_rules', 'read'), async (_req, res) => {
-    res.json(await currentRules(db));
+  routes.get('/v1/scoring-rules', can('scoring_rules', 'read'), async (_req, reply) => {
+    reply.send(await currentRules(db));
   });
 
-  router.put('/v1/scoring-rules', can('scoring_rules', 'update'), async (req, res) => {
+  routes.put('/v1/scoring-rules', can('scoring_rules', 'update'), async (req, reply) => {
     const input = req.body as { rules: ScoringRule[]; half_life_days: number; hot_threshold: number };
     assertRulesConsistent(input.rules);
     const userId = actingUser(contextOf(req).principal)?.id ?? null;
     const rules = await saveRules(db, input, userId);
-    res.json({ rules, recompute: await requestRecompute(db, userId) });
+    reply.send({ rules, recompute: await requestRecompute(db, userId) });
   });
 
-  router.post('/v1/lead-scores/recompute', can('lead_scores', 'manage'), async (req, res) => {
+  routes.post('/v1/lead-scores/recompute', can('lead_scores', 'manage'), async (req, reply) => {
     const recompute = await requestRecompute(db, actingUser(contextOf(req).principal)?.id ?? null);
-    res.status(202).location(`/v1/lead-scores/recompute/${recompute.id}`).json(recompute);
+    reply.code(202).header('Location', `/v1/lead-scores/recompute/${recompute.id}`).send(recompute);
   });
 
-  router.get('/v1/lead-scores/recompute/:id', can('lead_scores', 'manage'), async (req, res) => {
-    res.json(await getRecompute(db, String(req.params.id)));
+  routes.get('/v1/lead-scores/recompute/:id', can('lead_scores', 'manage'), async (req, reply) => {
+    reply.send(await getRecompute(db, String(req.params.id)));
   });
 
-  return router;
+  return routes;
 }
 
 /** What the schema cannot say: keys unique, bounce types only on bounce rules. */
