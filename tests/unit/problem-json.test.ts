@@ -8,12 +8,14 @@ describe('toAppError', () => {
     expect(error).toMatchObject({ status: 404, type: `${PROBLEM_BASE_URI}not-found`, title: 'Not found' });
   });
 
-  it('answers invalid JSON with a validation problem on the body', () => {
-    const error = toAppError(
-      Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 }),
-    );
-    expect(error.status).toBe(400);
-    expect(error.errors).toEqual([{ in: 'body', field: '', message: 'is not valid JSON' }]);
+  it.each([
+    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'payload-too-large'],
+    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'unsupported-media-type'],
+    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'bad-request'],
+    ['FST_ERR_BAD_URL', 400, 'bad-request'],
+  ])('answers Fastify refusal %s with %i, never 500', (code, status, slug) => {
+    const error = toAppError(Object.assign(new Error('refused'), { code, statusCode: status }));
+    expect(error).toMatchObject({ status, type: `${PROBLEM_BASE_URI}${slug}` });
   });
 
   it.each([

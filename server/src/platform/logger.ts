@@ -34,6 +34,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // A request and a response appear as the access log writes them, never as whole objects.
+      serializers: { req: serializeRequest, res: serializeResponse },
     },
     destination,
   );
@@ -45,4 +47,19 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
  */
 export function stdoutDestination(): pino.DestinationStream {
   return pino.destination({ dest: 1, sync: false, minLength: 0 });
+}
+
+interface LoggedRequest {
+  id?: string;
+  method?: string;
+  path?: string;
+  url?: string;
+}
+
+function serializeRequest(req: LoggedRequest) {
+  return { id: req.id, method: req.method, path: req.path ?? req.url?.split('?')[0] };
+}
+
+function serializeResponse(res: { status?: number; statusCode?: number }) {
+  return { status: res.status ?? res.statusCode };
 }

@@ -43,7 +43,7 @@ export function initSentry(settings: SentrySettings): boolean {
     // Errors are reported where Relais handles them (the problem handler, the job runtime).
     integrations: (defaults) =>
       defaults.filter(
-        (integration) => !['OnUncaughtException', 'Http', 'Express'].includes(integration.name),
+        (integration) => !['OnUncaughtException', 'Http', 'Express', 'Fastify'].includes(integration.name),
       ),
     beforeSend: (event) => scrubEvent(event),
     beforeBreadcrumb: (breadcrumb) => scrubBreadcrumb(breadcrumb),

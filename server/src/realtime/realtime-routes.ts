@@ -51,7 +51,7 @@ export class Realtime {
     const response = new ServerResponse(req);
     response.assignSocket(socket as never);
     response.once('finish', () => socket.destroy());
-    (app as unknown as { handle(req: IncomingMessage, reply: ServerResponse): void }).handle(req, response);
+    app.routing(req, response);
   }
 
   track(close: () => void): () => void {
