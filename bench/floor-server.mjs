@@ -1,12 +1,11 @@
-// What a framework costs: GET /v1/people/{id} doing the per-request work of Relais's full stack
-// — request id, one access-log line (pino), a duration histogram (prom-client), the security
+// What Relais's general layers cost: GET /v1/people/{id} doing the per-request work of the full
+// stack — request id, one access-log line (pino), a duration histogram (prom-client), the security
 // headers, a Bearer JWT verified once and then cached, the user read once and then cached, the id
 // checked, the person and their organisations (the same two queries), an ETag — written straight
-// on Express (FRAMEWORK=express) or on Fastify (FRAMEWORK=fastify), without Relais's general
-// layers (the spec's operation match and validation, passport, helmet, pino-http, Knex's pool).
-// For crm-bench.ts; it compares both with the bare node:http + pg server.
+// on Fastify, without those layers (validation against the spec, passport, CORS, idempotency,
+// the read cache's bookkeeping, Knex's pool). For crm-bench.ts, which compares it with the bare
+// node:http + pg server.
 import { createHash, randomUUID } from 'node:crypto';
-import express from 'express';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
@@ -90,32 +89,6 @@ function logged(id, method, url, route, status, start) {
   );
 }
 
-function expressServer() {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', 'simple');
-  app.use((req, res, next) => {
-    const start = process.hrtime.bigint();
-    req.id = randomUUID();
-    res.set(SECURITY_HEADERS).setHeader('x-request-id', req.id);
-    res.once('finish', () => logged(req.id, req.method, req.url, req.route?.path, res.statusCode, start));
-    userOf(req.headers.authorization).then((user) => {
-      if (!user) return res.status(401).json({ title: 'Unauthorized' });
-      req.user = user;
-      next();
-    }, next);
-  });
-  app.get('/v1/people/:id', async (req, res) => {
-    if (!UUID.test(req.params.id)) return res.status(400).json({ title: 'Bad id' });
-    const person = await personOf(req.params.id);
-    if (!person) return res.status(404).json({ title: 'Not found' });
-    res.setHeader('etag', person.etag);
-    res.type('json').send(person.text);
-  });
-  app.listen(Number(process.env.PORT), '127.0.0.1');
-}
-
 async function fastifyServer() {
   const app = Fastify({ logger: false, genReqId: () => randomUUID() });
   app.addHook('onRequest', async (req, reply) => {
@@ -136,5 +109,4 @@ async function fastifyServer() {
   await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 }
 
-if (process.env.FRAMEWORK === 'fastify') await fastifyServer();
-else expressServer();
+await fastifyServer();

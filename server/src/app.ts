@@ -109,7 +109,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const securityHeaders = helmetHeaders();
   app.addHook('onRequest', async (req, reply) => {
     reply.headers(securityHeaders).header('X-Request-Id', req.id);
-    req.operation = req.routeOptions.config.operation;
+    const { access, operation } = req.routeOptions.config;
+    req.access = access;
+    req.operation = operation;
   });
   app.register(fastifyCors, {
     origin: (origin, callback) => callback(null, origin !== undefined && config.corsOrigins.includes(origin)),
@@ -135,7 +137,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   );
   const idempotent = idempotency(deps.db);
   app.addHook('preHandler', async (req, reply) => {
-    const { access } = req.routeOptions.config;
+    const { access } = req;
     if (!access) return;
     await authenticateRequest(req);
     validateRequest(validator, req);

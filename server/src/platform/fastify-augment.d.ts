@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The raw body bytes, kept for signature checks and idempotency fingerprints. */
     rawBody?: Buffer;
+    /** What the request's route requires of the caller (absent when no route serves it). */
+    access?: RouteAccess;
     /** The spec operation this request's route serves (absent on routes outside the spec). */
     operation?: CompiledOperation;
     /** Parameters as validated and coerced against the spec. */
