@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    logController: new AccessLog(),
+    logController: new AccessLog(logger),
     genReqId: requestIdOf,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -107,14 +107,16 @@ export function createApp(deps: AppDeps): FastifyInstance {
   app.addHook('preClose', async () => realtime.closeAll());
 
   const securityHeaders = helmetHeaders();
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks on every request take Fastify's callback form: no promise when there is nothing to await.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.headers(securityHeaders).header('X-Request-Id', req.id);
     const { access, operation } = req.routeOptions.config;
     req.access = access;
     req.operation = operation;
+    done();
   });
   app.register(fastifyCors, {
-    origin: (origin, callback) => callback(null, origin !== undefined && config.corsOrigins.includes(origin)),
+    origin: [...config.corsOrigins],
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: [
       'Authorization',
@@ -144,15 +146,20 @@ export function createApp(deps: AppDeps): FastifyInstance {
     if (await idempotent.claim(req, reply)) return reply;
     checkAccess(req, access);
   });
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (req.idempotency) {
-      await idempotent.store(req, reply, payload).catch((error: unknown) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (!req.idempotency) return done(null, payload);
+    idempotent.store(req, reply, payload).then(
+      () => done(null, payload),
+      (error: unknown) => {
         req.log.error({ err: error }, 'idempotent response not stored');
-      });
-    }
-    return payload;
+        done(null, payload);
+      },
+    );
   });
-  app.addHook('onResponse', async (req, reply) => observeRequest(req, reply));
+  app.addHook('onResponse', (req, reply, done) => {
+    observeRequest(req, reply);
+    done();
+  });
 
   const routes = [
     operationsAssetRoutes(),
@@ -226,25 +233,35 @@ function helmetHeaders(): Record<string, string> {
   return headers;
 }
 
-/** One access-log line per request, when it completes (health probes at debug). */
+/**
+ * One access-log line per request, when it completes (health probes at debug). Its fields are
+ * fixed and hold no secret (the path without its query), so it skips the logger's redaction.
+ */
 class AccessLog extends LogController {
+  readonly #log: Logger;
+
+  constructor(logger: Logger) {
+    super();
+    this.#log = logger.child({}, { redact: { paths: [] } });
+  }
+
   override incomingRequest(): void {}
 
   override routeNotFound(): void {}
 
   override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
     const path = req.url.split('?')[0];
-    const level =
-      error || reply.statusCode >= 500 ? 'error' : path === '/health' || path === '/ready' ? 'debug' : 'info';
-    req.log[level](
-      {
-        req: { id: req.id, method: req.method, path },
-        res: { status: reply.statusCode },
-        responseTime: Math.round(reply.elapsedTime),
-        ...(error ? { err: error } : {}),
-      },
-      'request completed',
-    );
+    const line = {
+      reqId: req.id,
+      req: { id: req.id, method: req.method, path },
+      res: { status: reply.statusCode },
+      responseTime: Math.round(reply.elapsedTime),
+    };
+    // An error may carry anything: its line goes through the redacting logger.
+    if (error) req.log.error({ ...line, err: error }, 'request completed');
+    else if (reply.statusCode >= 500) this.#log.error(line, 'request completed');
+    else if (path === '/health' || path === '/ready') this.#log.debug(line, 'request completed');
+    else this.#log.info(line, 'request completed');
   }
 }
 

@@ -14,7 +14,6 @@ import {
   PayloadTooLargeError,
   ServiceUnavailableError,
   UnsupportedMediaTypeError,
-  ValidationError,
 } from './errors';
 import { captureError } from './sentry';
 
@@ -106,7 +105,6 @@ const PG_RETRYABLE = new Set([
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const candidate = error as {
-    type?: string;
     status?: number;
     statusCode?: number;
     code?: string;
