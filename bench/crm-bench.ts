@@ -26,7 +26,9 @@ import { loadBenchData } from './load-bench-data';
 
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
 /** Bare and full runs alternate, so drift on a shared machine hits both alike. */
-const HTTP_ROUNDS = 3;
+const HTTP_ROUNDS = 5;
+/** Seconds of load each server gets before the rounds, so that every one is measured warm (JIT). */
+const WARM_UP_SECONDS = 8;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
 const FRAMEWORKS = ['fastify'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
@@ -170,12 +172,12 @@ async function main() {
     await waitFor(`http://127.0.0.1:${cachedPort}/v1/people/${ids[0]}`, auth);
     for (const floor of floors) {
       await waitFor(`${floor.url}/v1/people/${ids[0]}`, auth);
-      await load(floor.url, ids, auth, 3);
+      await load(floor.url, ids, auth, WARM_UP_SECONDS);
     }
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const fullUrl = `http://127.0.0.1:${fullPort}`;
-    await load(bareUrl, ids, {}, 3);
-    await load(fullUrl, ids, auth, 3);
+    await load(bareUrl, ids, {}, WARM_UP_SECONDS);
+    await load(fullUrl, ids, auth, WARM_UP_SECONDS);
     const rounds: { bare: LoadResult; full: LoadResult }[] = [];
     for (let index = 0; index < HTTP_ROUNDS; index += 1) {
       const bareRound = await load(bareUrl, ids, {}, HTTP_SECONDS);
@@ -213,7 +215,7 @@ async function main() {
     };
     process.stderr.write(`median ratio ${http.ratio}\n`);
     const cachedUrl = `http://127.0.0.1:${cachedPort}`;
-    await load(cachedUrl, ids, auth, 3);
+    await load(cachedUrl, ids, auth, WARM_UP_SECONDS);
     const withCache = await load(cachedUrl, ids, auth, HTTP_SECONDS);
     process.stderr.write(`full stack with its read cache: ${withCache.requests_per_second} req/s\n`);
     const results = {
@@ -268,7 +270,7 @@ Database time (planning + execution, EXPLAIN ANALYZE, ${DATABASE_TIME_RUNS} runs
 |---|---|---|---|
 ${rows}
 
-Single-record \`GET /v1/people/{id}\` (person + organisations), autocannon \`-c 50\`, no pipelining, ${HTTP_ROUNDS} alternating rounds of ${HTTP_SECONDS} s after a 3 s warm-up each (the round with the median ratio shown; per-round req/s full/bare: ${results.http.rounds.map((r) => `${r.full}/${r.bare}`).join(', ')}), server, PostgreSQL and load generator sharing the machine's 2 cores — target: full stack ≥ 70% of bare:
+Single-record \`GET /v1/people/{id}\` (person + organisations), autocannon \`-c 50\`, no pipelining, ${HTTP_ROUNDS} alternating rounds of ${HTTP_SECONDS} s after a ${WARM_UP_SECONDS} s warm-up of each server (the round with the median ratio shown; per-round req/s full/bare: ${results.http.rounds.map((r) => `${r.full}/${r.bare}`).join(', ')}), server, PostgreSQL and load generator sharing the machine's 2 cores — target: full stack ≥ 70% of bare:
 
 | server | req/s | p50 ms | p99 ms | non-2xx |
 |---|---|---|---|---|

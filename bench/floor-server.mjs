@@ -24,7 +24,6 @@ const MEMBERSHIPS = `SELECT link.person_id, link.organisation_id, organisation.n
     link.role, link.is_primary, link.since, link.until
   FROM person_organisations AS link JOIN organisations AS organisation ON organisation.id = link.organisation_id
   WHERE link.person_id = ANY($1::uuid[]) ORDER BY link.is_primary DESC, organisation.name`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The headers helmet sets with Relais's options. */
 const SECURITY_HEADERS = {
   'content-security-policy':
