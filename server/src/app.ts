@@ -42,7 +42,7 @@ import { attachEventBus, EventBus } from './platform/events';
 import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
 import { observeRequest } from './platform/metrics';
-import type { OpenApiValidator } from './platform/openapi';
+import type { CompiledOperation, OpenApiValidator } from './platform/openapi';
 import { answerUnrouted, validateRequest } from './platform/openapi-hooks';
 import { handleError } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
@@ -192,11 +192,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   return app;
 }
 
-function mount(
-  app: FastifyInstance,
-  route: Route,
-  operation: AppDeps['validator']['operations'][number] | undefined,
-): void {
+function mount(app: FastifyInstance, route: Route, operation: CompiledOperation | undefined): void {
   const hooks = route.options.hooks ?? [];
   const preHandler = hooks.flatMap((hook) => (hook.preHandler ? [hook.preHandler] : []));
   const onResponse = hooks.flatMap((hook) => (hook.onResponse ? [hook.onResponse] : []));

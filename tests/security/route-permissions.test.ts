@@ -10,6 +10,7 @@ import { assertRoutesDeclareAccess, can, type RouteAccess } from '../../server/s
 import { createDatabase } from '../../server/src/platform/db';
 import { createLogger } from '../../server/src/platform/logger';
 import { OpenApiValidator } from '../../server/src/platform/openapi';
+import { specPathOf } from '../../server/src/platform/routes';
 
 const validator = new OpenApiValidator();
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
@@ -25,7 +26,6 @@ const app = createApp({
   tokens: { secret: 'x'.repeat(40), issuer: 'relais' },
 });
 const routes = routesOf(app).filter((route) => !route.path.startsWith('/docs/assets'));
-const toSpecPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 describe('route declarations', () => {
   it('every route declares its access', () => {
@@ -44,7 +44,7 @@ describe('route declarations', () => {
   });
 
   it('routes and spec operations match one to one', () => {
-    const served = routes.map((route) => `${route.method} ${toSpecPath(route.path)}`).sort();
+    const served = routes.map((route) => `${route.method} ${specPathOf(route.path)}`).sort();
     const declared = validator.operations
       .map((operation) => `${operation.method} ${operation.pathTemplate}`)
       .sort();
@@ -55,7 +55,7 @@ describe('route declarations', () => {
     const mismatches = routes.flatMap((route) => {
       const match = validator.match(
         route.method,
-        toSpecPath(route.path).replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000'),
+        specPathOf(route.path).replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000'),
       );
       if (match.kind !== 'operation') return [`${route.method} ${route.path}: no operation`];
       const security = match.operation.definition.security ?? validator.document.security ?? [];

@@ -67,7 +67,7 @@ export function validateRequest(validator: OpenApiValidator, req: FastifyRequest
   }
 }
 
-export function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   const length = headers['content-length'];
   return headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
 }
