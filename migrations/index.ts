@@ -32,6 +32,9 @@ import * as scoringRecomputes from './0023-scoring-recomputes';
 import * as webhookReplayTokens from './0024-webhook-replay-tokens';
 import * as searchWords from './0025-search-words';
 import * as searchWordsDropped from './0026-search-words-dropped';
+import * as userTokenVersion from './0027-user-token-version';
+import * as idempotencySecretWithheld from './0028-idempotency-secret-withheld';
+import * as usersKnownTimeZones from './0029-users-known-time-zones';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -65,6 +68,9 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0024-webhook-replay-tokens', webhookReplayTokens],
   ['0025-search-words', searchWords],
   ['0026-search-words-dropped', searchWordsDropped],
+  ['0027-user-token-version', userTokenVersion],
+  ['0028-idempotency-secret-withheld', idempotencySecretWithheld],
+  ['0029-users-known-time-zones', usersKnownTimeZones],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -39,6 +39,7 @@ import { attachCache, ReadCache } from './platform/cache';
 import type { Knex } from './platform/db';
 import type { DependencyCheck } from './platform/dependency-check';
 import { attachEventBus, EventBus } from './platform/events';
+import { effectiveScopes } from './platform/grants';
 import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
 import { observeRequest } from './platform/metrics';
@@ -106,16 +107,20 @@ export function createApp(deps: AppDeps): FastifyInstance {
   app.server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(app, req, socket, head));
   app.addHook('preClose', async () => realtime.closeAll());
 
-  const securityHeaders = helmetHeaders();
+  // HSTS and upgrade-insecure-requests only over HTTPS: on a plain-HTTP intranet host they would
+  // pin browsers to an HTTPS that is not there.
+  const securityHeaders = { https: helmetHeaders(true), http: helmetHeaders(false) };
   // Hooks on every request take Fastify's callback form: no promise when there is nothing to await.
   app.addHook('onRequest', (req, reply, done) => {
-    reply.headers(securityHeaders).header('X-Request-Id', req.id);
+    reply
+      .headers(req.protocol === 'https' ? securityHeaders.https : securityHeaders.http)
+      .header('X-Request-Id', req.id);
     const { access, operation } = req.routeOptions.config;
     req.access = access;
     req.operation = operation;
     done();
   });
-  app.register(fastifyCors, {
+  const corsOptions = {
     origin: [...config.corsOrigins],
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: [
@@ -129,7 +134,20 @@ export function createApp(deps: AppDeps): FastifyInstance {
     ],
     exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
     maxAge: 600,
-  });
+  };
+  // An OPTIONS that is not a CORS preflight (no Origin or no requested method) asks what the
+  // resource allows: the contract answers it (204 with Allow), not the CORS plugin's plain 400.
+  const notPreflight = { ...corsOptions, origin: false };
+  app.register(
+    fastifyCors,
+    () => (req: FastifyRequest, callback: (error: null, options: object) => void) =>
+      callback(
+        null,
+        req.method === 'OPTIONS' && !(req.headers.origin && req.headers['access-control-request-method'])
+          ? notPreflight
+          : corsOptions,
+      ),
+  );
   registerBodyParsers(app);
 
   const authenticateRequest = authenticate(
@@ -210,8 +228,11 @@ function mount(app: FastifyInstance, route: Route, operation: CompiledOperation 
   });
 }
 
-/** The headers helmet sets with Relais's options: the same on every response, so computed once. */
-function helmetHeaders(): Record<string, string> {
+/**
+ * The headers helmet sets with Relais's options: the same on every response of one scheme, so
+ * computed once per scheme.
+ */
+function helmetHeaders(https: boolean): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader: (name: string, value: unknown) => {
@@ -221,11 +242,11 @@ function helmetHeaders(): Record<string, string> {
       delete headers[name.toLowerCase()];
     },
   };
-  helmet({ crossOriginResourcePolicy: { policy: 'same-site' } })(
-    {} as IncomingMessage,
-    response as unknown as ServerResponse,
-    () => undefined,
-  );
+  helmet({
+    crossOriginResourcePolicy: { policy: 'same-site' },
+    strictTransportSecurity: https,
+    contentSecurityPolicy: https ? true : { directives: { upgradeInsecureRequests: null } },
+  })({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
   return headers;
 }
 
@@ -263,7 +284,16 @@ class AccessLog extends LogController {
 
 function credentialStore(db: Knex, users: UserDirectory): CredentialStore {
   return {
-    findUser: (id) => users.find(id),
-    verifyApiKey: (key) => verifyApiKey(db, key),
+    findUser: (id) => users.findCredential(id),
+    verifyApiKey: async (key) => {
+      const record = await verifyApiKey(db, key);
+      if (!record) return null;
+      const owner = await users.find(record.created_by);
+      return {
+        ...record,
+        scopes: owner ? [...effectiveScopes(record.scopes, owner.role)] : [],
+        owner_active: owner?.active === true,
+      };
+    },
   };
 }

@@ -70,7 +70,8 @@ describe('POST /v1/embed-tokens', () => {
   });
 
   it('makes an API key name the acting user', async () => {
-    const key = await createApiKey(app.db.knex, admin, ['embed_tokens:create']);
+    // The key holds what the widget reads: nobody grants what they do not hold.
+    const key = await createApiKey(app.db.knex, admin, ['embed_tokens:create', 'lead_scores:read']);
     const body = { widgets: ['hot-leads'], subject: { type: 'inbox' }, origins: [INTRANET] };
     const missing = await create(key.headers, body);
     expect(missing.status).toBe(400);

@@ -25,6 +25,16 @@ describe('first admin and demo data', () => {
     expect(await verifyPassword(row.password_hash, 'initial-password-1')).toBe(true);
   });
 
+  it('creates the admin once when an API and a worker start together on a fresh database', async () => {
+    const admin = { email: 'race@example.com', password: 'initial-password-1' };
+    const created = await Promise.all([
+      ensureAdmin(db.knex, admin, logger),
+      ensureAdmin(db.knex, admin, logger),
+    ]);
+    expect(created.filter(Boolean)).toHaveLength(1);
+    expect(await db.knex('users').where({ email: admin.email }).count({ n: '*' })).toEqual([{ n: '1' }]);
+  });
+
   it('loads one demo user per role and a French book of business, idempotently', async () => {
     await Promise.all([loadDemoData(db.knex, logger), loadDemoData(db.knex, logger)]);
     await loadDemoData(db.knex, logger);
@@ -47,6 +57,13 @@ describe('first admin and demo data', () => {
       .select(db.knex.raw('count(*) FILTER (WHERE i.next_action_at < now()) AS overdue, count(*) AS total'));
     expect(Number(open[0].overdue)).toBeGreaterThan(0);
     expect(Number(open[0].total)).toBeGreaterThan(10);
+    // Work goes to users who may act on it: the read-only user is assigned nothing.
+    const readonlyWork = await db
+      .knex('interactions as i')
+      .join('users as u', 'u.id', 'i.assignee_id')
+      .where('u.email', 'readonly@relais.demo')
+      .count({ n: '*' });
+    expect(readonlyWork).toEqual([{ n: '0' }]);
     // Demo newsletters went through ingestion: scored people, some of them hot.
     expect(await count('email_events')).toBeGreaterThan(1_000);
     const hot = await db.knex('lead_scores').where({ hot: true }).count({ n: '*' });

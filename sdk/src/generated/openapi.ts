@@ -104,6 +104,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/logout-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke every token you hold
+         * @description Revokes every access token and embed token signed for the caller until now, on every
+         *     device; sign in again for a new one. Changing your password, an admin's password reset and
+         *     a deactivation do the same.
+         */
+        post: operations["logoutEverywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -190,6 +212,10 @@ export interface paths {
         /**
          * Create an API key
          * @description The response's `key` is shown this once; only its hash is stored. Send it as `X-Api-Key`.
+         *     Nobody grants what they do not hold: every scope asked for must be held by the caller
+         *     (403 lists those that are not), and at each use a key is refused what its creator no
+         *     longer holds. A retry with the same `Idempotency-Key` does not show the key again: it is
+         *     answered 409 `secret-not-replayed` with the key's `Location`.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -235,7 +261,9 @@ export interface paths {
          * @description A signed token (≤ 1 h, 15 min by default) a widget sends as `Authorization: Bearer`. It acts
          *     for one user (yourself; an API key names `user_id`), serves the listed widgets, for one
          *     subject, from the listed origins (each must be in the server's `CORS_ORIGINS`). It reaches
-         *     only the operations marked for its widgets (`x-embed`).
+         *     only the operations marked for its widgets (`x-embed`). The caller must hold what the
+         *     widgets read; acting for another user needs that reach over all records. A retry with the
+         *     same `Idempotency-Key` does not show the token again (409 `secret-not-replayed`).
          */
         post: operations["createEmbedToken"];
         delete?: never;
@@ -1194,7 +1222,11 @@ export interface components {
         };
         ScoringRulesInput: {
             rules: components["schemas"]["ScoringRule"][];
-            /** @description A point loses half its value after this many days. */
+            /**
+             * @description A point loses half its value after this many days. At least 7: weights grow by one
+             *     doubling per half-life since 2025-01-01, and PostgreSQL's numeric carries about 8,000
+             *     doublings, so a week's half-life stays in range for over 150 years.
+             */
             half_life_days: number;
             /** @description Crossing this score upwards notifies the person's owner. */
             hot_threshold: number;
@@ -2193,6 +2225,35 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    logoutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every earlier token is revoked. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };

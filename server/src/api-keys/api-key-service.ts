@@ -9,6 +9,7 @@ import { transaction } from '../platform/after-commit';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { NotFoundError, ValidationError } from '../platform/errors';
+import { assertHolds } from '../platform/grants';
 import { SCOPES } from '../platform/permissions';
 import { actingUser } from '../platform/principal';
 import {
@@ -41,6 +42,7 @@ export async function createApiKey(
       })),
     });
   }
+  assertHolds(context.principal, input.scopes, 'An API key with these scopes');
   const creator = actingUser(context.principal);
   const createdBy =
     creator?.id ?? (context.principal.kind === 'api_key' ? context.principal.createdBy : null);

@@ -7,7 +7,7 @@ import { actingUser } from '../platform/principal';
 import { createRateLimit } from '../platform/rate-limit';
 import type { RedisClient } from '../platform/redis';
 import { Routes } from '../platform/routes';
-import { findUserById, type UserDirectory, updateOwnProfile } from '../users';
+import { findUserById, signOutEverywhere, type UserDirectory, updateOwnProfile } from '../users';
 import { login } from './auth-service';
 
 export function authRoutes(deps: {
@@ -20,14 +20,14 @@ export function authRoutes(deps: {
   const { db, config } = deps;
   const routes = new Routes();
   const limits = config.loginLimits;
-  const perIp = createRateLimit(deps.redis, {
+  const perIp = createRateLimit(deps.redis, config.redisPrefix, {
     name: 'login-ip',
     windowSeconds: limits.windowSeconds,
     limit: limits.perIp,
     key: (req) => `ip:${req.ip}`,
     detail: 'Too many sign-in attempts from this address; wait before trying again.',
   });
-  const perAccount = createRateLimit(deps.redis, {
+  const perAccount = createRateLimit(deps.redis, config.redisPrefix, {
     name: 'login-account',
     windowSeconds: limits.windowSeconds,
     limit: limits.perAccount,
@@ -57,6 +57,14 @@ export function authRoutes(deps: {
     await updateOwnProfile(db, { ...context, reach: 'own' }, user.id, req.body);
     deps.users.evict(user.id);
     reply.send(await findUserById(db, user.id));
+  });
+
+  routes.post('/v1/auth/logout-everywhere', signedIn, async (req, reply) => {
+    const context = contextOf(req);
+    const user = actingUser(context.principal)!;
+    await signOutEverywhere(db, { ...context, reach: 'own' }, user.id);
+    deps.users.evict(user.id);
+    reply.code(204).send();
   });
 
   return routes;

@@ -28,7 +28,7 @@ export async function login(
   if (!found || !valid) throw new UnauthorizedError('The email or the password is incorrect.');
   if (!found.active)
     throw new UnauthorizedError('This account is deactivated; ask an admin to reactivate it.');
-  const { password_hash: _hash, ...user } = found;
-  const signed = signAccessToken(tokens, user, tokens.ttlSeconds);
+  const { password_hash: _hash, token_version, ...user } = found;
+  const signed = signAccessToken(tokens, user, tokens.ttlSeconds, token_version);
   return { access_token: signed.token, token_type: 'Bearer', expires_in: signed.expiresIn, user };
 }

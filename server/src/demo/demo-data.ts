@@ -6,7 +6,7 @@
 import { transaction } from '../platform/after-commit';
 import type { Knex } from '../platform/db';
 import type { Logger } from '../platform/logger';
-import type { Role } from '../platform/permissions';
+import { type Role, roleReach } from '../platform/permissions';
 import { createUser, findUserWithHashByEmail } from '../users';
 import { loadDemoCrm } from './demo-crm';
 import { loadDemoInteractions } from './demo-interactions';
@@ -38,8 +38,11 @@ export async function loadDemoData(db: Knex, logger: Logger): Promise<typeof DEM
   const ownerIds = owners.flatMap((owner) => (owner ? [owner.id] : []));
   await loadOnce(db, 'crm', logger, (trx) => loadDemoCrm(trx, ownerIds));
   const demoUsers = await Promise.all(DEMO_USERS.map((user) => findUserWithHashByEmail(db, user.email)));
-  const demoUserIds = demoUsers.flatMap((user) => (user ? [user.id] : []));
-  await loadOnce(db, 'interactions', logger, (trx) => loadDemoInteractions(trx, demoUserIds, new Date()));
+  // Work is created by, and assigned to, users who may act on it (not the read-only one).
+  const workerIds = demoUsers.flatMap((user) =>
+    user && roleReach(user.role, 'interactions', 'update') ? [user.id] : [],
+  );
+  await loadOnce(db, 'interactions', logger, (trx) => loadDemoInteractions(trx, workerIds, new Date()));
   await loadOnce(db, 'marketing', logger, (trx) => loadDemoMarketing(trx, new Date()));
   return DEMO_USERS;
 }

@@ -8,9 +8,11 @@ import type { TokenSettings } from '../platform/auth';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import { actingUser, type EmbedSubject, type Widget } from '../platform/principal';
+import { assertHolds, scopesOfRole, WIDGET_READS } from '../platform/grants';
+import type { Action, Resource } from '../platform/permissions';
+import { actingUser, type EmbedSubject, principalReach, type Widget } from '../platform/principal';
 import { signEmbedToken } from '../platform/tokens';
-import { findUserById } from '../users';
+import { findUserCredential } from '../users';
 
 /** The subject types each widget can show. */
 const WIDGET_SUBJECTS: Record<Widget, readonly EmbedSubject['type'][]> = {
@@ -59,7 +61,7 @@ export async function createEmbedToken(
   if (errors.length)
     throw new ValidationError('The embed token request cannot be honoured as it stands.', { errors });
 
-  const userId = await resolveActingUser(db, context, input.user_id);
+  const { userId, tokenVersion } = await resolveActingUser(db, context, input);
   if (input.subject.type === 'inbox' && input.subject.id && input.subject.id !== userId) {
     throw new ValidationError('An inbox subject is the acting user’s own inbox.', {
       errors: [{ in: 'body', field: '/subject/id', message: 'must be the acting user’s id, or omitted' }],
@@ -69,7 +71,7 @@ export async function createEmbedToken(
   const widgets = [...new Set(input.widgets)];
   const signed = signEmbedToken(
     settings,
-    { userId, widgets, subject, origins: input.origins },
+    { userId, widgets, subject, origins: input.origins, tokenVersion },
     input.ttl_seconds ?? settings.defaultTtlSeconds,
   );
   await recordChange(db, context, {
@@ -96,12 +98,17 @@ export async function createEmbedToken(
   };
 }
 
-/** A user mints for themselves (an admin for anyone); an API key must name the user. */
+/**
+ * A user mints for themselves (an admin for anyone); an API key must name the user. Either way
+ * the caller must hold what the widgets read, and, acting for someone else, with reach over all
+ * records: a token never shows what its maker could not read as that user.
+ */
 async function resolveActingUser(
   db: Knex,
   context: RequestContext,
-  requested: string | undefined,
-): Promise<string> {
+  input: EmbedTokenRequest,
+): Promise<{ userId: string; tokenVersion: number }> {
+  const requested = input.user_id;
   const caller = actingUser(context.principal);
   if (caller && requested && requested !== caller.id && context.reach !== 'all') {
     throw new ForbiddenError('You may create embed tokens only for yourself.');
@@ -112,7 +119,27 @@ async function resolveActingUser(
       errors: [{ in: 'body', field: '/user_id', message: 'is required when an API key creates the token' }],
     });
   }
-  const user = await findUserById(db, userId);
-  if (!user?.active) throw new NotFoundError(`No active user ${userId}.`);
-  return userId;
+  const reads = input.widgets.flatMap((widget) => WIDGET_READS[widget]);
+  assertHolds(context.principal, reads, `An embed token for ${input.widgets.join(', ')}`);
+  const found = await findUserCredential(db, userId);
+  if (!found?.user.active) throw new NotFoundError(`No active user ${userId}.`);
+  if (userId !== caller?.id) {
+    // Reading as another user: their inbox, or records only they may reach, needs reach over all.
+    const narrow = reads.filter((scope) => {
+      const [resource, action] = scope.split(':') as [Resource, Action];
+      return principalReach(context.principal, resource, action) !== 'all';
+    });
+    if (narrow.length) {
+      throw new ForbiddenError(`Acting for another user needs ${narrow.join(', ')} over all records.`, {
+        extensions: { required_permission: narrow[0] },
+      });
+    }
+    const lacking = reads.filter((scope) => !scopesOfRole(found.user.role).has(scope));
+    if (lacking.length) {
+      throw new ValidationError(`User ${userId} may not read what these widgets show.`, {
+        errors: [{ in: 'body', field: '/user_id', message: `lacks ${lacking.join(', ')}` }],
+      });
+    }
+  }
+  return { userId, tokenVersion: found.tokenVersion };
 }

@@ -6,6 +6,7 @@
  */
 import type { Knex } from '../platform/db';
 import { keysetPage, type Page } from '../platform/pagination';
+import { usableTimeZone } from '../platform/time-zone';
 import { COLUMNS, type InteractionRow, OPEN_STATUSES } from './interaction-repository';
 import { type Interaction, present } from './interaction-service';
 
@@ -29,9 +30,10 @@ export async function getInbox(
     now: Date;
   },
 ): Promise<Inbox> {
+  const timeZone = await usableTimeZone(db, request.timeZone);
   const { rows } = await db.raw<{ rows: { tomorrow: Date }[] }>(
     `SELECT (date_trunc('day', ?::timestamptz AT TIME ZONE ?) + interval '1 day') AT TIME ZONE ? AS tomorrow`,
-    [request.now, request.timeZone, request.timeZone],
+    [request.now, timeZone, timeZone],
   );
   const now = request.now;
   const tomorrow = rows[0]!.tomorrow;
@@ -70,7 +72,7 @@ export async function getInbox(
   );
   return {
     user_id: request.userId,
-    time_zone: request.timeZone,
+    time_zone: timeZone,
     counts,
     data,
     next_cursor: page.next_cursor,

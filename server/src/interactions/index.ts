@@ -1,3 +1,4 @@
+export { createEmailOpenInteractions } from './email-open-interactions';
 export { getInbox } from './inbox-service';
 export { dispatchDueReminders, reminderJob } from './interaction-jobs';
 export { countInteractionsOf } from './interaction-repository';

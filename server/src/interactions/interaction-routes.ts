@@ -104,8 +104,8 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
       throw new ValidationError(`No user ${userId}.`, {
         errors: [{ in: 'query', field: 'user_id', message: 'is not a user' }],
       });
+    await assertTimeZone(db, tz, { in: 'query', field: 'tz' });
     const timeZone = tz ?? owner.time_zone;
-    assertTimeZone(timeZone, { in: 'query', field: 'tz' });
     reply.send(await getInbox(db, { userId, timeZone, bucket, limit, cursor, now: clock() }));
   });
 

@@ -221,7 +221,7 @@ export async function deleteInteraction(
  * Once the change commits: invalidates the cached reads that show the interaction and publishes
  * its event to whoever may see it, before and after the change.
  */
-async function announce(
+export async function announce(
   db: Knex,
   type: 'interaction.created' | 'interaction.updated' | 'interaction.deleted',
   data: Interaction | { id: string },

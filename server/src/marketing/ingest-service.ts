@@ -7,6 +7,7 @@
  * retries, and the retry is deduplicated.
  */
 
+import { createEmailOpenInteractions } from '../interactions';
 import { transaction } from '../platform/after-commit';
 import { invalidate, tags } from '../platform/cache';
 import type { Knex } from '../platform/db';
@@ -162,12 +163,11 @@ async function applyEvents(trx: Knex.Transaction, events: readonly StoredEvent[]
   const humanOpens = linked.filter(
     (event) => event.type === 'opened' && !event.machine_open && event.message_id !== null,
   );
-  if (humanOpens.length) {
-    await createOpenInteractions(
-      trx,
-      humanOpens.map((event) => event.id),
-    );
-  }
+  await createEmailOpenInteractions(
+    trx,
+    humanOpens.map((event) => event.id),
+    now,
+  );
   const people = [...new Set(linked.map((event) => event.person_id!))];
   await rescorePeople(trx, people, await currentRules(trx), now);
   // Their timelines, and their organisations' (which show members' email events), are stale.
@@ -176,51 +176,9 @@ async function applyEvents(trx: Knex.Transaction, events: readonly StoredEvent[]
     .distinct()
     .pluck('organisation_id');
   await invalidate(trx, [
-    ...(humanOpens.length ? [tags.interactions] : []),
     ...people.map((id) => tags.personTimeline(id)),
     ...organisations.map((id) => tags.organisationTimeline(id)),
   ]);
-}
-
-/**
- * The first human open of a message by a known person becomes one `email` interaction (source
- * `email_event`). The primary key of `email_open_interactions` claims (person, message) once, so
- * concurrent deliveries and later opens create nothing more.
- */
-async function createOpenInteractions(trx: Knex.Transaction, eventIds: readonly string[]): Promise<void> {
-  await trx.raw(
-    `WITH candidates AS MATERIALIZED (
-       SELECT DISTINCT ON (e.person_id, e.provider, e.message_id)
-              e.id, e.person_id, e.provider, e.message_id, e.occurred_at, e.campaign,
-              gen_random_uuid() AS interaction_id
-       FROM email_events e
-       WHERE e.id = ANY(?::uuid[]) AND e.type = 'opened' AND NOT e.machine_open
-         AND e.person_id IS NOT NULL AND e.message_id IS NOT NULL
-       ORDER BY e.person_id, e.provider, e.message_id, e.occurred_at, e.dedupe_key
-     ),
-     claimed AS (
-       INSERT INTO email_open_interactions (person_id, provider, message_id, interaction_id)
-       SELECT person_id, provider, message_id, interaction_id FROM candidates
-       ORDER BY person_id, provider, message_id
-       ON CONFLICT DO NOTHING
-       RETURNING interaction_id
-     ),
-     created AS (
-       INSERT INTO interactions (id, type, title, body, occurred_at, status, source, email_event_id, organisation_id)
-       SELECT c.interaction_id, 'email',
-              CASE WHEN c.campaign IS NULL THEN 'Opened an email' ELSE 'Opened an email of campaign ' || c.campaign END,
-              'Message ' || c.message_id || ' (' || c.provider || ').',
-              c.occurred_at, 'done', 'email_event', c.id,
-              (SELECT po.organisation_id FROM person_organisations po
-               WHERE po.person_id = c.person_id AND po.is_primary)
-       FROM candidates c JOIN claimed USING (interaction_id)
-       RETURNING id
-     )
-     INSERT INTO interaction_participants (interaction_id, person_id, role, occurred_at)
-     SELECT c.interaction_id, c.person_id, 'recipient', c.occurred_at
-     FROM candidates c JOIN created ON created.id = c.interaction_id`,
-    [[...eventIds]],
-  );
 }
 
 /**

@@ -5,7 +5,6 @@
 import type { Config } from '../config';
 import { can, publicRoute } from '../platform/access';
 import type { Knex } from '../platform/db';
-import { pgErrorCode } from '../platform/db';
 import { AppError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '../platform/errors';
 import { webhookDeliveries } from '../platform/metrics';
 import { type OpenApiValidator, RequestValidationFailure } from '../platform/openapi';
@@ -132,8 +131,9 @@ function asValidation<T>(read: () => T): T {
 }
 
 /**
- * Parses then stores. Anything the database refuses for a reason other than the data itself is a
- * 503: providers retry those, while a 4xx would make them drop the events.
+ * Parses then stores. Once a delivery is authenticated and its body validated, whatever keeps it
+ * from being stored is this server's to fix, never the sender's: a 503, which providers retry,
+ * while a 4xx would make them drop the events.
  */
 async function store(
   db: Knex,
@@ -149,8 +149,6 @@ async function store(
     });
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const code = pgErrorCode(error);
-    if (code?.startsWith('22') || code?.startsWith('23') || code === '54000') throw error;
     throw new ServiceUnavailableError(
       'The events could not be stored, and none were kept; retry the delivery.',
       {

@@ -26,11 +26,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What authentication needs from the features that own users and keys. */
 export interface CredentialStore {
-  findUser(id: string): Promise<UserIdentity | null>;
-  /** The key's record if `key` is a live (not revoked) API key, else null. */
-  verifyApiKey(
-    key: string,
-  ): Promise<{ id: string; name: string; scopes: string[]; created_by: string } | null>;
+  /** The user and their current token version (tokens signed under an older one are revoked). */
+  findUser(id: string): Promise<{ user: UserIdentity; tokenVersion: number } | null>;
+  /**
+   * The key's record if `key` is a live (not revoked) API key, else null. Its scopes are those its
+   * owner still holds; `owner_active` is false once the owner is deactivated.
+   */
+  verifyApiKey(key: string): Promise<{
+    id: string;
+    name: string;
+    scopes: readonly string[];
+    created_by: string;
+    owner_active: boolean;
+  } | null>;
 }
 
 export interface TokenSettings {
@@ -53,6 +61,7 @@ interface JwtPayload {
   wid?: unknown;
   sbj?: unknown;
   org?: unknown;
+  ver?: unknown;
 }
 
 const BEARER = /^Bearer\s+(.+)$/i;
@@ -146,9 +155,16 @@ export function authenticate(
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
       throw new UnauthorizedError('The access token has no valid subject.', challenge());
     }
-    const user = await store.findUser(payload.sub);
-    if (!user) throw new UnauthorizedError('The access token names no known user.', challenge());
+    const credential = await store.findUser(payload.sub);
+    if (!credential) throw new UnauthorizedError('The access token names no known user.', challenge());
+    const { user, tokenVersion } = credential;
     if (!user.active) throw new UnauthorizedError('This account is deactivated.', challenge());
+    if ((typeof payload.ver === 'number' ? payload.ver : 0) !== tokenVersion) {
+      throw new UnauthorizedError(
+        'The token was revoked by a password change or a sign-out everywhere; sign in again.',
+        challenge(),
+      );
+    }
 
     if (payload.aud === ACCESS_AUDIENCE) {
       if (!schemes.has('bearerAuth')) {
@@ -189,6 +205,8 @@ async function authenticateApiKey(
 ): Promise<Principal> {
   const record = await store.verifyApiKey(key);
   if (!record) throw new UnauthorizedError('The API key is not valid or has been revoked.', challenge());
+  if (!record.owner_active)
+    throw new UnauthorizedError('The account that created this API key is deactivated.', challenge());
   if (!schemes.has('apiKeyAuth')) throw new ForbiddenError('This operation does not accept API keys.');
   return {
     kind: 'api_key',

@@ -98,6 +98,13 @@ export class ConflictError extends AppError {
   static override readonly title = 'Conflict';
 }
 
+/** An idempotent retry of a request whose response held a secret shown once. */
+export class SecretNotReplayedError extends AppError {
+  static override readonly status = 409;
+  static override readonly slug = 'secret-not-replayed';
+  static override readonly title = 'Secret not replayed';
+}
+
 export class PreconditionFailedError extends AppError {
   static override readonly status = 412;
   static override readonly slug = 'precondition-failed';

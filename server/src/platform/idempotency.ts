@@ -5,13 +5,18 @@
  * another body is a 422; a retry while the first is still running is a 409. A 5xx is not stored,
  * so the request can be retried. Keys are scoped to the principal that sent them.
  *
+ * A response that shows a secret once (operations marked `x-one-time-secret`: API keys, embed
+ * tokens) is not stored: only that it succeeded and its headers. A retry then gets 409
+ * `secret-not-replayed` with the `Location` of what was created, and the secret never sits in the
+ * database.
+ *
  * `claim` runs before the handler, once the caller is known; `store` runs on the way out
  * (Fastify's `onSend`), with the response's status and body, before they are sent.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Knex } from './db';
-import { ConflictError, UnprocessableError } from './errors';
+import { ConflictError, SecretNotReplayedError, UnprocessableError } from './errors';
 import { actorOf } from './principal';
 import { headerOf } from './routes';
 
@@ -62,6 +67,12 @@ export function idempotency(db: Knex) {
           headers: { 'Retry-After': '1' },
         });
       }
+      if (stored.secret_withheld) {
+        throw new SecretNotReplayedError(
+          'The request with this Idempotency-Key succeeded, and its response showed a secret once; secrets are not stored, so it cannot be shown again. Revoke what was created if the secret was lost, and create another with a new key.',
+          { headers: (stored.response_headers ?? {}) as Record<string, string> },
+        );
+      }
       reply
         .headers((stored.response_headers ?? {}) as Record<string, string>)
         .header('Idempotent-Replayed', 'true')
@@ -92,8 +103,10 @@ export function idempotency(db: Knex) {
           String(reply.getHeader(name)),
         ]),
       );
-      const json =
-        typeof payload === 'string' && payload !== ''
+      const withheld = reply.statusCode < 300 && req.operation?.definition['x-one-time-secret'] === true;
+      const json = withheld
+        ? null
+        : typeof payload === 'string' && payload !== ''
           ? payload
           : Buffer.isBuffer(payload)
             ? payload.toString('utf8')
@@ -104,6 +117,7 @@ export function idempotency(db: Knex) {
           response_status: reply.statusCode,
           response_body: json,
           response_headers: JSON.stringify(headers),
+          secret_withheld: withheld,
           completed_at: db.fn.now(),
         });
     },

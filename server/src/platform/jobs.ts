@@ -11,6 +11,7 @@
 import os from 'node:os';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda, backoffStrategies, type Job } from 'agenda';
+import pg from 'pg';
 import type { Knex } from './db';
 import type { DependencyCheck } from './dependency-check';
 import type { Logger } from './logger';
@@ -53,6 +54,7 @@ export interface JobRuntimeOptions {
 
 export class JobRuntime {
   private agenda: Agenda | null = null;
+  private pool: pg.Pool | null = null;
   private readonly log: Logger;
 
   constructor(private readonly options: JobRuntimeOptions) {
@@ -60,8 +62,17 @@ export class JobRuntime {
   }
 
   async start(): Promise<void> {
+    // Our pool, so that its connections' errors are ours to hear: a connection the server ends
+    // (a restart, a shutdown racing ours) must be logged, not crash the process.
+    const pool = new pg.Pool({ connectionString: this.options.connectionString });
+    pool.on('error', (error) => this.log.warn({ err: error.message }, 'job database connection lost'));
+    this.pool = pool;
+    const backend = new PostgresBackend({ pool });
+    backend.notificationChannel?.on('error', (error: Error) =>
+      this.log.warn({ err: error.message }, 'job notifications interrupted; reconnecting'),
+    );
     const agenda = new Agenda({
-      backend: new PostgresBackend({ connectionString: this.options.connectionString }),
+      backend,
       name: `${os.hostname()}-${process.pid}`,
       processEvery: this.options.processEvery,
       defaultLockLifetime: this.options.lockLifetimeMs,
@@ -141,12 +152,19 @@ export class JobRuntime {
   /** Stops taking jobs, lets running ones finish for up to `timeoutMs`, then releases locks. */
   async stop(timeoutMs: number): Promise<void> {
     const agenda = this.agenda;
+    const pool = this.pool;
     this.agenda = null;
-    if (!agenda) return;
-    const drained = await agenda.drain(timeoutMs);
-    if (drained?.timedOut)
-      this.log.warn({ running: drained.running }, 'jobs still running at shutdown; their locks are released');
-    await agenda.stop();
+    this.pool = null;
+    if (agenda) {
+      const drained = await agenda.drain(timeoutMs);
+      if (drained?.timedOut)
+        this.log.warn(
+          { running: drained.running },
+          'jobs still running at shutdown; their locks are released',
+        );
+      await agenda.stop();
+    }
+    await pool?.end().catch(() => undefined);
   }
 }
 

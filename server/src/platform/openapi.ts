@@ -69,6 +69,8 @@ export const openApiDocument = openApiDocumentJson as OpenApiDocument;
 interface CompiledParameters {
   validate: ValidateFunction;
   names: Map<string, ParameterObject>;
+  /** Parameters whose schema is an integer (or an array of them): sent as digits only. */
+  integers: Set<string>;
 }
 
 export interface CompiledOperation {
@@ -310,6 +312,9 @@ export class OpenApiValidator {
   }
 }
 
+/** An integer as a parameter carries it: optional minus, digits, at most 15 of them (exact in a double). */
+const INTEGER = /^-?\d{1,15}$/;
+
 const REQUEST_ID = 'relais-request.json';
 const RESPONSE_ID = 'relais-response.json';
 
@@ -320,6 +325,8 @@ function createAjv(options: { coerceTypes: boolean | 'array' }): Ajv2020 {
     discriminator: true,
     strictTypes: false,
     strictRequired: false,
+    // NaN and ±Infinity are not numbers a client can mean.
+    strictNumbers: true,
     coerceTypes: options.coerceTypes,
   });
   addFormats(ajv);
@@ -420,7 +427,15 @@ function compileParameters(
     properties: Object.fromEntries(mine.map((p) => [p.name, forContext(p.schema ?? {}, 'request')])),
     required: mine.filter((p) => p.required || location === 'path').map((p) => p.name),
   };
-  return { validate: ajv.compile(schema), names };
+  const integers = new Set(
+    mine
+      .filter((p) => {
+        const own = (p.schema ?? {}) as { type?: unknown; items?: { type?: unknown } };
+        return own.type === 'integer' || (own.type === 'array' && own.items?.type === 'integer');
+      })
+      .map((p) => p.name),
+  );
+  return { validate: ajv.compile(schema), names, integers };
 }
 
 function compileBody(
@@ -487,6 +502,19 @@ function checkParameters(
   values: Record<string, unknown>,
   errors: FieldError[],
 ): void {
+  // Coercion would read `1e309` as Infinity and `0x10` as 16: an integer is written in digits.
+  for (const name of compiled.integers) {
+    const value = values[name];
+    const texts = Array.isArray(value) ? value : [value];
+    if (value === undefined || texts.every((text) => typeof text !== 'string' || INTEGER.test(text)))
+      continue;
+    errors.push({
+      in: location,
+      field: name,
+      message: 'must be a whole number written in digits, such as 20',
+    });
+    delete values[name];
+  }
   if (compiled.validate(values)) return;
   for (const error of compiled.validate.errors ?? []) {
     const [name, ...rest] = error.instancePath.split('/').slice(1);

@@ -5,6 +5,7 @@
  * through unlimited or fails it. Answers carry the IETF `RateLimit` and `RateLimit-Policy` headers.
  */
 
+import { createHash } from 'node:crypto';
 import { MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RedisStore } from 'rate-limit-redis';
@@ -25,13 +26,21 @@ export interface LimitOptions {
 const COUNTED = Symbol('relais.rateLimitKeys');
 type Counted = FastifyRequest & { [COUNTED]?: Map<string, string> };
 
-export function createRateLimit(redis: RedisClient | null, options: LimitOptions): RouteHooks {
-  const store = new FallbackStore(redis, `rl:${options.name}:`);
+/**
+ * `prefix` is the deployment's `REDIS_PREFIX`, so deployments sharing a Redis count apart; keys are
+ * stored as their SHA-256, so no email or address sits in clear in Redis.
+ */
+export function createRateLimit(
+  redis: RedisClient | null,
+  prefix: string,
+  options: LimitOptions,
+): RouteHooks {
+  const store = new FallbackStore(redis, `${prefix}:rl:${options.name}:`);
   store.init({ windowMs: options.windowSeconds * 1000 } as Options);
   const policy = `"${options.name}"; q=${options.limit}; w=${options.windowSeconds}`;
   return {
     async preHandler(req: FastifyRequest, reply: FastifyReply) {
-      const key = options.key(req);
+      const key = createHash('sha256').update(options.key(req)).digest('base64url');
       const { totalHits, resetTime } = await store.increment(key);
       const counted = req as Counted;
       counted[COUNTED] ??= new Map();

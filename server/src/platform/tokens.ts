@@ -13,24 +13,32 @@ export interface SignedToken {
   expiresAt: Date;
 }
 
+/** `tokenVersion`: the user's current token version; bumping it revokes the token (`ver`). */
 export function signAccessToken(
   settings: TokenSettings,
   user: { id: string; role: string },
   ttlSeconds: number,
+  tokenVersion = 0,
 ): SignedToken {
-  return sign(settings, ACCESS_AUDIENCE, user.id, { role: user.role }, ttlSeconds);
+  return sign(settings, ACCESS_AUDIENCE, user.id, { role: user.role, ver: tokenVersion }, ttlSeconds);
 }
 
 export function signEmbedToken(
   settings: TokenSettings,
-  claims: { userId: string; widgets: Widget[]; subject: EmbedSubject; origins: string[] },
+  claims: {
+    userId: string;
+    widgets: Widget[];
+    subject: EmbedSubject;
+    origins: string[];
+    tokenVersion?: number;
+  },
   ttlSeconds: number,
 ): SignedToken {
   return sign(
     settings,
     EMBED_AUDIENCE,
     claims.userId,
-    { wid: claims.widgets, sbj: claims.subject, org: claims.origins },
+    { wid: claims.widgets, sbj: claims.subject, org: claims.origins, ver: claims.tokenVersion ?? 0 },
     ttlSeconds,
   );
 }

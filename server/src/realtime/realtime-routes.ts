@@ -30,6 +30,9 @@ export interface RealtimeOptions {
   heartbeatSeconds: number;
 }
 
+/** What a realtime client may leave unread before it is disconnected (it resumes on reconnecting). */
+const MAX_UNREAD_BYTES = 1024 * 1024;
+
 const UPGRADE_HEAD = Symbol('relais.upgradeHead');
 type UpgradeRequest = IncomingMessage & { [UPGRADE_HEAD]?: Buffer };
 
@@ -48,6 +51,8 @@ export class Realtime {
   handleUpgrade(app: FastifyInstance, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const request = req as UpgradeRequest;
     request[UPGRADE_HEAD] = head;
+    // Until ws owns it, a reset or malformed upgrade must not surface as an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
     const response = new ServerResponse(req);
     response.assignSocket(socket as never);
     response.once('finish', () => socket.destroy());
@@ -88,10 +93,19 @@ export function realtimeRoutes(realtime: Realtime): Routes {
       'Cache-Control': 'no-store',
       'X-Accel-Buffering': 'no',
     });
+    // HEAD asks what the stream would be, not for the stream.
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    // A client that goes away mid-write must end this stream only.
+    res.on('error', () => res.destroy());
     res.write(`retry: 2000\n: connected\n\n`);
-    const unsubscribe = await subscribe(realtime.bus, principal, lastEventId, (event) =>
-      res.write(serverSentEvent(event)),
-    );
+    const unsubscribe = await subscribe(realtime.bus, principal, lastEventId, (event) => {
+      // A client that stops reading is let go rather than buffered for: it resumes from its last id.
+      if (res.writableLength > MAX_UNREAD_BYTES) res.destroy();
+      else res.write(serverSentEvent(event));
+    });
     if (res.destroyed || res.writableEnded) {
       unsubscribe();
       return;
@@ -126,6 +140,11 @@ export function realtimeRoutes(realtime: Realtime): Routes {
     res.detachSocket(req.socket);
     realtime.acceptWebSocket(req.raw, async (socket) => {
       realtimeConnections.inc({ transport: 'websocket' });
+      // A protocol error (a bad frame, a message over maxPayload) is this client's alone: ws has
+      // already answered it with a close frame (1002, 1009) and ends the socket; nothing throws.
+      socket.on('error', (error) =>
+        req.log.debug({ err: error.message }, 'websocket closed on a protocol error'),
+      );
       let alive = true;
       socket.on('pong', () => {
         alive = true;
@@ -141,7 +160,9 @@ export function realtimeRoutes(realtime: Realtime): Routes {
         socket.ping();
       }, realtime.options.heartbeatSeconds * 1_000);
       const unsubscribe = await subscribe(realtime.bus, principal, lastEventId, (event) => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(event));
+        if (socket.readyState !== WebSocket.OPEN) return;
+        if (socket.bufferedAmount > MAX_UNREAD_BYTES) socket.terminate();
+        else socket.send(JSON.stringify(event));
       });
       if (socket.readyState !== WebSocket.OPEN) {
         clearInterval(heartbeat);

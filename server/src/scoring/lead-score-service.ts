@@ -54,7 +54,7 @@ export async function listLeadScores(
     ? Math.max(filters.min_score ?? -Infinity, rules.hot_threshold)
     : filters.min_score;
   if (minScore !== undefined)
-    query.where('lead_scores.weighted', '>=', weightedFor(minScore, rules.half_life_days, now));
+    query.where('lead_scores.weighted', '>=', weightedFor(db, minScore, rules.half_life_days, now));
   if (filters.owner_id) query.where('people.owner_id', filters.owner_id);
   const page = await keysetPage<{
     id: string;
@@ -77,7 +77,7 @@ export async function listLeadScores(
   });
   return {
     data: page.data.map((row) => {
-      const score = scoreAt(Number(row.weighted), rules.half_life_days, now);
+      const score = scoreAt(row.weighted, rules.half_life_days, now);
       return {
         person_id: row.id,
         person: {
@@ -103,7 +103,7 @@ export async function personLeadScore(db: Knex, personId: string, entriesLimit: 
     throw new NotFoundError(`Person ${personId} not found.`);
   const rules = await currentRules(db);
   const row = await db('lead_scores').where({ person_id: personId }).first();
-  const score = scoreAt(Number(row?.weighted ?? 0), rules.half_life_days, now);
+  const score = scoreAt(row?.weighted ?? 0, rules.half_life_days, now);
   const { rows: days } = await db.raw<{ rows: { date: string; day_end: Date; weighted: string }[] }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS date, day + interval '1 day' AS day_end,
             COALESCE(sum(l.weight), 0) AS weighted
@@ -132,16 +132,12 @@ export async function personLeadScore(db: Knex, personId: string, entriesLimit: 
     trend: days.map((day) => ({
       date: day.date,
       score: round(
-        scoreAt(
-          Number(day.weighted),
-          rules.half_life_days,
-          new Date(Math.min(day.day_end.getTime(), now.getTime())),
-        ),
+        scoreAt(day.weighted, rules.half_life_days, new Date(Math.min(day.day_end.getTime(), now.getTime()))),
       ),
     })),
     entries: entries.map(({ weight, ...entry }) => ({
       ...entry,
-      score_now: Math.round(scoreAt(Number(weight), rules.half_life_days, now) * 10_000) / 10_000,
+      score_now: Math.round(scoreAt(weight, rules.half_life_days, now) * 10_000) / 10_000,
     })),
   };
 }

@@ -156,7 +156,7 @@ export async function refreshScores(db: Knex, options: RecomputeOptions): Promis
     .andWhere(
       'weighted',
       '<',
-      weightedFor(rules.hot_threshold, rules.half_life_days, options.now?.() ?? new Date()),
+      weightedFor(db, rules.hot_threshold, rules.half_life_days, options.now?.() ?? new Date()),
     )
     .update({ hot: false, hot_since: null, updated_at: db.fn.now() });
   return { rescored, cooled };

@@ -88,16 +88,36 @@ function present(row: Record<string, unknown>): ScoringRules {
   };
 }
 
-/** The decayed score at `at` of a person whose ledger weighs `weighted`. */
-export function scoreAt(weighted: number, halfLifeDays: number, at: Date): number {
-  return weighted * 2 ** -halfLivesSinceEpoch(halfLifeDays, at);
+/**
+ * The decayed score at `at` of a person whose ledger weighs `weighted` (PostgreSQL's numeric text,
+ * which outgrows a double after about 1,000 half-lives: then it is read as a logarithm).
+ */
+export function scoreAt(weighted: string | number, halfLifeDays: number, at: Date): number {
+  const halfLives = halfLivesSinceEpoch(halfLifeDays, at);
+  const value = Number(weighted);
+  if (Number.isFinite(value)) return value * 2 ** -halfLives;
+  return Math.sign(value) * 2 ** (log2OfDecimal(String(weighted)) - halfLives);
 }
 
-/** The `weighted` a current score of `score` corresponds to at `at` (for `min_score` filters). */
-export function weightedFor(score: number, halfLifeDays: number, at: Date): number {
-  return score * 2 ** halfLivesSinceEpoch(halfLifeDays, at);
+/**
+ * The `weighted` a current score of `score` corresponds to at `at` (for `min_score` filters), as
+ * SQL computing it in numeric: it may be far beyond a double's range.
+ */
+export function weightedFor(db: Knex, score: number, halfLifeDays: number, at: Date): Knex.Raw {
+  return db.raw('(?::numeric * power(2::numeric, ?::numeric))', [
+    score,
+    halfLivesSinceEpoch(halfLifeDays, at),
+  ]);
 }
 
 function halfLivesSinceEpoch(halfLifeDays: number, at: Date): number {
   return (at.getTime() / 1000 - SCORE_EPOCH_SECONDS) / (halfLifeDays * 86_400);
+}
+
+/** log2 of a plain decimal string too large for a double ("1234…5678.9"). */
+function log2OfDecimal(text: string): number {
+  const [whole = '0'] = text.replace(/^-/, '').split('.');
+  const digits = whole.replace(/^0+/, '');
+  const leading = Number(`${digits.slice(0, 1)}.${digits.slice(1, 17)}`);
+  return (Math.log10(leading) + digits.length - 1) * Math.LOG2E * Math.LN10;
 }

@@ -113,8 +113,9 @@ export async function rescorePeople(
      totals AS (
        SELECT p.id AS person_id, COALESCE(sum(d.weight), 0) AS weighted, COALESCE(sum(d.points), 0) AS points,
               count(d.event_id) AS entries, max(d.occurred_at) AS last_event_at,
-              COALESCE(sum(d.weight), 0)::float8
-                * power(2::float8, -(extract(epoch FROM ?::timestamptz) - ?)::float8 / ?) AS score
+              -- In numeric, divided: weights outgrow a double long before they outgrow numeric.
+              (COALESCE(sum(d.weight), 0)
+                / power(2::numeric, (extract(epoch FROM ?::timestamptz) - ?)::numeric / ?))::float8 AS score
        FROM scored_people p LEFT JOIN desired d ON d.person_id = p.id
        GROUP BY p.id
      ),
@@ -169,7 +170,7 @@ export async function rescorePeople(
       data: {
         person_id: row.person_id,
         score: round(row.score),
-        previous_score: round(scoreAt(Number(row.previous_weighted), rules.half_life_days, now)),
+        previous_score: round(scoreAt(row.previous_weighted, rules.half_life_days, now)),
         hot: row.hot,
       },
       audience: { resource: 'lead_scores', personIds: [row.person_id] },

@@ -1,5 +1,5 @@
 export { ensureAdmin } from './user-bootstrap';
 export { UserDirectory } from './user-directory';
-export { findUserById, findUserWithHashByEmail, type User } from './user-repository';
+export { findUserById, findUserCredential, findUserWithHashByEmail, type User } from './user-repository';
 export { userRoutes } from './user-routes';
-export { createUser, updateOwnProfile } from './user-service';
+export { createUser, signOutEverywhere, updateOwnProfile } from './user-service';

@@ -1,4 +1,5 @@
 import type { Knex } from '../platform/db';
+import { ConflictError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { findUserWithHashByEmail } from './user-repository';
 import { createUser } from './user-service';
@@ -13,12 +14,18 @@ export async function ensureAdmin(
   logger: Logger,
 ): Promise<boolean> {
   if (await findUserWithHashByEmail(db, admin.email)) return false;
-  await createUser(db, null, {
-    email: admin.email,
-    name: 'Administrator',
-    role: 'admin',
-    password: admin.password,
-  });
+  try {
+    await createUser(db, null, {
+      email: admin.email,
+      name: 'Administrator',
+      role: 'admin',
+      password: admin.password,
+    });
+  } catch (error) {
+    // Another process (an API and a worker starting together) created it first: nothing to do.
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
   logger.info({ email: admin.email }, 'admin created from RELAIS_ADMIN_EMAIL');
   return true;
 }

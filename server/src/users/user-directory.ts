@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Knex } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { UserIdentity } from '../platform/principal';
-import { findUserById } from './user-repository';
+import { findUserCredential, type UserCredential } from './user-repository';
 
 const CHANNEL = 'relais_user_changed';
 const MAX_ENTRIES = 10_000;
@@ -16,7 +16,7 @@ const MAX_ENTRIES = 10_000;
 const TTL_MS = 60_000;
 
 export class UserDirectory {
-  private readonly entries = new Map<string, { user: UserIdentity | null; at: number }>();
+  private readonly entries = new Map<string, { credential: UserCredential | null; at: number }>();
   private listener: pg.Client | null = null;
   private listening = false;
   private stopped = false;
@@ -31,16 +31,21 @@ export class UserDirectory {
 
   /** The user, from cache when it can be trusted, else from the database. */
   async find(id: string): Promise<UserIdentity | null> {
+    return (await this.findCredential(id))?.user ?? null;
+  }
+
+  /** The user with their current token version, as authentication checks it. */
+  async findCredential(id: string): Promise<UserCredential | null> {
     if (this.listening) {
       const cached = this.entries.get(id);
-      if (cached && Date.now() - cached.at < TTL_MS) return cached.user;
+      if (cached && Date.now() - cached.at < TTL_MS) return cached.credential;
     }
     const generation = this.generation;
     const startedListening = this.listening;
-    const user = await findUserById(this.db, id);
+    const credential = await findUserCredential(this.db, id);
     // Cache only if no change was announced, and none could have been missed, while reading.
-    if (startedListening && this.listening && generation === this.generation) this.remember(id, user);
-    return user;
+    if (startedListening && this.listening && generation === this.generation) this.remember(id, credential);
+    return credential;
   }
 
   /** Drops a user's cached copy; called after a change commits. */
@@ -94,8 +99,8 @@ export class UserDirectory {
     this.retry.unref();
   }
 
-  private remember(id: string, user: UserIdentity | null): void {
+  private remember(id: string, credential: UserCredential | null): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(id, { user, at: Date.now() });
+    this.entries.set(id, { credential, at: Date.now() });
   }
 }

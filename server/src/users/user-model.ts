@@ -11,6 +11,7 @@ export class UserModel extends Model {
   password_hash!: string;
   active!: boolean;
   time_zone!: string;
+  token_version!: number;
   created_at!: Date;
   updated_at!: Date;
 }

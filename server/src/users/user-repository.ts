@@ -30,12 +30,27 @@ export async function findUserById(db: Knex, id: string): Promise<User | null> {
   return model ? toUser(model) : null;
 }
 
+/** A user as authentication needs them: who they are, and their current token version. */
+export interface UserCredential {
+  user: User;
+  tokenVersion: number;
+}
+
+export async function findUserCredential(db: Knex, id: string): Promise<UserCredential | null> {
+  const model = await UserModel.query(db)
+    .select([...PUBLIC_COLUMNS, 'token_version'])
+    .findById(id);
+  return model ? { user: toUser(model), tokenVersion: model.token_version } : null;
+}
+
 export async function findUserWithHashByEmail(
   db: Knex,
   email: string,
-): Promise<(User & { password_hash: string }) | null> {
+): Promise<(User & { password_hash: string; token_version: number }) | null> {
   const model = await UserModel.query(db).findOne({ email });
-  return model ? { ...toUser(model), password_hash: model.password_hash } : null;
+  return model
+    ? { ...toUser(model), password_hash: model.password_hash, token_version: model.token_version }
+    : null;
 }
 
 export async function findPasswordHash(db: Knex, id: string): Promise<string | null> {
@@ -63,10 +78,15 @@ export async function insertUser(db: Knex, row: NewUserRow): Promise<User> {
 export async function updateUserRow(
   db: Knex,
   id: string,
-  patch: Partial<Omit<NewUserRow, 'email'>> & { email?: string },
+  patch: Partial<Omit<NewUserRow, 'email'>> & { email?: string; revokeTokens?: boolean },
 ): Promise<User | null> {
+  const { revokeTokens, ...columns } = patch;
   const model = await UserModel.query(db)
-    .patch({ ...patch, updated_at: new Date() })
+    .patch({
+      ...columns,
+      ...(revokeTokens ? { token_version: UserModel.raw('token_version + 1') } : {}),
+      updated_at: new Date(),
+    } as Partial<UserModel>)
     .where('id', id)
     .returning(PUBLIC_COLUMNS as unknown as string[])
     .first();

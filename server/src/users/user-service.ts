@@ -9,9 +9,11 @@ import type { RequestContext } from '../platform/context';
 import { isUniqueViolation, type Knex } from '../platform/db';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
 import { assertIfMatch } from '../platform/etag';
+import { assertMayGiveRole, assertMayManageAccount } from '../platform/grants';
 import type { Page } from '../platform/pagination';
 import { hashPassword, verifyPassword } from '../platform/passwords';
 import type { Role } from '../platform/permissions';
+import { actingUser } from '../platform/principal';
 import { assertTimeZone } from '../platform/time-zone';
 import {
   countActiveAdmins,
@@ -43,8 +45,10 @@ export interface UserChanges {
   time_zone?: string;
 }
 
+/** `context` is null only for the configured first admin, created at boot. */
 export async function createUser(db: Knex, context: RequestContext | null, input: NewUser): Promise<User> {
-  assertTimeZone(input.time_zone, BODY_TIME_ZONE);
+  if (context) assertMayGiveRole(context.principal, input.role);
+  await assertTimeZone(db, input.time_zone, BODY_TIME_ZONE);
   const { password, ...recorded } = input;
   const password_hash = await hashPassword(password);
   return transaction(db, async (trx) => {
@@ -89,13 +93,24 @@ export async function updateUser(
   changes: UserChanges,
   ifMatch?: string,
 ): Promise<User> {
-  assertTimeZone(changes.time_zone, BODY_TIME_ZONE);
+  await assertTimeZone(db, changes.time_zone, BODY_TIME_ZONE);
   const password_hash = changes.password ? await hashPassword(changes.password) : undefined;
   return transaction(db, async (trx) => {
     await trx.raw('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
     const before = await findUserById(trx, id);
     if (!before) throw new NotFoundError(`User ${id} not found.`);
     assertIfMatch(ifMatch, before);
+    const takesOver = (['password', 'email', 'role', 'active'] as const).filter(
+      (field) => changes[field] !== undefined,
+    );
+    if (takesOver.length && actingUser(context.principal)?.id !== id) {
+      assertMayManageAccount(
+        context.principal,
+        before.role,
+        `Changing the ${takesOver.join(', ')} of a ${before.role} account`,
+      );
+    }
+    if (changes.role !== undefined) assertMayGiveRole(context.principal, changes.role);
     const losesAdmin =
       before.role === 'admin' &&
       before.active &&
@@ -108,6 +123,8 @@ export async function updateUser(
       ...rest,
       ...(rest.email ? { email: rest.email.toLowerCase() } : {}),
       ...(password_hash ? { password_hash } : {}),
+      // A new password or a deactivation ends every session signed before it.
+      revokeTokens: password_hash !== undefined || (changes.active === false && before.active),
     }).catch((error) => {
       if (isUniqueViolation(error))
         throw new ConflictError(`A user with email ${changes.email} already exists.`);
@@ -151,4 +168,18 @@ export async function updateOwnProfile(
   }
   const { current_password: _current, ...rest } = changes;
   return updateUser(db, context, userId, rest);
+}
+
+/** Revokes every access and embed token the user holds (`POST /v1/auth/logout-everywhere`). */
+export async function signOutEverywhere(db: Knex, context: RequestContext, userId: string): Promise<void> {
+  await transaction(db, async (trx) => {
+    const updated = await updateUserRow(trx, userId, { revokeTokens: true });
+    if (!updated) throw new NotFoundError(`User ${userId} not found.`);
+    await recordChange(trx, context, {
+      action: 'update',
+      resource: 'users',
+      resourceId: userId,
+      changes: { tokens_revoked: true },
+    });
+  });
 }
