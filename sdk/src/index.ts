@@ -1,9 +1,26 @@
-export { createRelaisClient, type RelaisClient, type RelaisClientOptions } from './client';
-export { type Problem, RelaisApiError } from './errors';
+export { createRelaisClient, type RelaisClient, type RelaisClientOptions, unwrap } from './client';
+export {
+  type FieldError,
+  isRelaisError,
+  type Problem,
+  RelaisAuthenticationError,
+  RelaisConflictError,
+  RelaisConnectionError,
+  RelaisError,
+  RelaisNotFoundError,
+  RelaisPermissionError,
+  RelaisPreconditionFailedError,
+  RelaisRateLimitError,
+  RelaisServerError,
+  RelaisTimeoutError,
+  RelaisValidationError,
+} from './errors';
 export type { components, operations, paths } from './generated/openapi';
+export { type Page, type Paginator, paginate } from './pagination';
 export {
   type EventSubscription,
   type EventSubscriptionOptions,
   type RealtimeEvent,
   subscribeToEvents,
 } from './realtime';
+export { relaisFetch, type TokenSource, type TransportOptions } from './transport';
