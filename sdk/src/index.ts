@@ -24,3 +24,4 @@ export {
   subscribeToEvents,
 } from './realtime';
 export { relaisFetch, type TokenSource, type TransportOptions } from './transport';
+export { type SignedWebhookHeaders, signWebhook, type WebhookToSign } from './webhooks';
