@@ -77,4 +77,32 @@ describe('subscribeToEvents', () => {
     });
     expect(refused.message).toMatch(/401/);
   });
+
+  it('asks a token provider again when the stream is refused with a 401, then follows it', async () => {
+    const { createUser } = await import('../../tests/helpers/factories');
+    const reader = await createUser(app.db.knex, { role: 'manager' });
+    let asked = 0;
+    const received: string[] = [];
+    const subscription = subscribeToEvents({
+      baseUrl: app.url,
+      token: async () => (asked++ === 0 ? 'expired-token' : reader.token),
+      onEvent: (event) => received.push(String(event.data.title)),
+    });
+    try {
+      await expect
+        .poll(
+          async () =>
+            (
+              await app.request('POST', '/v1/interactions', {
+                headers: reader.auth,
+                body: { type: 'note', title: 'after refresh' },
+              })
+            ).status === 201 && received.includes('after refresh'),
+        )
+        .toBe(true);
+      expect(asked).toBe(2);
+    } finally {
+      subscription.close();
+    }
+  });
 });
