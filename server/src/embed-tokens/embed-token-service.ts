@@ -8,9 +8,8 @@ import type { TokenSettings } from '../platform/auth';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import { assertHolds, scopesOfRole, WIDGET_READS } from '../platform/grants';
-import type { Action, Resource } from '../platform/permissions';
-import { actingUser, type EmbedSubject, principalReach, type Widget } from '../platform/principal';
+import { assertMayActFor, assertMayMintWidgets } from '../platform/grants';
+import { actingUser, type EmbedSubject, type Widget } from '../platform/principal';
 import { signEmbedToken } from '../platform/tokens';
 import { findUserCredential } from '../users';
 
@@ -119,27 +118,9 @@ async function resolveActingUser(
       errors: [{ in: 'body', field: '/user_id', message: 'is required when an API key creates the token' }],
     });
   }
-  const reads = input.widgets.flatMap((widget) => WIDGET_READS[widget]);
-  assertHolds(context.principal, reads, `An embed token for ${input.widgets.join(', ')}`);
+  assertMayMintWidgets(context.principal, input.widgets);
   const found = await findUserCredential(db, userId);
   if (!found?.user.active) throw new NotFoundError(`No active user ${userId}.`);
-  if (userId !== caller?.id) {
-    // Reading as another user: their inbox, or records only they may reach, needs reach over all.
-    const narrow = reads.filter((scope) => {
-      const [resource, action] = scope.split(':') as [Resource, Action];
-      return principalReach(context.principal, resource, action) !== 'all';
-    });
-    if (narrow.length) {
-      throw new ForbiddenError(`Acting for another user needs ${narrow.join(', ')} over all records.`, {
-        extensions: { required_permission: narrow[0] },
-      });
-    }
-    const lacking = reads.filter((scope) => !scopesOfRole(found.user.role).has(scope));
-    if (lacking.length) {
-      throw new ValidationError(`User ${userId} may not read what these widgets show.`, {
-        errors: [{ in: 'body', field: '/user_id', message: `lacks ${lacking.join(', ')}` }],
-      });
-    }
-  }
+  if (userId !== caller?.id) assertMayActFor(context.principal, input.widgets, found.user);
   return { userId, tokenVersion: found.tokenVersion };
 }

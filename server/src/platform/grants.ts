@@ -12,24 +12,11 @@
  *
  * "Holds" means any reach: a role's `own` grant counts as holding that scope.
  */
-import { ForbiddenError } from './errors';
-import { ACTIONS, type Action, type Resource, ROLE_PERMISSIONS, type Role } from './permissions';
-import type { Principal, Widget } from './principal';
+import { ForbiddenError, ValidationError } from './errors';
+import { type Action, type Resource, type Role, scopesOfRole } from './permissions';
+import { type Principal, principalReach, type Widget } from './principal';
 
-/** The `resource:action` pairs a role holds. */
-export function scopesOfRole(role: Role): ReadonlySet<string> {
-  let scopes = roleScopes.get(role);
-  if (!scopes) {
-    scopes = new Set(
-      Object.entries(ROLE_PERMISSIONS[role]).flatMap(([resource, actions]) =>
-        ACTIONS.filter((action) => actions?.[action]).map((action) => `${resource}:${action}`),
-      ),
-    );
-    roleScopes.set(role, scopes);
-  }
-  return scopes;
-}
-const roleScopes = new Map<Role, ReadonlySet<string>>();
+export { scopesOfRole };
 
 /** The scopes a principal holds now: its role's for users and embed tokens, its own for keys. */
 export function heldScopes(principal: Principal): ReadonlySet<string> {
@@ -81,3 +68,39 @@ export const WIDGET_READS: Readonly<Record<Widget, readonly `${Resource}:${Actio
   'lead-score': ['lead_scores:read'],
   'hot-leads': ['lead_scores:read'],
 };
+
+/** Minting an embed token for `widgets`: the caller holds what they read. */
+export function assertMayMintWidgets(principal: Principal, widgets: readonly Widget[]): void {
+  assertHolds(principal, widgetReads(widgets), `An embed token for ${widgets.join(', ')}`);
+}
+
+/**
+ * An embed token for `widgets` acting for `user`, another user than the caller: the caller reads
+ * what they show with reach over all records, and the user reads it too (else the token is of no use).
+ */
+export function assertMayActFor(
+  principal: Principal,
+  widgets: readonly Widget[],
+  user: { id: string; role: Role },
+): void {
+  const reads = widgetReads(widgets);
+  const narrow = reads.filter((scope) => {
+    const [resource, action] = scope.split(':') as [Resource, Action];
+    return principalReach(principal, resource, action) !== 'all';
+  });
+  if (narrow.length) {
+    throw new ForbiddenError(`Acting for another user needs ${narrow.join(', ')} over all records.`, {
+      extensions: { required_permission: narrow[0] },
+    });
+  }
+  const lacking = reads.filter((scope) => !scopesOfRole(user.role).has(scope));
+  if (lacking.length) {
+    throw new ValidationError(`User ${user.id} may not read what these widgets show.`, {
+      errors: [{ in: 'body', field: '/user_id', message: `lacks ${lacking.join(', ')}` }],
+    });
+  }
+}
+
+function widgetReads(widgets: readonly Widget[]): string[] {
+  return [...new Set(widgets.flatMap((widget) => WIDGET_READS[widget]))];
+}

@@ -98,16 +98,28 @@ export function roleReach(role: Role, resource: Resource, action: Action): Reach
   return ROLE_PERMISSIONS[role]?.[resource]?.[action] ?? null;
 }
 
-/** Every `resource:action` an API key may be given: the pairs some role holds. */
-export const SCOPES: readonly string[] = [
-  ...new Set(
-    ROLES.flatMap((role) =>
-      Object.entries(ROLE_PERMISSIONS[role]).flatMap(([resource, actions]) =>
-        Object.keys(actions ?? {}).map((action) => `${resource}:${action}`),
-      ),
+/** The `resource:action` pairs a role holds at any reach, computed once per role. */
+function pairsOf(grants: Grants): ReadonlySet<string> {
+  return new Set(
+    Object.entries(grants).flatMap(([resource, actions]) =>
+      ACTIONS.filter((action) => actions?.[action]).map((action) => `${resource}:${action}`),
     ),
-  ),
-].sort();
+  );
+}
+const ROLE_SCOPES: Readonly<Record<Role, ReadonlySet<string>>> = Object.freeze({
+  admin: pairsOf(ADMIN),
+  manager: pairsOf(MANAGER),
+  user: pairsOf(USER),
+  readonly: pairsOf(READONLY),
+});
+
+/** The `resource:action` pairs a role holds. */
+export function scopesOfRole(role: Role): ReadonlySet<string> {
+  return ROLE_SCOPES[role];
+}
+
+/** Every `resource:action` an API key may be given: the pairs some role holds. */
+export const SCOPES: readonly string[] = [...new Set(ROLES.flatMap((role) => [...ROLE_SCOPES[role]]))].sort();
 
 /** Renders the table as Markdown (docs/permissions.md). */
 export function permissionsMarkdown(): string {
