@@ -3,17 +3,17 @@
  *
  *   npx tsx examples/sdk-health.ts http://127.0.0.1:3000
  */
-import { createRelaisClient } from '../sdk/src';
+import { createRelaisClient, isRelaisError } from '../sdk/src';
 
 const baseUrl = process.argv[2] ?? 'http://127.0.0.1:3000';
-const relais = createRelaisClient({ baseUrl });
+const relais = createRelaisClient({ baseUrl, maxRetries: 0 });
 
-const health = await relais.GET('/health');
-const ready = await relais.GET('/ready');
-if (health.error || !ready.data) {
-  process.stderr.write(`Relais at ${baseUrl} is not ready: ${JSON.stringify(health.error ?? ready.error)}\n`);
+try {
+  const ready = await relais.system.ready();
+  process.stdout.write(`Relais at ${baseUrl}: ${ready.status} (database ${ready.checks.database.status})\n`);
+} catch (error) {
+  process.stderr.write(
+    `Relais at ${baseUrl} is not ready: ${isRelaisError(error) ? error.message : error}\n`,
+  );
   process.exit(1);
 }
-process.stdout.write(
-  `Relais at ${baseUrl}: ${ready.data.status} (database ${ready.data.checks.database.status})\n`,
-);

@@ -3,6 +3,8 @@
  * - `server/src/generated/openapi-document.ts` — the document itself, bundled into the server;
  * - `server/src/generated/openapi.ts` and `sdk/src/generated/openapi.ts` — TypeScript types
  *   (openapi-typescript);
+ * - `sdk/src/generated/operations.ts` — the SDK's operations by name (`relais.people.list(...)`),
+ *   from each operation's `x-sdk-method` (see `operationsFile`);
  * - `docs/permissions.md` — the permission table, from `server/src/platform/permissions.ts`.
  *
  * `npm run generate` writes them; `npm run generate -- --check` (and the test suite) fail when
@@ -26,15 +28,93 @@ const HEADER = `// DO NOT EDIT: generated from openapi/openapi.yaml by \`npm run
 export async function generateFiles(): Promise<Map<string, string>> {
   const yamlText = await readFile(specPath, 'utf8');
   const document = parse(yamlText);
-  const types = astToString(await openapiTS(document, { defaultNonNullable: false, alphabetize: false }));
+  const types = astToString(
+    await openapiTS(document, { defaultNonNullable: false, alphabetize: false, readWriteMarkers: true }),
+  );
   const typesFile = `${HEADER}/* eslint-disable */\n\n${types}`;
   const documentFile = `${HEADER}\n// biome-ignore format: generated\nexport const openApiDocumentJson: unknown = ${JSON.stringify(document)};\n`;
   return new Map([
     ['server/src/generated/openapi-document.ts', documentFile],
     ['server/src/generated/openapi.ts', typesFile],
     ['sdk/src/generated/openapi.ts', typesFile],
+    ['sdk/src/generated/operations.ts', operationsFile(document)],
     ['docs/permissions.md', permissionsMarkdown()],
   ]);
+}
+
+interface SpecParameter {
+  $ref?: string;
+  name?: string;
+  in?: string;
+  required?: boolean;
+}
+interface SpecOperation {
+  operationId: string;
+  summary?: string;
+  'x-sdk-method'?: string;
+  parameters?: SpecParameter[];
+  requestBody?: { required?: boolean };
+}
+type SpecDocument = {
+  paths: Record<string, Record<string, SpecOperation | SpecParameter[]>>;
+  components: { parameters: Record<string, SpecParameter> };
+};
+
+/**
+ * The SDK's operations by name. Each operation names its method in the spec (`x-sdk-method:
+ * people.timeline`); the rule for choosing names is in docs/sdk.md. A method takes the path
+ * parameters in path order, then the JSON body (or, without a body, the query), then call options;
+ * an operation with a `cursor` parameter returns a `PagePromise` (awaitable page, iterable items).
+ * The runtime table is one short string per method: `"GET /v1/people ql"` (q: query, b: body,
+ * l: cursor list).
+ */
+function operationsFile(document: SpecDocument): string {
+  const groups = new Map<string, string[]>();
+  const table: string[] = [];
+  for (const [route, item] of Object.entries(document.paths)) {
+    const shared = Array.isArray(item.parameters) ? item.parameters : [];
+    for (const [method, value] of Object.entries(item)) {
+      if (method === 'parameters' || Array.isArray(value)) continue;
+      const op = value;
+      const name = op['x-sdk-method'];
+      if (!name) continue;
+      const [group, member] = name.split('.');
+      if (!group || !member)
+        throw new Error(`${op.operationId}: x-sdk-method must be "group.method", not "${name}"`);
+      const params = [...shared, ...(op.parameters ?? [])].map((p) =>
+        p.$ref ? (document.components.parameters[p.$ref.split('/').pop() ?? ''] ?? {}) : p,
+      );
+      const query = params.filter((p) => p.in === 'query');
+      const list = query.some((p) => p.name === 'cursor');
+      const body = op.requestBody !== undefined;
+      const kind = `${!body && query.length ? 'q' : ''}${body ? 'b' : ''}${list ? 'l' : ''}`;
+      table.push(`  '${name}': '${method.toUpperCase()} ${route}${kind ? ` ${kind}` : ''}',`);
+      const id = `'${op.operationId}'`;
+      const args = [...route.matchAll(/\{(\w+)\}/g)].map(([, p]) => `${p}: PathParams<${id}>['${p}']`);
+      if (body) args.push(`body${op.requestBody?.required ? '' : '?'}: Body<${id}>`);
+      else if (query.length) args.push(`query${query.some((p) => p.required) ? '' : '?'}: Query<${id}>`);
+      args.push('options?: CallOptions');
+      const returns = list ? `PagePromise<Result<${id}>>` : `ApiPromise<Result<${id}>>`;
+      const doc = `    /** ${op.summary ?? op.operationId} (\`${method.toUpperCase()} ${route}\`). */`;
+      const members = groups.get(group) ?? [];
+      members.push(`${doc}\n    ${member}(${args.join(', ')}): ${returns};`);
+      groups.set(group, members);
+    }
+  }
+  const groupTypes = [...groups].map(([group, members]) => `  ${group}: {\n${members.join('\n')}\n  };`);
+  return `${HEADER}
+import type { ApiPromise, Body, CallOptions, PagePromise, PathParams, Query, Result } from '../operations';
+
+/** Every operation the SDK calls by name: \`"group.method": "VERB /path kinds"\`. */
+export const operationTable: Record<string, string> = {
+${table.join('\n')}
+};
+
+/** The operations, grouped as \`relais.<group>.<method>(...)\`. */
+export interface RelaisOperations {
+${groupTypes.join('\n')}
+}
+`;
 }
 
 /** Paths whose committed contents differ from what the spec generates. */

@@ -16,8 +16,21 @@ export {
   RelaisValidationError,
 } from './errors';
 export type { components, operations, paths } from './generated/openapi';
+export type { RelaisOperations } from './generated/operations';
+export type {
+  ApiPromise,
+  Body,
+  CallOptions,
+  PagePromise,
+  PathParams,
+  Query,
+  Result,
+  WithResponse,
+} from './operations';
 export { type Page, type Paginator, paginate } from './pagination';
 export {
+  type EventStream,
+  type EventStreamOptions,
   type EventSubscription,
   type EventSubscriptionOptions,
   type RealtimeEvent,

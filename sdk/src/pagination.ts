@@ -1,5 +1,3 @@
-import { unwrap } from './client';
-
 /** A page of a cursor list, as every Relais list returns it. */
 export interface Page<T> {
   data: T[];
@@ -18,14 +16,12 @@ export interface Paginator<T> extends AsyncIterable<T> {
 }
 
 /**
- * Walks a cursor list. `fetchPage` makes one call for a cursor (undefined for the first page).
+ * Walks a cursor list. `fetchPage` fetches the page at a cursor (undefined for the first page).
  *
  * @example
- * for await (const person of paginate((cursor) => relais.GET('/v1/people', { params: { query: { q, cursor } } }))) …
+ * for await (const entry of paginate((cursor) => fetchEntries(cursor))) …
  */
-export function paginate<T>(
-  fetchPage: (cursor: string | undefined) => Promise<{ data?: Page<T>; error?: unknown; response: Response }>,
-): Paginator<T> {
+export function paginate<T>(fetchPage: (cursor: string | undefined) => PromiseLike<Page<T>>): Paginator<T> {
   const pages = (): AsyncIterable<Page<T>> => ({
     [Symbol.asyncIterator]() {
       let cursor: string | undefined;
@@ -33,7 +29,7 @@ export function paginate<T>(
       let queue: Promise<unknown> = Promise.resolve();
       const next = async (): Promise<IteratorResult<Page<T>>> => {
         if (done) return { done: true, value: undefined };
-        const page = await unwrap(fetchPage(cursor));
+        const page = await fetchPage(cursor);
         cursor = page.next_cursor ?? undefined;
         done = page.next_cursor === null;
         return { done: false, value: page };

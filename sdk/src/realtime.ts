@@ -1,10 +1,11 @@
 import { createParser } from 'eventsource-parser';
+import { errorFromResponse, type Problem } from './errors';
 import type { components } from './generated/openapi';
 import type { TokenSource } from './transport';
 
 export type RealtimeEvent = components['schemas']['RealtimeEvent'];
 
-export interface EventSubscriptionOptions {
+export interface EventStreamOptions {
   /** The API's origin, e.g. `https://relais.intranet.example.com`. */
   baseUrl: string;
   /**
@@ -16,33 +17,49 @@ export interface EventSubscriptionOptions {
   apiKey?: string;
   /** Resume after this event id (the last one a previous subscription received). */
   lastEventId?: string;
-  /** Called for every event, in order. */
-  onEvent(event: RealtimeEvent): void;
+  /**
+   * Only these event types (`sync.required` always comes through: it means "reload what you
+   * show", because events were missed while away for longer than the server keeps them).
+   */
+  types?: RealtimeEvent['type'][];
+  /** Called for every event, in order; without it, read the stream with `for await`. */
+  onEvent?(event: RealtimeEvent): void;
   /** Called when the stream fails; it reconnects by itself unless the failure is a 4xx. */
   onError?(error: Error): void;
+  /** Closes the stream when aborted. */
+  signal?: AbortSignal;
   /** A `fetch` implementation; the global one by default. */
   fetch?: typeof globalThis.fetch;
 }
 
-export interface EventSubscription {
+/** Your events as they happen: iterate with `for await` (a `break` closes it) or pass `onEvent`. */
+export interface EventStream extends AsyncIterable<RealtimeEvent> {
   /** The id of the last event received: give it as `lastEventId` to resume elsewhere. */
   readonly lastEventId: string | undefined;
   close(): void;
 }
+
+/** @deprecated Use `EventStreamOptions`. */
+export type EventSubscriptionOptions = EventStreamOptions;
+/** @deprecated Use `EventStream`. */
+export type EventSubscription = EventStream;
 
 /**
  * Follows `GET /v1/events` with `fetch`, so credentials travel in headers, and reconnects after a
  * network failure or a server restart, resuming from the last event received (`Last-Event-ID`).
  * Reconnections wait a random time up to the server's `retry:` interval, doubling with each
  * consecutive failure (at most 30 s). A 401 asks a token provider once more; a refused request
- * (4xx: bad token, no permission) then stops it and is reported to `onError`.
+ * (4xx: bad token, no permission) then ends the stream with a typed `RelaisError` (reported to
+ * `onError`, and thrown by the iterator).
  *
  * @example
- * const subscription = subscribeToEvents({ baseUrl, token, onEvent: (event) => console.log(event.type) });
+ * for await (const event of subscribeToEvents({ baseUrl, token })) console.log(event.type);
  */
-export function subscribeToEvents(options: EventSubscriptionOptions): EventSubscription {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+export function subscribeToEvents(options: EventStreamOptions): EventStream {
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const abort = new AbortController();
+  options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+  const wanted = options.types ? new Set<string>([...options.types, 'sync.required']) : undefined;
   let lastEventId = options.lastEventId;
   // The server's `retry:` is the base; consecutive failures back off from it, with full jitter.
   let retryMs = 2_000;
@@ -55,6 +72,21 @@ export function subscribeToEvents(options: EventSubscriptionOptions): EventSubsc
       return token;
     }
     return options.token;
+  };
+
+  // Events waiting for a reader, and a reader waiting for events.
+  const queue: RealtimeEvent[] = [];
+  let ended: { error?: Error } | undefined;
+  let wake: (() => void) | undefined;
+  const deliver = (event: RealtimeEvent) => {
+    if (wanted && !wanted.has(event.type)) return;
+    if (options.onEvent) options.onEvent(event);
+    else queue.push(event);
+    wake?.();
+  };
+  const end = (error?: Error) => {
+    ended ??= { error };
+    wake?.();
   };
 
   const connect = async (): Promise<'retry' | 'stop' | 'refresh'> => {
@@ -74,9 +106,14 @@ export function subscribeToEvents(options: EventSubscriptionOptions): EventSubsc
       return 'refresh';
     }
     if (!response.ok || !response.body) {
-      const detail = await response.text().catch(() => '');
-      options.onError?.(new Error(`GET /v1/events answered ${response.status}: ${detail.slice(0, 200)}`));
-      return response.status >= 400 && response.status < 500 ? 'stop' : 'retry';
+      const problem = (await response.json().catch(() => undefined)) as Problem | undefined;
+      const error = errorFromResponse(response, problem);
+      options.onError?.(error);
+      if (response.status >= 400 && response.status < 500) {
+        end(error);
+        return 'stop';
+      }
+      return 'retry';
     }
     failures = 0;
     refreshed = false;
@@ -84,7 +121,7 @@ export function subscribeToEvents(options: EventSubscriptionOptions): EventSubsc
       onEvent: (message) => {
         const event = JSON.parse(message.data) as RealtimeEvent;
         lastEventId = event.id;
-        options.onEvent(event);
+        deliver(event);
       },
       onRetry: (interval) => {
         retryMs = interval;
@@ -105,19 +142,44 @@ export function subscribeToEvents(options: EventSubscriptionOptions): EventSubsc
         if (outcome === 'stop') return;
         if (outcome === 'refresh') continue;
       } catch (error) {
-        if (abort.signal.aborted) return;
+        if (abort.signal.aborted) break;
         options.onError?.(error instanceof Error ? error : new Error(String(error)));
       }
       failures += 1;
       const ceiling = Math.min(30_000, retryMs * 2 ** Math.min(failures - 1, 4));
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
+    end();
   })();
 
+  const close = () => {
+    abort.abort();
+    end();
+  };
   return {
     get lastEventId() {
       return lastEventId;
     },
-    close: () => abort.abort(),
+    close,
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<RealtimeEvent>> {
+        for (;;) {
+          const event = queue.shift();
+          if (event) return { done: false, value: event };
+          if (ended) {
+            if (ended.error) throw ended.error;
+            return { done: true, value: undefined };
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+        }
+      },
+      async return(): Promise<IteratorResult<RealtimeEvent>> {
+        close();
+        return { done: true, value: undefined };
+      },
+    }),
   };
 }

@@ -27,6 +27,8 @@ export interface TransportOptions {
   timeout?: number;
   /** A `fetch` implementation; the global one by default. */
   fetch?: typeof globalThis.fetch;
+  /** Extra headers sent with every request (a call's own headers win). */
+  headers?: Record<string, string>;
 }
 
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
@@ -35,20 +37,43 @@ const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 
+/** What one call may change of the client's settings. */
+export interface PerCallOptions {
+  maxRetries?: number;
+  timeout?: number;
+}
+
+/** The client's transport: `send` for one request, and the credentials it holds. */
+export interface Transport {
+  send(request: Request, perCall?: PerCallOptions): Promise<Response>;
+  /** The token source in use (after `useToken`, the token given). */
+  readonly token: TokenSource | undefined;
+  /** Sends this token from now on (what `auth.login` does with the token it receives). */
+  useToken(token: string): void;
+}
+
 /**
  * A `fetch` with Relais's credentials, timeout and retries. It resolves with the response, whatever
  * its status, once retries are spent; it rejects only with `RelaisConnectionError` or
  * `RelaisTimeoutError` when no response arrived, and with the caller's abort reason.
  */
 export function relaisFetch(options: TransportOptions): typeof globalThis.fetch {
-  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const maxRetries = options.maxRetries ?? 2;
-  const timeout = options.timeout ?? 30_000;
-  const tokens = tokenCache(options.token);
+  const transport = createTransport(options);
+  return (input, init) => transport.send(new Request(input, init));
+}
 
-  return async (input, init) => {
-    const original = new Request(input, init);
+export function createTransport(options: TransportOptions): Transport {
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  let source = options.token;
+  let tokens = tokenCache(source);
+
+  const send = async (original: Request, perCall: PerCallOptions = {}) => {
+    const maxRetries = perCall.maxRetries ?? options.maxRetries ?? 2;
+    const timeout = perCall.timeout ?? options.timeout ?? 30_000;
     const headers = new Headers(original.headers);
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      if (!headers.has(name)) headers.set(name, value);
+    }
     const method = original.method.toUpperCase();
     if (method === 'POST' && !headers.has('idempotency-key'))
       headers.set('Idempotency-Key', crypto.randomUUID());
@@ -87,6 +112,17 @@ export function relaisFetch(options: TransportOptions): typeof globalThis.fetch 
         original.signal,
       );
     }
+  };
+
+  return {
+    send,
+    get token() {
+      return source;
+    },
+    useToken(token) {
+      source = token;
+      tokens = tokenCache(token);
+    },
   };
 }
 

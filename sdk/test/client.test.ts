@@ -11,7 +11,7 @@ afterAll(() => app.close());
 describe('createRelaisClient', () => {
   it('calls /health on a real server with types from the spec', async () => {
     const relais = createRelaisClient({ baseUrl: app.url });
-    const { data, error, response } = await relais.GET('/health');
+    const { data, error, response } = await relais.raw.GET('/health');
     expect(error).toBeUndefined();
     expect(response.headers.get('x-request-id')).toBeTruthy();
     const status: 'ok' | undefined = data?.status;
@@ -20,7 +20,7 @@ describe('createRelaisClient', () => {
 
   it('returns the problem document as a typed error', async () => {
     const relais = createRelaisClient({ baseUrl: app.url });
-    const { data, error } = await relais.GET('/ready', { params: { query: { verbose: 1 } as never } });
+    const { data, error } = await relais.raw.GET('/ready', { params: { query: { verbose: 1 } as never } });
     expect(data).toBeUndefined();
     expect(error).toMatchObject({ status: 400, errors: [{ in: 'query', field: 'verbose' }] });
   });

@@ -52,11 +52,7 @@ async function caught(call: Promise<unknown>): Promise<RelaisError> {
 describe('errors throw, typed from the problem document', () => {
   it('validation (400) names the fields', async () => {
     const error = await caught(
-      unwrap(
-        client(manager.token).POST('/v1/people', {
-          body: { first_name: 'A', last_name: 'B', email: 'nope' },
-        }),
-      ),
+      client(manager.token).people.create({ first_name: 'A', last_name: 'B', email: 'nope' }),
     );
     expect(error).toBeInstanceOf(RelaisValidationError);
     expect(error.status).toBe(400);
@@ -65,44 +61,31 @@ describe('errors throw, typed from the problem document', () => {
   });
 
   it('authentication (401), permission (403) with the permission, not found (404)', async () => {
-    expect(await caught(unwrap(client('not-a-token').GET('/v1/me')))).toBeInstanceOf(
-      RelaisAuthenticationError,
-    );
-    const forbidden = await caught(
-      unwrap(client(readonly.token).POST('/v1/people', { body: { first_name: 'A', last_name: 'B' } })),
-    );
+    expect(await caught(client('not-a-token').me.get())).toBeInstanceOf(RelaisAuthenticationError);
+    const forbidden = await caught(client(readonly.token).people.create({ first_name: 'A', last_name: 'B' }));
     expect(forbidden).toBeInstanceOf(RelaisPermissionError);
     expect((forbidden as RelaisPermissionError).requiredPermission).toBe('people:create');
-    const missing = await caught(
+    const missing = await caught(client(manager.token).people.get('00000000-0000-4000-8000-000000000000'));
+    expect(missing).toBeInstanceOf(RelaisNotFoundError);
+    // The path-based client throws the same errors through unwrap.
+    const rawMissing = await caught(
       unwrap(
-        client(manager.token).GET('/v1/people/{id}', {
+        client(manager.token).raw.GET('/v1/people/{id}', {
           params: { path: { id: '00000000-0000-4000-8000-000000000000' } },
         }),
       ),
     );
-    expect(missing).toBeInstanceOf(RelaisNotFoundError);
+    expect(rawMissing).toBeInstanceOf(RelaisNotFoundError);
   });
 
   it('conflict (409) with the allowed transitions, precondition failed (412) with the current ETag', async () => {
     const mandate = await createMandate(app.db.knex, { owner_id: manager.id });
     const relais = client(manager.token);
-    const conflict = await caught(
-      unwrap(
-        relais.PATCH('/v1/mandates/{id}', {
-          params: { path: { id: mandate.id } },
-          body: { status: 'active' },
-        }),
-      ),
-    );
+    const conflict = await caught(relais.mandates.update(mandate.id, { status: 'active' }));
     expect(conflict).toBeInstanceOf(RelaisConflictError);
     expect((conflict as RelaisConflictError).allowedTransitions).toContain('proposed');
     const stale = await caught(
-      unwrap(
-        relais.PATCH('/v1/mandates/{id}', {
-          params: { path: { id: mandate.id }, header: { 'If-Match': '"stale"' } },
-          body: { title: 'Renamed' },
-        }),
-      ),
+      relais.mandates.update(mandate.id, { title: 'Renamed' }, { ifMatch: '"stale"' }),
     );
     expect(stale).toBeInstanceOf(RelaisPreconditionFailedError);
     expect((stale as RelaisPreconditionFailedError).currentEtag).toMatch(/^"/);
@@ -112,8 +95,8 @@ describe('errors throw, typed from the problem document', () => {
     const user = await createUser(app.db.knex, { role: 'user' });
     const relais = createRelaisClient({ baseUrl: app.url, maxRetries: 0 });
     const body = { email: user.email, password: 'wrong-password-123' };
-    await caught(unwrap(relais.POST('/v1/auth/login', { body })));
-    const limited = await caught(unwrap(relais.POST('/v1/auth/login', { body })));
+    await caught(relais.auth.login(body.email, body.password));
+    const limited = await caught(relais.auth.login(body.email, body.password));
     expect(limited).toBeInstanceOf(RelaisRateLimitError);
     expect((limited as RelaisRateLimitError).retryAfter).toBeGreaterThan(0);
   });
@@ -127,7 +110,7 @@ describe('errors throw, typed from the problem document', () => {
       });
     });
     const refused = await caught(
-      unwrap(createRelaisClient({ baseUrl: `http://127.0.0.1:${closed}`, maxRetries: 0 }).GET('/health')),
+      createRelaisClient({ baseUrl: `http://127.0.0.1:${closed}`, maxRetries: 0 }).system.health(),
     );
     expect(refused).toBeInstanceOf(RelaisConnectionError);
     expect(refused.status).toBe(0);
@@ -136,13 +119,22 @@ describe('errors throw, typed from the problem document', () => {
     try {
       const { port } = silent.address() as net.AddressInfo;
       const timedOut = await caught(
-        unwrap(
-          createRelaisClient({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0, timeout: 200 }).GET(
-            '/health',
-          ),
-        ),
+        createRelaisClient({
+          baseUrl: `http://127.0.0.1:${port}`,
+          maxRetries: 0,
+          timeout: 200,
+        }).system.health(),
       );
       expect(timedOut).toBeInstanceOf(RelaisTimeoutError);
+      // A call's own timeout wins over the client's.
+      const started = performance.now();
+      const perCall = await caught(
+        createRelaisClient({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 }).system.health({
+          timeout: 100,
+        }),
+      );
+      expect(perCall).toBeInstanceOf(RelaisTimeoutError);
+      expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
       silent.close();
     }
@@ -176,7 +168,7 @@ describe('retries that cannot write twice', () => {
       fetch: faulty,
       maxRetries: 3,
     });
-    const created = await unwrap(relais.POST('/v1/organisations', { body: { name, type: 'client' } }));
+    const created = await relais.organisations.create({ name, type: 'client' });
     expect(created.name).toBe(name);
     expect(attempt).toBe(3);
     expect(new Set(keys).size).toBe(1);
@@ -194,7 +186,7 @@ describe('retries that cannot write twice', () => {
       return fetch(new Request(input, init));
     };
     const relais = createRelaisClient({ baseUrl: app.url, fetch: busy });
-    const health = await unwrap(relais.GET('/health'));
+    const health = await relais.system.health();
     expect(health.status).toBe('ok');
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
   });
@@ -207,11 +199,7 @@ describe('retries that cannot write twice', () => {
     };
     const relais = createRelaisClient({ baseUrl: app.url, token: manager.token, fetch: down, maxRetries: 2 });
     const person = await createPerson(app.db.knex);
-    await caught(
-      unwrap(
-        relais.PATCH('/v1/people/{id}', { params: { path: { id: person.id } }, body: { first_name: 'X' } }),
-      ),
-    );
+    await caught(relais.people.update(person.id, { first_name: 'X' }));
     expect(attempts).toBe(1);
   });
 
@@ -222,10 +210,10 @@ describe('retries that cannot write twice', () => {
       baseUrl: app.url,
       token: async () => issued[Math.min(asked++, 1)]!,
     });
-    const me = await unwrap(relais.GET('/v1/me'));
+    const me = await relais.me.get();
     expect(me.id).toBe(manager.id);
     expect(asked).toBe(2);
-    await unwrap(relais.GET('/v1/me'));
+    await relais.me.get();
     expect(asked).toBe(2);
   });
 });
@@ -241,9 +229,7 @@ describe('auto-pagination', () => {
     const relais = client(manager.token);
     const seen: string[] = [];
     let pageCount = 0;
-    for await (const page of paginate((cursor) =>
-      relais.GET('/v1/people', { params: { query: { q: tag, limit: 100, cursor } } }),
-    ).pages()) {
+    for await (const page of relais.people.list({ q: tag, limit: 100 }).pages()) {
       pageCount += 1;
       seen.push(...page.data.map((person) => person.id));
       await app.db.knex('people').insert({ first_name: 'Late', last_name: `${tag} late ${pageCount}` });
@@ -260,11 +246,7 @@ describe('auto-pagination', () => {
       .knex('people')
       .insert(Array.from({ length: 50 }, (_, index) => ({ first_name: 'C', last_name: `${tag} ${index}` })));
     const relais = client(manager.token);
-    const iterator = paginate((cursor) =>
-      relais.GET('/v1/people', { params: { query: { q: tag, limit: 10, cursor } } }),
-    )
-      .pages()
-      [Symbol.asyncIterator]();
+    const iterator = relais.people.list({ q: tag, limit: 10 }).pages()[Symbol.asyncIterator]();
     const results = await Promise.all(Array.from({ length: 6 }, () => iterator.next()));
     const ids = results.flatMap((result) =>
       result.done ? [] : result.value.data.map((person) => person.id),
@@ -276,11 +258,12 @@ describe('auto-pagination', () => {
 
   it('toArray stops at its limit', async () => {
     const relais = client(manager.token);
-    const some = await paginate((cursor) =>
-      relais.GET('/v1/people', { params: { query: { limit: 5, cursor } } }),
-    ).toArray({
-      limit: 7,
-    });
+    const some = await relais.people.list({ limit: 5 }).toArray({ limit: 7 });
     expect(some).toHaveLength(7);
+    // The generic walker serves any cursor list, here through the path-based client.
+    const raw = await paginate((cursor) =>
+      unwrap(relais.raw.GET('/v1/people', { params: { query: { limit: 5, cursor } } })),
+    ).toArray({ limit: 7 });
+    expect(raw.map((person) => person.id)).toEqual(some.map((person) => person.id));
   });
 });

@@ -2,6 +2,20 @@
 // Edit the spec, then regenerate; `npm test` fails when this file is stale.
 /* eslint-disable */
 
+export type $Read<T> = {
+    readonly $read: T;
+};
+export type $Write<T> = {
+    readonly $write: T;
+};
+export type Readable<T> = T extends $Write<any> ? never : T extends $Read<infer U> ? Readable<U> : T extends (infer E)[] ? Readable<E>[] : T extends object ? {
+    [K in keyof T as NonNullable<T[K]> extends $Write<any> ? never : K]: Readable<T[K]>;
+} : T;
+export type Writable<T> = T extends $Read<any> ? never : T extends $Write<infer U> ? Writable<U> : T extends (infer E)[] ? Writable<E>[] : T extends object ? {
+    [K in keyof T as NonNullable<T[K]> extends $Read<any> ? never : K]: Writable<T[K]>;
+} & {
+    [K in keyof T as NonNullable<T[K]> extends $Read<any> ? K : never]?: never;
+} : T;
 export interface paths {
     "/health": {
         parameters: {
@@ -1381,12 +1395,12 @@ export interface components {
             source?: "manual" | "api" | "import";
             /** @description The participants; on update, replaces the whole set. */
             participants?: components["schemas"]["ParticipantInput"][];
-            readonly id?: unknown;
-            readonly overdue?: unknown;
-            readonly reminder_sent_at?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
+            id?: $Read<unknown>;
+            overdue?: $Read<unknown>;
+            reminder_sent_at?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
         };
         InteractionUpdate: {
             type?: components["schemas"]["InteractionType"];
@@ -1418,12 +1432,12 @@ export interface components {
             source?: "manual" | "api" | "import";
             /** @description The participants; on update, replaces the whole set. */
             participants?: components["schemas"]["ParticipantInput"][];
-            readonly id?: unknown;
-            readonly overdue?: unknown;
-            readonly reminder_sent_at?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
+            id?: $Read<unknown>;
+            overdue?: $Read<unknown>;
+            reminder_sent_at?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
         };
         InteractionPage: components["schemas"]["CursorPage"] & {
             data?: components["schemas"]["Interaction"][];
@@ -1524,11 +1538,11 @@ export interface components {
              * @description The user responsible for the record.
              */
             owner_id?: string | null;
-            readonly id?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
-            readonly archived_at?: unknown;
+            id?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
+            archived_at?: $Read<unknown>;
         };
         OrganisationUpdate: {
             name?: string;
@@ -1544,11 +1558,11 @@ export interface components {
              * @description The user responsible for the record.
              */
             owner_id?: string | null;
-            readonly id?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
-            readonly archived_at?: unknown;
+            id?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
+            archived_at?: $Read<unknown>;
         };
         OrganisationPage: components["schemas"]["CursorPage"] & {
             data?: components["schemas"]["Organisation"][];
@@ -1609,13 +1623,13 @@ export interface components {
              * @description The user responsible for the record.
              */
             owner_id?: string | null;
-            readonly id?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
-            readonly archived_at?: unknown;
+            id?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
+            archived_at?: $Read<unknown>;
             /** @description Link organisations with POST /v1/people/{id}/organisations. */
-            readonly organisations?: unknown;
+            organisations?: $Read<unknown>;
         };
         PersonUpdate: {
             first_name?: string;
@@ -1635,13 +1649,13 @@ export interface components {
              * @description The user responsible for the record.
              */
             owner_id?: string | null;
-            readonly id?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
-            readonly archived_at?: unknown;
+            id?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
+            archived_at?: $Read<unknown>;
             /** @description Link organisations with POST /v1/people/{id}/organisations. */
-            readonly organisations?: unknown;
+            organisations?: $Read<unknown>;
         };
         PersonPage: components["schemas"]["CursorPage"] & {
             data?: components["schemas"]["Person"][];
@@ -1700,10 +1714,10 @@ export interface components {
              * @description The user responsible for the record.
              */
             owner_id?: string | null;
-            readonly id?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
+            id?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
         };
         MandateUpdate: {
             organisation_id?: components["schemas"]["Id"];
@@ -1720,10 +1734,10 @@ export interface components {
              * @description The user responsible for the record.
              */
             owner_id?: string | null;
-            readonly id?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
+            id?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
         };
         MandatePage: components["schemas"]["CursorPage"] & {
             data?: components["schemas"]["Mandate"][];
@@ -1763,11 +1777,11 @@ export interface components {
             role: components["schemas"]["Role"];
             password: components["schemas"]["Password"];
             time_zone?: components["schemas"]["TimeZone"];
-            readonly id?: unknown;
+            id?: $Read<unknown>;
             /** @description New users are active; deactivate with PATCH. */
-            readonly active?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
+            active?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
         };
         UserUpdate: {
             email?: components["schemas"]["Email"];
@@ -1776,27 +1790,27 @@ export interface components {
             active?: boolean;
             password?: components["schemas"]["Password"];
             time_zone?: components["schemas"]["TimeZone"];
-            readonly id?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
+            id?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
         };
         ProfileUpdate: {
             name?: string;
             time_zone?: components["schemas"]["TimeZone"];
             password?: components["schemas"]["Password"];
-            current_password?: string;
-            readonly id?: unknown;
+            current_password?: $Write<string>;
+            id?: $Read<unknown>;
             /** @description Only an admin changes an email. */
-            readonly email?: unknown;
+            email?: $Read<unknown>;
             /** @description Only an admin changes a role. */
-            readonly role?: unknown;
-            readonly active?: unknown;
-            readonly created_at?: unknown;
-            readonly updated_at?: unknown;
+            role?: $Read<unknown>;
+            active?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            updated_at?: $Read<unknown>;
         };
         LoginRequest: {
             email: string;
-            password: string;
+            password: $Write<string>;
         };
         LoginResponse: {
             access_token: string;
@@ -1835,12 +1849,12 @@ export interface components {
         ApiKeyCreate: {
             name: string;
             scopes: components["schemas"]["Scope"][];
-            readonly id?: unknown;
-            readonly prefix?: unknown;
-            readonly created_by?: unknown;
-            readonly created_at?: unknown;
-            readonly last_used_at?: unknown;
-            readonly revoked_at?: unknown;
+            id?: $Read<unknown>;
+            prefix?: $Read<unknown>;
+            created_by?: $Read<unknown>;
+            created_at?: $Read<unknown>;
+            last_used_at?: $Read<unknown>;
+            revoked_at?: $Read<unknown>;
         };
         /** @enum {string} */
         Widget: "timeline" | "inbox" | "lead-score" | "hot-leads";

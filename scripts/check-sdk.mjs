@@ -1,0 +1,56 @@
+/**
+ * The SDK's package checks, run by `npm test`:
+ * - size: the core (client, errors, retries, pagination), bundled, minified and gzipped, must stay
+ *   within its budget; the whole entry is reported beside it;
+ * - packaging: publint (strict) and Are The Types Wrong? on the packed package.
+ * Exits non-zero, naming the failure, when any check fails.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sdk = path.join(root, 'sdk');
+const CORE_BUDGET = 8 * 1024;
+
+async function gzippedSize(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: sdk, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+  });
+  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+}
+
+const failures = [];
+const core = await gzippedSize(
+  "export { createRelaisClient, isRelaisError, RelaisError, paginate } from './src/index.ts';",
+);
+const whole = await gzippedSize("export * from './src/index.ts';");
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} kB`;
+console.log(`SDK core, minified + gzip: ${kb(core)} (budget ${kb(CORE_BUDGET)}); whole entry: ${kb(whole)}`);
+if (core > CORE_BUDGET) failures.push(`the SDK core is ${kb(core)}, over its ${kb(CORE_BUDGET)} budget`);
+
+for (const [name, command, args] of [
+  ['publint', 'publint', ['--strict']],
+  ['attw', 'attw', ['--pack', '.', '--format', 'table-flipped']],
+]) {
+  try {
+    execFileSync(path.join(root, 'node_modules/.bin', command), args, { cwd: sdk, stdio: 'pipe' });
+    console.log(`${name}: clean`);
+  } catch (error) {
+    process.stdout.write(String(error.stdout ?? ''));
+    failures.push(`${name} found problems in the SDK package`);
+  }
+}
+
+if (failures.length) {
+  console.error(`SDK checks failed: ${failures.join('; ')}`);
+  process.exit(1);
+}
