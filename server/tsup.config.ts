@@ -18,5 +18,7 @@ export default defineConfig({
   async onSuccess() {
     await mkdir('dist/assets', { recursive: true });
     await copyFile(require.resolve('redoc/bundles/redoc.standalone.js'), 'dist/assets/redoc.standalone.js');
+    // The web components' module (the SDK workspace builds first), served at /embed/.
+    await copyFile('../sdk/dist/browser/relais-elements.js', 'dist/assets/relais-elements.js');
   },
 });

@@ -26,6 +26,8 @@ export interface EventStreamOptions {
   onEvent?(event: RealtimeEvent): void;
   /** Called when the stream fails; it reconnects by itself unless the failure is a 4xx. */
   onError?(error: Error): void;
+  /** Called each time the stream is (re)connected. */
+  onOpen?(): void;
   /** Closes the stream when aborted. */
   signal?: AbortSignal;
   /** A `fetch` implementation; the global one by default. */
@@ -117,6 +119,7 @@ export function subscribeToEvents(options: EventStreamOptions): EventStream {
     }
     failures = 0;
     refreshed = false;
+    options.onOpen?.();
     const parser = createParser({
       onEvent: (message) => {
         const event = JSON.parse(message.data) as RealtimeEvent;

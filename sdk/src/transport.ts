@@ -8,8 +8,8 @@
  *   a key the caller set wins).
  * - The wait honours `Retry-After`; otherwise exponential backoff with full jitter.
  * - Each attempt sends a fresh copy of the request: a body already consumed is never resent.
- * - A token provider is asked once and remembered; after a 401 it is asked once more and the call
- *   repeated, then the 401 is thrown.
+ * - A token provider is asked once and remembered until shortly before the token expires; after a
+ *   401 it is asked once more and the call repeated, then the 401 is thrown.
  */
 import { RelaisConnectionError, RelaisTimeoutError, retryAfterSeconds } from './errors';
 
@@ -126,23 +126,50 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
+/**
+ * A token source, asked once and remembered: asked again after `forget()` (a 401), and before a
+ * remembered JWT expires (30 s ahead), so a page refreshes its token without a failed request.
+ * Concurrent callers share one pending ask.
+ */
 function tokenCache(source: TokenSource | undefined) {
   let pending: Promise<string> | undefined;
+  let expiresAt = Number.POSITIVE_INFINITY;
   return {
     refreshable: typeof source === 'function',
     current(): Promise<string | undefined> | undefined {
       if (source === undefined) return undefined;
       if (typeof source === 'string') return Promise.resolve(source);
-      pending ??= Promise.resolve(source()).catch((error: unknown) => {
-        pending = undefined;
-        throw error;
-      });
+      if (Date.now() >= expiresAt - 30_000) pending = undefined;
+      if (!pending) {
+        expiresAt = Number.POSITIVE_INFINITY;
+        pending = Promise.resolve(source()).then(
+          (token) => {
+            expiresAt = expiryOf(token);
+            return token;
+          },
+          (error: unknown) => {
+            pending = undefined;
+            throw error;
+          },
+        );
+      }
       return pending;
     },
     forget() {
       pending = undefined;
     },
   };
+}
+
+/** When a JWT expires (ms since the epoch); never for anything else. */
+export function expiryOf(token: string): number {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const { exp } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 async function withTimeout(

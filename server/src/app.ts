@@ -23,6 +23,8 @@ import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import type { Config } from './config';
 import { dashboardRoutes } from './dashboard';
+import { demoRoutes } from './demo/demo-page';
+import { embedRoutes } from './embed/embed-routes';
 import { embedTokenRoutes } from './embed-tokens';
 import { interactionRoutes } from './interactions';
 import { mandateRoutes } from './mandates';
@@ -181,6 +183,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
 
   const routes = [
     operationsAssetRoutes(),
+    embedRoutes(),
+    ...(config.demoData ? [demoRoutes(deps.db, deps.tokens)] : []),
     operationsRoutes(deps),
     authRoutes({ ...deps, users }),
     userRoutes(deps.db, users),

@@ -39,8 +39,8 @@ describe('POST /v1/embed-tokens', () => {
 
   it('refuses an origin the server does not allow, and a widget that cannot show the subject', async () => {
     const response = await create(user.auth, {
-      widgets: ['inbox'],
-      subject: { type: 'person', id: PERSON },
+      widgets: ['lead-score'],
+      subject: { type: 'organisation', id: PERSON },
       origins: ['https://elsewhere.example.com'],
     });
     expect(response.status).toBe(400);

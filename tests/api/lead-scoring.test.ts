@@ -109,6 +109,33 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('rules and rescoring', () => {
+  // Before the tests below change the rules.
+  it('gives each hot lead its score a week ago and its owner’s name, for the widget’s trend arrow', async () => {
+    const response = await app.request('GET', '/v1/lead-scores?limit=100', { headers: reader.auth });
+    expect(response.status).toBe(200);
+    const weekAgo = NOW.getTime() - 7 * 86_400_000;
+    const rules = await app.request('GET', '/v1/scoring-rules', { headers: admin.auth });
+    const halfLife = rules.body.half_life_days * 86_400_000;
+    for (const lead of response.body.data as { person_id: string; score_7d_ago: number }[]) {
+      const entries: { points: number; occurred_at: Date }[] = await app.db
+        .knex('lead_score_entries')
+        .where({ person_id: lead.person_id })
+        .where('occurred_at', '<', new Date(weekAgo));
+      // A replay of the ledger as it stood then, each entry halving every 90 days.
+      const expected = entries.reduce(
+        (sum, entry) =>
+          sum + entry.points * 0.5 ** ((weekAgo - entry.occurred_at.getTime()) / (90 * 86_400_000)),
+        0,
+      );
+      expect(lead.score_7d_ago).toBeCloseTo(expected, 1);
+    }
+    expect(
+      response.body.data.some(
+        (lead: { score: number; score_7d_ago: number }) => lead.score !== lead.score_7d_ago,
+      ),
+    ).toBe(true);
+  });
+
   it('scores live exactly as a replay of the unique events', async () => {
     const replay = await expectScoresEqualReplay();
     expect([...replay.values()].some((score) => score.points !== 0)).toBe(true);

@@ -25,6 +25,8 @@ export function embedTokenRoutes(deps: { db: Knex; config: Config; tokens: Token
     if (principal.kind !== 'embed') throw new Error('unreachable: the spec admits only embed tokens here');
     reply.send({
       user_id: principal.user.id,
+      user_name: principal.user.name,
+      time_zone: principal.user.time_zone,
       widgets: principal.widgets,
       subject: principal.subject,
       origins: principal.origins,

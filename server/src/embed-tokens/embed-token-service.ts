@@ -13,11 +13,14 @@ import { actingUser, type EmbedSubject, type Widget } from '../platform/principa
 import { signEmbedToken } from '../platform/tokens';
 import { findUserCredential } from '../users';
 
-/** The subject types each widget can show. */
+/**
+ * The subject types each widget can show. The inbox and hot leads are the acting user's whatever
+ * the subject, so one token can serve a page's four widgets around one person.
+ */
 const WIDGET_SUBJECTS: Record<Widget, readonly EmbedSubject['type'][]> = {
   timeline: ['person', 'organisation'],
   'lead-score': ['person'],
-  inbox: ['inbox'],
+  inbox: ['person', 'organisation', 'inbox'],
   'hot-leads': ['person', 'organisation', 'inbox'],
 };
 

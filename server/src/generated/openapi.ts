@@ -593,7 +593,7 @@ export interface paths {
         head?: never;
         /**
          * Change an interaction
-         * @description Requires `interactions:update` (a `user`: only interactions they created or are assigned). Status moves follow the workflow (409 names the allowed moves); changing the assignee requires `interactions:assign`; `participants`, when sent, replaces the whole set; moving `next_action_at` re-arms its reminder.
+         * @description Requires `interactions:update` (a `user`: only interactions they created or are assigned). Status moves follow the workflow (409 names the allowed moves); changing the assignee requires `interactions:assign`; `participants`, when sent, replaces the whole set; moving `next_action_at` re-arms its reminder. An inbox widget's embed token changes only `status` and `next_action_at` of interactions assigned to its user (mark done, snooze).
          */
         patch: operations["updateInteraction"];
         trace?: never;
@@ -941,6 +941,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/embed/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The web components' module
+         * @description `relais-elements.js` is the one-script-tag module of the four web components (cached five
+         *     minutes); `relais-elements.json` names its content-hashed URL (`relais-elements.<hash>.js`,
+         *     cached for a year) and SRI `integrity`, for pages that pin a version. Any page may load them
+         *     (`Access-Control-Allow-Origin: *`): they hold no data.
+         */
+        get: operations["getEmbedAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1162,14 +1185,20 @@ export interface components {
             first_name: string;
             last_name: string;
             email: string | null;
-            /** Format: uuid */
             owner_id: string | null;
+            /**
+             * Format: uuid
+             * @description The owner's name, to show beside the lead.
+             */
+            owner_name: string | null;
         };
         LeadScore: {
             person_id: components["schemas"]["Id"];
             person: components["schemas"]["LeadPerson"];
             /** @description The decayed score now, rounded to 2 decimals. */
             score: number;
+            /** @description The score seven days ago (what the ledger held then, decayed to then), for a trend arrow. */
+            score_7d_ago: number;
             /** @description The ledger's points before decay. */
             points: number;
             /** @description Ledger entries behind the score. */
@@ -1891,6 +1920,10 @@ export interface components {
         };
         EmbedTokenInfo: {
             user_id: components["schemas"]["Id"];
+            /** @description The name of the user the widget acts for. */
+            user_name: string;
+            /** @description That user's time zone, the widgets' default for dates. */
+            time_zone: components["schemas"]["TimeZone"];
             widgets: components["schemas"]["Widget"][];
             subject: components["schemas"]["EmbedSubject"];
             origins: string[];
@@ -4122,6 +4155,38 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getEmbedAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `relais-elements.js`, `relais-elements.json` or `relais-elements.<hash>.js`. */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The module, or its manifest. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "application/json": {
+                        version: string;
+                        url: string;
+                        integrity: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };

@@ -11,7 +11,7 @@ import { transaction } from '../platform/after-commit';
 import { invalidate, tags } from '../platform/cache';
 import type { RequestContext } from '../platform/context';
 import { type Knex, pgErrorCode } from '../platform/db';
-import { type FieldError, NotFoundError, ValidationError } from '../platform/errors';
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
 import { assertIfMatch } from '../platform/etag';
 import { publish } from '../platform/events';
 import { assertReaches, creatorOf } from '../platform/ownership';
@@ -145,6 +145,17 @@ export async function createInteraction(
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
+/** What an inbox widget may change: mark done (or another status move) and snooze. */
+const INBOX_ACTION_FIELDS = new Set(['status', 'next_action_at']);
+
+function assertInboxAction(input: InteractionInput): void {
+  const refused = Object.keys(input).filter((field) => !INBOX_ACTION_FIELDS.has(field));
+  if (refused.length)
+    throw new ForbiddenError(
+      `An inbox widget changes only status and next_action_at, not ${refused.join(', ')}.`,
+    );
+}
+
 export async function updateInteraction(
   db: Knex,
   context: RequestContext,
@@ -154,6 +165,7 @@ export async function updateInteraction(
 ): Promise<Interaction> {
   const { participants, ...changes } = input;
   if (participants) checkParticipants(participants);
+  if (context.principal.kind === 'embed') assertInboxAction(input);
   const actor = actingUser(context.principal);
   return transaction(db, async (trx) => {
     const before = await findInteraction(trx, id, { lock: true });
@@ -161,6 +173,8 @@ export async function updateInteraction(
     const previous = await presentOne(trx, before, options.now);
     assertIfMatch(options.ifMatch, previous);
     assertReaches(context, { owner_id: before.assignee_id, created_by: before.created_by }, 'interactions');
+    if (context.principal.kind === 'embed' && before.assignee_id !== context.principal.user.id)
+      throw new ForbiddenError('An inbox widget acts only on interactions assigned to its user.');
     if (changes.status) {
       const mayReopen = principalReach(context.principal, 'interactions', 'update') === 'all';
       assertTransition(before.status, changes.status, mayReopen);

@@ -179,11 +179,23 @@ export function authenticate(
       schemes,
       operation.definition['x-embed'] as EmbedRule | undefined,
       {
-        origin: headerOf(req, 'origin'),
+        origin: pageOrigin(req),
         pathParams: req.params as Record<string, string>,
       },
     );
   };
+}
+
+/**
+ * The origin of the page a browser request comes from. Browsers send `Origin` on cross-origin
+ * requests, but not on a same-origin GET: that one says `Sec-Fetch-Site: same-origin`, and its
+ * page's origin is this server's, as the request addressed it.
+ */
+function pageOrigin(req: FastifyRequest): string | undefined {
+  const origin = headerOf(req, 'origin');
+  if (origin) return origin;
+  if (headerOf(req, 'sec-fetch-site') !== 'same-origin') return undefined;
+  return `${req.protocol}://${req.host}`;
 }
 
 /**

@@ -12,8 +12,10 @@ export interface LeadScore {
     last_name: string;
     email: string | null;
     owner_id: string | null;
+    owner_name: string | null;
   };
   score: number;
+  score_7d_ago: number;
   points: number;
   entries: number;
   hot: boolean;
@@ -21,6 +23,7 @@ export interface LeadScore {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+const WEEK_MS = 7 * 86_400_000;
 
 export async function listLeadScores(
   db: Knex,
@@ -35,8 +38,10 @@ export async function listLeadScores(
   now: Date,
 ): Promise<Page<LeadScore>> {
   const rules = await currentRules(db);
+  const weekAgo = new Date(now.getTime() - WEEK_MS);
   const query = db('lead_scores')
     .join('people', 'people.id', 'lead_scores.person_id')
+    .leftJoin('users', 'users.id', 'people.owner_id')
     .where('lead_scores.entries', '>', 0)
     .select(
       'lead_scores.person_id as id',
@@ -48,6 +53,13 @@ export async function listLeadScores(
       'people.last_name',
       'people.email',
       'people.owner_id',
+      'users.name as owner_name',
+      // What the ledger held a week ago, for the trend: the entries are indexed by person and time.
+      db.raw(
+        `(SELECT COALESCE(sum(e.weight), 0) FROM lead_score_entries e
+          WHERE e.person_id = lead_scores.person_id AND e.occurred_at < ?) AS weighted_7d_ago`,
+        [weekAgo],
+      ),
     );
   // Ordering by `weighted` is ordering by the score now; a minimum score is a minimum weight.
   const minScore = filters.hot_only
@@ -66,6 +78,8 @@ export async function listLeadScores(
     last_name: string;
     email: string | null;
     owner_id: string | null;
+    owner_name: string | null;
+    weighted_7d_ago: string;
   }>(query, {
     tag: 'lead_scores:weighted:desc',
     sortColumn: 'lead_scores.weighted',
@@ -86,8 +100,10 @@ export async function listLeadScores(
           last_name: row.last_name,
           email: row.email,
           owner_id: row.owner_id,
+          owner_name: row.owner_name,
         },
         score: round(score),
+        score_7d_ago: round(scoreAt(row.weighted_7d_ago, rules.half_life_days, weekAgo)),
         points: row.points,
         entries: row.entries,
         hot: score >= rules.hot_threshold,
