@@ -41,7 +41,9 @@ console.log(`SDK core, minified + gzip: ${kb(core)} (budget ${kb(CORE_BUDGET)});
 if (core > CORE_BUDGET) failures.push(`the SDK core is ${kb(core)}, over its ${kb(CORE_BUDGET)} budget`);
 
 // The module as the server serves it (built by `npm run build`).
-const elements = gzipSync(readFileSync(path.join(sdk, 'dist/browser/relais-elements.js')), { level: 9 }).length;
+const elements = gzipSync(readFileSync(path.join(sdk, 'dist/browser/relais-elements.js')), {
+  level: 9,
+}).length;
 const alone = await gzippedSize(
   "import { define, RelaisLeadScore } from './src/elements/index.ts'; define('relais-lead-score', RelaisLeadScore);",
 );
@@ -52,6 +54,20 @@ if (elements > ELEMENTS_BUDGET)
   failures.push(`the web components module is ${kb(elements)}, over its ${kb(ELEMENTS_BUDGET)} budget`);
 if (alone >= elements) failures.push('one element alone is not lighter than the four');
 
+// The Custom Elements Manifest names the four elements with their events.
+const manifest = JSON.parse(readFileSync(path.join(sdk, 'custom-elements.json'), 'utf8'));
+const declared = new Map(
+  manifest.modules.flatMap((module) =>
+    (module.declarations ?? []).filter((d) => d.tagName).map((d) => [d.tagName, d]),
+  ),
+);
+for (const tag of ['relais-timeline', 'relais-inbox', 'relais-lead-score', 'relais-hot-leads']) {
+  const events = (declared.get(tag)?.events ?? []).map((event) => event.name);
+  if (!events.includes('relais-ready') || !events.includes('relais-error'))
+    failures.push(`custom-elements.json does not describe <${tag}> and its events`);
+}
+console.log(`custom-elements.json: ${[...declared.keys()].join(', ')}`);
+
 for (const [name, command, args] of [
   ['publint', 'publint', ['--strict']],
   // node16 profile: subpath exports are beyond node10 resolution. The one-script module is a
@@ -59,7 +75,16 @@ for (const [name, command, args] of [
   [
     'attw',
     'attw',
-    ['--pack', '.', '--profile', 'node16', '--exclude-entrypoints', './relais-elements.js', '--format', 'table-flipped'],
+    [
+      '--pack',
+      '.',
+      '--profile',
+      'node16',
+      '--exclude-entrypoints',
+      './relais-elements.js',
+      '--format',
+      'table-flipped',
+    ],
   ],
 ]) {
   try {

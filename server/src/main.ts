@@ -189,6 +189,7 @@ function printBanner(
       ...(demo
         ? [
             '',
+            `  Widgets    ${base}/demo   (the four web components on the demo data)`,
             `  Demo sign-ins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((user) => user.email).join(', ')}`,
             `  Try: curl -s ${base}/v1/auth/login -H 'content-type: application/json' \\`,
             `         -d '{"email":"admin@relais.demo","password":"${DEMO_PASSWORD}"}'`,

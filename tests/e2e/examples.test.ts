@@ -4,10 +4,12 @@
  * cannot rot.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_JWT_SECRET } from '../helpers/app';
+import { chromiumPath, launchChromium } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type ServerProcess, startServerProcess } from '../helpers/processes';
 import { freePort } from '../helpers/redis-server';
@@ -96,5 +98,34 @@ describe('examples/ against the all-in-one server', () => {
     expect(await db.knex('email_events').where({ campaign: 'example-newsletter' }).count({ n: '*' })).toEqual(
       [{ n: '3' }],
     );
+  });
+});
+
+describe.skipIf(!chromiumPath)('/demo: the four widgets on demo data, under a strict CSP', () => {
+  it.each([
+    ['fr', 'light'],
+    ['en', 'light'],
+    ['fr', 'dark'],
+    ['en', 'dark'],
+  ])('renders in %s, %s, with no console error', async (lang, theme) => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${baseUrl}/demo?lang=${lang}&theme=${theme}`);
+      await page.locator('relais-timeline article').first().waitFor({ timeout: 15_000 });
+      await page.locator('relais-inbox li[data-id]').first().waitFor();
+      await page.locator('relais-lead-score [part="score"]').waitFor();
+      await page.locator('relais-hot-leads li').first().waitFor();
+      mkdirSync('coverage/demo', { recursive: true });
+      await page.screenshot({ path: `coverage/demo/demo-${lang}-${theme}.png` });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

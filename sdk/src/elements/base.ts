@@ -128,9 +128,11 @@ export abstract class RelaisElement extends LitElement {
     state: { state: true },
     offline: { state: true },
   };
-  /** `light` or `dark`; by default the page's `prefers-color-scheme`. */
+  /** `light` or `dark` (the `theme` attribute); by default the page's `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
+  /** @internal */
   declare state: ElementState;
+  /** @internal */
   declare offline: boolean;
   protected readonly runtime: RelaisRuntime = runtime();
   private unlisten: (() => void) | undefined;

@@ -5,7 +5,14 @@
  */
 import { configure, defineAll, runtime, VERSION } from './index';
 
-/** `<relais-config base-url="…" token-url="…">`: configures the page without script. */
+/**
+ * `<relais-config base-url="…" token-url="…">`: configures the page without script.
+ *
+ * @tagname relais-config
+ * @attr base-url - The Relais origin, e.g. `https://relais.intranet.example.com`.
+ * @attr token-url - A URL of the page's own backend answering `{ "token": "<embed token>" }`.
+ * @attr token - A fixed embed token (for a page rendered with one; it is not refreshed).
+ */
 class RelaisConfigElement extends HTMLElement {
   connectedCallback(): void {
     const baseUrl = this.getAttribute('base-url') ?? '';

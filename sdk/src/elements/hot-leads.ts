@@ -11,10 +11,42 @@ type LeadScore = components['schemas']['LeadScore'];
  * score, a trend arrow against a week ago (with words for screen readers) and their owner;
  * reordered live as scores change.
  *
- * @fires relais-open - a lead was activated; `detail.lead`.
- * @fires relais-ready, relais-error
- * @slot empty, error, forbidden, offline
- * @csspart container, header, list, item, rank, name, score, trend, owner
+ * @tagname relais-hot-leads
+ * @cssprop --relais-color-text - Text colour.
+ * @cssprop --relais-color-muted - Secondary text colour.
+ * @cssprop --relais-color-bg - Background.
+ * @cssprop --relais-color-surface - Chips, skeletons and other raised surfaces.
+ * @cssprop --relais-color-border - Borders and separators.
+ * @cssprop --relais-color-accent - Links, buttons and focus rings.
+ * @cssprop --relais-color-hot - The hot badge and rising trends.
+ * @cssprop --relais-color-danger - Overdue counts and errors.
+ * @cssprop --relais-font-family - The font.
+ * @cssprop --relais-font-size - The base font size (14px).
+ * @cssprop --relais-radius - Corner radius (8px).
+ * @cssprop --relais-space - The spacing unit (8px).
+ * @cssprop --relais-density - A multiplier of the spacing (1; 0.75 is compact).
+ * @cssprop --relais-min-height - The height reserved while loading, so nothing shifts.
+ * @fires relais-open - A lead was activated (Enter or click); `detail.lead`.
+ * @fires relais-ready - Data is shown.
+ * @fires relais-error - Loading failed; `detail.code` is forbidden, unauthenticated, not_found, network or server.
+ * @slot empty - Shown when nobody has a score yet.
+ * @slot error - Shown when loading failed (a retry button follows).
+ * @slot forbidden - Shown when the token has no hot-leads widget.
+ * @slot offline - Shown while the live stream reconnects.
+ * @csspart container - The element's section.
+ * @csspart header - Its heading.
+ * @csspart list - The ranked list.
+ * @csspart item - One lead.
+ * @csspart rank - Its rank.
+ * @csspart name - The person's name.
+ * @csspart score - The score.
+ * @csspart trend - The trend arrow against a week ago (with words for screen readers).
+ * @csspart owner - The owner's name.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart empty - The empty state.
+ * @csspart error - The error state.
+ * @csspart forbidden - The forbidden state.
+ * @csspart offline - The reconnecting notice.
  */
 export class RelaisHotLeads extends RelaisElement {
   static override properties: PropertyDeclarations = {
@@ -53,7 +85,9 @@ export class RelaisHotLeads extends RelaisElement {
       }
     `,
   ];
+  /** How many leads to rank (1–100, default 10). */
   declare limit: number;
+  /** @internal */
   declare leads: LeadScore[];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 

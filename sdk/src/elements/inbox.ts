@@ -22,12 +22,50 @@ export interface InboxAction {
  * buckets, in their time zone, with actions in place (done, snooze). Keyboard: arrow keys move
  * between items, Enter opens, D marks done, S snoozes, Escape closes the snooze menu.
  *
- * @fires relais-open - an item was opened; `detail.interaction`.
- * @fires relais-action - cancelable, before a write; `detail`: `{ action, interaction, next_action_at }`.
- * @fires relais-ready - data is shown.
- * @fires relais-error - `detail.code`: forbidden, unauthenticated, not_found, network, server.
- * @slot empty, error, forbidden, offline
- * @csspart container, header, counts, count, bucket, bucket-title, list, row, item-title, item-meta, time, actions, button, snooze-menu, message
+ * @tagname relais-inbox
+ * @cssprop --relais-color-text - Text colour.
+ * @cssprop --relais-color-muted - Secondary text colour.
+ * @cssprop --relais-color-bg - Background.
+ * @cssprop --relais-color-surface - Chips, skeletons and other raised surfaces.
+ * @cssprop --relais-color-border - Borders and separators.
+ * @cssprop --relais-color-accent - Links, buttons and focus rings.
+ * @cssprop --relais-color-hot - The hot badge and rising trends.
+ * @cssprop --relais-color-danger - Overdue counts and errors.
+ * @cssprop --relais-font-family - The font.
+ * @cssprop --relais-font-size - The base font size (14px).
+ * @cssprop --relais-radius - Corner radius (8px).
+ * @cssprop --relais-space - The spacing unit (8px).
+ * @cssprop --relais-density - A multiplier of the spacing (1; 0.75 is compact).
+ * @cssprop --relais-min-height - The height reserved while loading, so nothing shifts.
+ * @fires relais-open - An item was opened (Enter, or its Open button); `detail.interaction`.
+ * @fires relais-action - Cancelable, before a write; `detail` is `{ action, interaction, next_action_at }`.
+ * @fires relais-ready - Data is shown.
+ * @fires relais-error - Loading or an action failed; `detail.code` says why (`action_refused` for a rolled-back action).
+ * @slot empty - Shown when nothing is open.
+ * @slot error - Shown when loading failed (a retry button follows).
+ * @slot forbidden - Shown when the token has no inbox widget.
+ * @slot offline - Shown while the live stream reconnects.
+ * @csspart container - The element's section.
+ * @csspart header - Its heading.
+ * @csspart counts - The bucket counts.
+ * @csspart count - One bucket's count.
+ * @csspart bucket - One bucket's section.
+ * @csspart bucket-title - Its heading.
+ * @csspart list - A bucket's items.
+ * @csspart row - One item.
+ * @csspart item-title - The item's title.
+ * @csspart item-meta - Its type and next action.
+ * @csspart time - The next action's time.
+ * @csspart actions - The item's buttons.
+ * @csspart button - Every button.
+ * @csspart snooze-menu - The snooze presets and date.
+ * @csspart date - The snooze date input.
+ * @csspart message - The status line after an action.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart empty - The empty state.
+ * @csspart error - The error state.
+ * @csspart forbidden - The forbidden state.
+ * @csspart offline - The reconnecting notice.
  */
 export class RelaisInbox extends RelaisElement {
   static override properties: PropertyDeclarations = {
@@ -101,11 +139,17 @@ export class RelaisInbox extends RelaisElement {
       }
     `,
   ];
+  /** @internal */
   declare items: Interaction[];
+  /** @internal */
   declare counts: Counts | undefined;
+  /** @internal */
   declare zone: string | undefined;
+  /** @internal */
   declare focused: string | undefined;
+  /** @internal */
   declare snoozing: string | undefined;
+  /** @internal */
   declare message: string;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 

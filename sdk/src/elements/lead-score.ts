@@ -11,9 +11,41 @@ type PersonLeadScore = components['schemas']['PersonLeadScore'];
  * 90-day trend as a sparkline, and on expand the ledger entries with their reasons. Score changes
  * arrive live and are announced in a status region.
  *
- * @fires relais-ready, relais-error
- * @slot empty, error, forbidden, offline
- * @csspart container, header, score, badge, sparkline, toggle, ledger, entry, time, announcer
+ * @tagname relais-lead-score
+ * @cssprop --relais-color-text - Text colour.
+ * @cssprop --relais-color-muted - Secondary text colour.
+ * @cssprop --relais-color-bg - Background.
+ * @cssprop --relais-color-surface - Chips, skeletons and other raised surfaces.
+ * @cssprop --relais-color-border - Borders and separators.
+ * @cssprop --relais-color-accent - Links, buttons and focus rings.
+ * @cssprop --relais-color-hot - The hot badge and rising trends.
+ * @cssprop --relais-color-danger - Overdue counts and errors.
+ * @cssprop --relais-font-family - The font.
+ * @cssprop --relais-font-size - The base font size (14px).
+ * @cssprop --relais-radius - Corner radius (8px).
+ * @cssprop --relais-space - The spacing unit (8px).
+ * @cssprop --relais-density - A multiplier of the spacing (1; 0.75 is compact).
+ * @cssprop --relais-min-height - The height reserved while loading, so nothing shifts.
+ * @fires relais-ready - Data is shown.
+ * @fires relais-error - Loading failed; `detail.code` is forbidden, unauthenticated, not_found, network or server.
+ * @slot error - Shown when loading failed (a retry button follows).
+ * @slot forbidden - Shown when the token does not allow this person's score.
+ * @slot offline - Shown while the live stream reconnects.
+ * @csspart container - The element's section.
+ * @csspart header - Its heading.
+ * @csspart score - The score.
+ * @csspart badge - The hot badge.
+ * @csspart sparkline - The 90-day trend.
+ * @csspart button - Every button.
+ * @csspart toggle - The button showing the ledger.
+ * @csspart ledger - The ledger entries.
+ * @csspart entry - One entry.
+ * @csspart time - An entry's date.
+ * @csspart announcer - The status region announcing score changes.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart error - The error state.
+ * @csspart forbidden - The forbidden state.
+ * @csspart offline - The reconnecting notice.
  */
 export class RelaisLeadScore extends RelaisElement {
   static override properties: PropertyDeclarations = {
@@ -75,9 +107,13 @@ export class RelaisLeadScore extends RelaisElement {
       }
     `,
   ];
+  /** The person to show (`person-id`). */
   declare personId: string | undefined;
+  /** @internal */
   declare data: PersonLeadScore | undefined;
+  /** @internal */
   declare expanded: boolean;
+  /** @internal */
   declare announcement: string;
   private timeZoneName: string | undefined;
 

@@ -22,14 +22,44 @@ const ICONS: Record<string, string> = {
  * `<relais-timeline person-id="…">` or `organisation-id="…"`: interactions and email events,
  * newest first, loaded as you scroll (ARIA feed), with new items arriving live at the top.
  *
- * @fires relais-open - an item was activated (Enter or click); `detail.item` is the entry.
- * @fires relais-ready - data is shown.
- * @fires relais-error - `detail.code`: forbidden, unauthenticated, not_found, network, server.
- * @slot empty - shown when there is nothing yet.
- * @slot error - shown when loading failed (a retry button follows).
- * @slot forbidden - shown when the token does not allow this timeline.
- * @slot offline - shown while the live stream reconnects.
- * @csspart container, header, feed, item, icon, item-title, item-meta, time, more, announcer
+ * @tagname relais-timeline
+ * @cssprop --relais-color-text - Text colour.
+ * @cssprop --relais-color-muted - Secondary text colour.
+ * @cssprop --relais-color-bg - Background.
+ * @cssprop --relais-color-surface - Chips, skeletons and other raised surfaces.
+ * @cssprop --relais-color-border - Borders and separators.
+ * @cssprop --relais-color-accent - Links, buttons and focus rings.
+ * @cssprop --relais-color-hot - The hot badge and rising trends.
+ * @cssprop --relais-color-danger - Overdue counts and errors.
+ * @cssprop --relais-font-family - The font.
+ * @cssprop --relais-font-size - The base font size (14px).
+ * @cssprop --relais-radius - Corner radius (8px).
+ * @cssprop --relais-space - The spacing unit (8px).
+ * @cssprop --relais-density - A multiplier of the spacing (1; 0.75 is compact).
+ * @cssprop --relais-min-height - The height reserved while loading, so nothing shifts.
+ * @fires relais-open - An entry was activated (Enter or click); `detail.item` is the timeline entry.
+ * @fires relais-ready - Data is shown.
+ * @fires relais-error - Loading failed; `detail.code` is forbidden, unauthenticated, not_found, network or server.
+ * @slot empty - Shown when there is nothing yet.
+ * @slot error - Shown when loading failed (a retry button follows).
+ * @slot forbidden - Shown when the token does not allow this timeline.
+ * @slot offline - Shown while the live stream reconnects.
+ * @csspart container - The element's section.
+ * @csspart header - Its heading.
+ * @csspart feed - The list of entries (ARIA feed).
+ * @csspart item - One entry.
+ * @csspart icon - The entry's type icon.
+ * @csspart item-title - The entry's title.
+ * @csspart item-meta - Its time, participants and campaign.
+ * @csspart time - A relative time (the absolute one on hover and focus).
+ * @csspart button - Every button.
+ * @csspart more - The "load more" button.
+ * @csspart announcer - The polite live region announcing new entries.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart empty - The empty state.
+ * @csspart error - The error state.
+ * @csspart forbidden - The forbidden state.
+ * @csspart offline - The reconnecting notice.
  */
 export class RelaisTimeline extends RelaisElement {
   static override properties: PropertyDeclarations = {
@@ -73,11 +103,17 @@ export class RelaisTimeline extends RelaisElement {
       }
     `,
   ];
+  /** The person to show (`person-id`). */
   declare personId: string | undefined;
+  /** Or the organisation to show (`organisation-id`). */
   declare organisationId: string | undefined;
+  /** @internal */
   declare items: TimelineItem[];
+  /** @internal */
   declare cursor: string | null;
+  /** @internal */
   declare loadingMore: boolean;
+  /** @internal */
   declare announcement: string;
   private observer: IntersectionObserver | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;

@@ -102,10 +102,12 @@ function demoHtml(
       <p>${name} · <a href="/demo?lang=${lang === 'fr' ? 'en' : 'fr'}&amp;theme=${theme}">${lang === 'fr' ? 'English' : 'Français'}</a> · <a href="/demo?lang=${lang}&amp;theme=${theme === 'dark' ? 'light' : 'dark'}">${theme === 'dark' ? 'Light' : 'Dark'}</a></p>
     </header>
     <main>
+      <div class="column">
+        <relais-lead-score person-id="${id}" theme="${theme}"></relais-lead-score>
+        <relais-hot-leads limit="6" theme="${theme}"></relais-hot-leads>
+      </div>
       <relais-inbox theme="${theme}"></relais-inbox>
       <relais-timeline person-id="${id}" theme="${theme}"></relais-timeline>
-      <relais-lead-score person-id="${id}" theme="${theme}"></relais-lead-score>
-      <relais-hot-leads limit="8" theme="${theme}"></relais-hot-leads>
     </main>
   </body>
 </html>
@@ -118,4 +120,5 @@ html.dark a { color: #8ab4ff; }
 header { padding: 1rem 1.5rem 0; }
 h1 { font-size: 1.3rem; margin: 0 0 .25rem; }
 main { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; padding: 1rem 1.5rem; align-items: start; }
+.column { display: grid; gap: 1rem; }
 `;
