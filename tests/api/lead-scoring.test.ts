@@ -116,7 +116,15 @@ describe('rules and rescoring', () => {
     const weekAgo = NOW.getTime() - 7 * 86_400_000;
     const rules = await app.request('GET', '/v1/scoring-rules', { headers: admin.auth });
     const halfLife = rules.body.half_life_days * 86_400_000;
-    for (const lead of response.body.data as { person_id: string; score_7d_ago: number }[]) {
+    for (const lead of response.body.data as {
+      person_id: string;
+      score_7d_ago: number;
+      person: { owner_id: string | null; owner_name: string | null };
+    }[]) {
+      const owner = lead.person.owner_id
+        ? await app.db.knex('users').where({ id: lead.person.owner_id }).first('name')
+        : null;
+      expect(lead.person.owner_name).toBe(owner?.name ?? null);
       const entries: { points: number; occurred_at: Date }[] = await app.db
         .knex('lead_score_entries')
         .where({ person_id: lead.person_id })

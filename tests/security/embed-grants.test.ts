@@ -20,7 +20,7 @@ const ORIGIN = 'https://intranet.example.com';
 const ACTIONS = new Set(['status', 'next_action_at']);
 const updateFields = Object.entries(
   (
-    openApiDocument.components.schemas?.InteractionUpdate as {
+    openApiDocument.components.schemas!.InteractionUpdate as {
       properties: Record<string, { readOnly?: boolean }>;
     }
   ).properties,
