@@ -36,5 +36,11 @@ export {
   type RealtimeEvent,
   subscribeToEvents,
 } from './realtime';
-export { relaisFetch, type TokenSource, type TransportOptions } from './transport';
+export {
+  relaisFetch,
+  type SharedToken,
+  sharedToken,
+  type TokenSource,
+  type TransportOptions,
+} from './transport';
 export { type SignedWebhookHeaders, signWebhook, type WebhookToSign } from './webhooks';

@@ -70,7 +70,8 @@ export function subscribeToEvents(options: EventStreamOptions): EventStream {
   let token: string | undefined;
   const currentToken = async (fresh: boolean) => {
     if (typeof options.token === 'function') {
-      if (fresh || token === undefined) token = await options.token();
+      // A shared source keeps its own cache (and is told when its token is refused).
+      if (fresh || token === undefined || 'invalidate' in options.token) token = await options.token();
       return token;
     }
     return options.token;
@@ -104,6 +105,8 @@ export function subscribeToEvents(options: EventStreamOptions): EventStream {
     if (response.status === 401 && typeof options.token === 'function' && !refreshed) {
       await response.body?.cancel();
       refreshed = true;
+      if (token !== undefined && typeof options.token === 'function' && 'invalidate' in options.token)
+        options.token.invalidate(token);
       token = undefined;
       return 'refresh';
     }

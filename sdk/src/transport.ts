@@ -14,7 +14,32 @@
 import { RelaisConnectionError, RelaisTimeoutError, retryAfterSeconds } from './errors';
 
 /** A fixed token, or a function that returns a current one (asked again after a 401). */
-export type TokenSource = string | (() => string | Promise<string>);
+export type TokenSource = string | (() => string | Promise<string>) | SharedToken;
+
+/**
+ * A token source several consumers share (a page's client and its event stream): one cache, one
+ * ask at a time. A consumer refused with a 401 calls `invalidate(token)`, and the next ask gets a
+ * new token, once for all of them.
+ */
+export interface SharedToken {
+  (): Promise<string>;
+  invalidate(token: string): void;
+}
+
+/** Makes a `SharedToken` of a function that fetches a token (e.g. from the page's backend). */
+export function sharedToken(fetchToken: () => string | Promise<string>): SharedToken {
+  const cache = tokenCache(fetchToken);
+  let last: string | undefined;
+  const shared = async () => {
+    last = (await cache.current()) ?? '';
+    return last;
+  };
+  return Object.assign(shared, {
+    invalidate(token: string) {
+      if (token === last) cache.forget();
+    },
+  });
+}
 
 export interface TransportOptions {
   /** A user's access token or an embed token, sent as `Authorization: Bearer`. */
@@ -134,11 +159,15 @@ export function createTransport(options: TransportOptions): Transport {
 function tokenCache(source: TokenSource | undefined) {
   let pending: Promise<string> | undefined;
   let expiresAt = Number.POSITIVE_INFINITY;
+  let last: string | undefined;
+  const shared = typeof source === 'function' && 'invalidate' in source ? source : undefined;
   return {
     refreshable: typeof source === 'function',
     current(): Promise<string | undefined> | undefined {
       if (source === undefined) return undefined;
       if (typeof source === 'string') return Promise.resolve(source);
+      // A shared source keeps the one cache.
+      if (shared) return shared().then((token) => (last = token));
       if (Date.now() >= expiresAt - 30_000) pending = undefined;
       if (!pending) {
         expiresAt = Number.POSITIVE_INFINITY;
@@ -157,6 +186,7 @@ function tokenCache(source: TokenSource | undefined) {
     },
     forget() {
       pending = undefined;
+      if (shared && last !== undefined) shared.invalidate(last);
     },
   };
 }

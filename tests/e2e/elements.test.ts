@@ -428,6 +428,35 @@ describe.skipIf(!chromiumPath)('the web components in an intranet page', () => {
     }
   });
 
+  it('opens one event stream and asks for one token for 50 elements on a page', async () => {
+    host.setToken(mint());
+    const calls = host.tokenCalls;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const streams: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/events')) streams.push(request.url());
+    });
+    try {
+      const body = Array.from({ length: 50 }, (_, index) =>
+        index % 2
+          ? `<relais-lead-score person-id="${anne.id}"></relais-lead-score>`
+          : `<relais-timeline person-id="${anne.id}"></relais-timeline>`,
+      ).join('\n');
+      await page.goto(host.url({ body }));
+      await expect
+        .poll(() => page.locator('relais-lead-score [part="score"]').count(), { timeout: 20_000 })
+        .toBe(25);
+      await expect
+        .poll(() => page.locator('relais-timeline [role="feed"]').count(), { timeout: 20_000 })
+        .toBe(25);
+      expect(streams).toHaveLength(1);
+      expect(host.tokenCalls - calls).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('works with two copies of the script on one page: a warning, no error', async () => {
     host.setToken(mint());
     const manifest = (await (await fetch(`${app.url}/embed/relais-elements.json`)).json()) as { url: string };

@@ -3,7 +3,7 @@
  * server with demo data: they are type-checked by `npm run typecheck` and must run here, so they
  * cannot rot.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -21,8 +21,10 @@ const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 let db: TestDatabase;
 let server: ServerProcess;
 let baseUrl: string;
+let intranetPort: number;
 beforeAll(async () => {
   db = await createTestDatabase();
+  intranetPort = await freePort();
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   server = startServerProcess([], {
@@ -33,7 +35,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
     RELAIS_DEMO_DATA: 'true',
     RELAIS_WEBHOOK_SECRET: SECRET,
-    CORS_ORIGINS: 'http://localhost:8080',
+    CORS_ORIGINS: `http://localhost:8080,http://localhost:${intranetPort}`,
   });
   await server.waitForOutput(/Relais is running/, 60_000);
 });
@@ -126,6 +128,41 @@ describe.skipIf(!chromiumPath)('/demo: the four widgets on demo data, under a st
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe.skipIf(!chromiumPath)('examples/intranet: an Express tool embedding the four widgets', () => {
+  it('mints a token per visitor with the SDK and shows the widgets on its own page', async () => {
+    const intranet = spawn(process.execPath, [TSX, 'examples/intranet/server.ts'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, RELAIS_URL: baseUrl, PORT: String(intranetPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    intranet.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    intranet.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const browser = await launchChromium();
+    try {
+      await expect.poll(() => output, { timeout: 30_000 }).toContain('Intranet example on');
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      await page.goto(`http://localhost:${intranetPort}/?as=user@relais.demo`);
+      await page.locator('relais-timeline article').first().waitFor({ timeout: 15_000 });
+      await page.locator('relais-inbox li[data-id]').first().waitFor();
+      await page.locator('relais-lead-score [part="score"]').waitFor();
+      await page.locator('relais-hot-leads li').first().waitFor();
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      intranet.kill('SIGTERM');
     }
   });
 });

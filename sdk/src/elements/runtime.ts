@@ -6,6 +6,7 @@
 import { createRelaisClient, type RelaisClient } from '../client';
 import type { components } from '../generated/openapi';
 import { type EventStream, type RealtimeEvent, subscribeToEvents } from '../realtime';
+import { type SharedToken, sharedToken } from '../transport';
 
 export interface RelaisConfig {
   /** The Relais origin, e.g. `https://relais.intranet.example.com`. */
@@ -23,6 +24,8 @@ export class RelaisRuntime extends EventTarget {
   client: RelaisClient | undefined;
   connection: Connection = 'connecting';
   private config: RelaisConfig | undefined;
+  /** One token for the client and the stream: asked once, refreshed once for both. */
+  private token: SharedToken | undefined;
   private readonly listeners = new Set<Listener>();
   private stream: EventStream | undefined;
   private lastEventId: string | undefined;
@@ -37,7 +40,8 @@ export class RelaisRuntime extends EventTarget {
   /** Points every element on the page at a Relais server. Calling it again re-points them. */
   configure(config: RelaisConfig): void {
     this.config = config;
-    this.client = createRelaisClient({ baseUrl: config.baseUrl, token: () => config.getToken() });
+    this.token = sharedToken(config.getToken);
+    this.client = createRelaisClient({ baseUrl: config.baseUrl, token: this.token });
     this.profileCall = undefined;
     this.stream?.close();
     this.stream = undefined;
@@ -87,12 +91,12 @@ export class RelaisRuntime extends EventTarget {
       this.stream = undefined;
       return;
     }
-    if (this.stream || !this.config) return;
+    if (this.stream || !this.config || !this.token) return;
     const config = this.config;
     this.setConnection('connecting');
     this.stream = subscribeToEvents({
       baseUrl: config.baseUrl,
-      token: () => config.getToken(),
+      token: this.token,
       lastEventId: this.lastEventId,
       onOpen: () => this.setConnection('live'),
       onError: () => this.setConnection('offline'),

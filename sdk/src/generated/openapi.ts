@@ -1185,11 +1185,9 @@ export interface components {
             first_name: string;
             last_name: string;
             email: string | null;
+            /** Format: uuid */
             owner_id: string | null;
-            /**
-             * Format: uuid
-             * @description The owner's name, to show beside the lead.
-             */
+            /** @description The owner's name, to show beside the lead. */
             owner_name: string | null;
         };
         LeadScore: {
