@@ -158,10 +158,33 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
+// Intl formatters are costly to build: one per language and zone, built once.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.NumberFormat>();
+function cached<T extends Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.NumberFormat>(
+  key: string,
+  build: () => T,
+): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    formatter = build();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+/** A formatter in `timeZone`, or in the browser's when that zone is unknown (a mistyped attribute). */
+function inZone(timeZone: string | undefined, build: (zone: string | undefined) => Intl.DateTimeFormat) {
+  try {
+    return build(timeZone);
+  } catch {
+    return build(undefined);
+  }
+}
+
 /** "3 hours ago", "in 2 days", "il y a 5 minutes". */
 export function relativeTime(iso: string, lang: Lang, now = Date.now()): string {
   const seconds = (new Date(iso).getTime() - now) / 1000;
-  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const format = cached(`r:${lang}`, () => new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }));
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }
@@ -170,21 +193,33 @@ export function relativeTime(iso: string, lang: Lang, now = Date.now()): string 
 
 /** "30 November 2026, 14:05" in the element's zone. */
 export function absoluteTime(iso: string, lang: Lang, timeZone: string | undefined): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone }).format(
-    new Date(iso),
-  );
+  return cached(`a:${lang}:${timeZone}`, () =>
+    inZone(
+      timeZone,
+      (zone) => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: zone }),
+    ),
+  ).format(new Date(iso));
 }
 
 /** A calendar day (YYYY-MM-DD) in a zone, to compare days. */
 export function dayIn(date: Date, timeZone: string | undefined): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(date);
+  return cached(`d:${timeZone}`, () =>
+    inZone(
+      timeZone,
+      (zone) =>
+        new Intl.DateTimeFormat('en-CA', {
+          timeZone: zone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+        }),
+    ),
+  ).format(date);
 }
 
 export function formatNumber(value: number, lang: Lang, digits = 1): string {
-  return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(value);
+  return cached(
+    `n:${lang}:${digits}`,
+    () => new Intl.NumberFormat(lang, { maximumFractionDigits: digits }),
+  ).format(value);
 }
