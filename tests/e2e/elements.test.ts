@@ -529,6 +529,15 @@ describe.skipIf(!chromiumPath)('the web components in an intranet page', () => {
         },
       ],
       [
+        'forbidden',
+        () => mint({ person: bruno.id, widgets: ['timeline', 'inbox'] })(),
+        async (page) => {
+          await page.locator('relais-timeline [part="forbidden"]').waitFor();
+          await page.locator('relais-lead-score [part="forbidden"]').waitFor();
+          await page.locator('relais-hot-leads [part="forbidden"]').waitFor();
+        },
+      ],
+      [
         'loading',
         () => new Promise<string>(() => undefined),
         async (page) => void (await page.locator('relais-timeline [part="skeleton"]').waitFor()),
