@@ -6,6 +6,8 @@
  * - `worker`: the job worker only;
  * - `migrate`: apply pending migrations and exit.
  */
+
+import path from 'node:path';
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo/demo-data';
@@ -22,7 +24,7 @@ import { createLogger, type Logger, stdoutDestination } from './platform/logger'
 import { createMailer } from './platform/mailer';
 import { OpenApiValidator } from './platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from './platform/redis';
-import { resolveJwtSecret } from './platform/secrets';
+import { DEMO_WEBHOOK_SECRET_FILE, resolveJwtSecret, resolveWebhookSecrets } from './platform/secrets';
 import { closeSentry, initSentry } from './platform/sentry';
 import { recomputeJob, refreshJob } from './scoring';
 import { ensureAdmin, UserDirectory } from './users';
@@ -66,6 +68,11 @@ async function main(): Promise<void> {
     const tokens: TokenSettings = { secret: await resolveJwtSecret(config), issuer: config.jwtIssuer };
     if (config.admin) await ensureAdmin(db, config.admin, logger);
     const demo = role === 'all' && config.demoData ? await loadDemoData(db, logger) : null;
+    const webhookSecrets = await resolveWebhookSecrets(config, demo !== null);
+    const running: Config =
+      webhookSecrets === config.marketing.webhookSecrets
+        ? config
+        : { ...config, marketing: { ...config.marketing, webhookSecrets } };
 
     const redis = createRedis(config.redisUrl, logger);
     stops.unshift(() => closeRedis(redis));
@@ -102,13 +109,14 @@ async function main(): Promise<void> {
       stops.unshift(() => worker.stop(config.shutdownTimeoutMs));
     }
     if (role === 'all' || role === 'api') {
-      const http = await serveApi(config, logger, { db, redis, events, cache }, tokens);
+      const http = await serveApi(running, logger, { db, redis, events, cache }, tokens);
       stops.unshift(() => http.close(config.shutdownTimeoutMs));
       printBanner(
-        config,
+        running,
         http,
         databaseUrl === config.databaseUrl ? 'configured' : 'embedded',
         demo !== null,
+        running === config ? null : path.join(config.dataDir, DEMO_WEBHOOK_SECRET_FILE),
       );
     }
   } catch (error) {
@@ -175,6 +183,7 @@ function printBanner(
   http: HttpServerHandle,
   database: 'configured' | 'embedded',
   demo: boolean,
+  demoWebhookSecret: string | null,
 ): void {
   const base =
     config.publicUrl.includes(`:${config.port}`) || config.port === 0 ? http.url : config.publicUrl;
@@ -190,6 +199,12 @@ function printBanner(
         ? [
             '',
             `  Widgets    ${base}/demo   (the four web components on the demo data)`,
+            ...(demoWebhookSecret
+              ? [
+                  `  Webhooks   ${base}/v1/marketing/email/ingest signs with the secret in ${demoWebhookSecret}`,
+                  '             try: npm run demo:email-events',
+                ]
+              : []),
             `  Demo sign-ins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((user) => user.email).join(', ')}`,
             `  Try: curl -s ${base}/v1/auth/login -H 'content-type: application/json' \\`,
             `         -d '{"email":"admin@relais.demo","password":"${DEMO_PASSWORD}"}'`,

@@ -96,7 +96,8 @@ describe('examples/ against the all-in-one server', () => {
   it('push-email-event: a signed sequence is ingested and scored', async () => {
     const output = await example('push-email-event');
     expect(output).toMatch(/^ingested: /m);
-    expect(output).toMatch(/: score \d+(\.\d+)?/);
+    expect(output).toMatch(/: score [\d.]+ → [\d.]+/);
+    expect(output).toMatch(/^interaction: Opened an email of campaign example-newsletter$/m);
     expect(await db.knex('email_events').where({ campaign: 'example-newsletter' }).count({ n: '*' })).toEqual(
       [{ n: '3' }],
     );

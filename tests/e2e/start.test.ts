@@ -3,15 +3,19 @@
  * starts an embedded cluster, serves the API, stops cleanly on Ctrl-C, reuses its data on the next
  * start, and recovers from a kill -9 that left PostgreSQL behind.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/src/demo/demo-data';
 import { findFreePort } from '../../server/src/platform/embedded-postgres';
 import { startServerProcess } from '../helpers/processes';
 
+const run = promisify(execFile);
+const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 let dataDir: string;
 const running = new Set<ReturnType<typeof startServerProcess>>();
 beforeAll(async () => {
@@ -78,6 +82,16 @@ describe('all-in-one start on the embedded database', () => {
     });
     expect(login.status).toBe(200);
     expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
+
+    // The demo's webhook path works at once: a secret kept in the data folder, and the demo script.
+    expect(server.output()).toMatch(/Webhooks .*webhook-secret/);
+    expect((await fs.stat(path.join(dataDir, 'webhook-secret'))).mode & 0o777).toBe(0o600);
+    const { stdout } = await run(process.execPath, [TSX, 'examples/push-email-event.ts'], {
+      env: { ...process.env, RELAIS_URL: base, RELAIS_DATA_DIR: dataDir, RELAIS_WEBHOOK_SECRET: '' },
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(/: score [\d.]+ → [\d.]+/);
+    expect(stdout).toMatch(/^interaction: Opened an email of campaign example-newsletter$/m);
 
     server.child.kill('SIGINT');
     expect(await server.exited).toBe(0);
