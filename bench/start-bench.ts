@@ -55,6 +55,7 @@ const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length},
 const date = new Date().toISOString().slice(0, 10);
 if (fresh) {
   const clone = mkdtempSync(path.join(os.tmpdir(), 'relais-fresh-'));
+  chmodSync(clone, 0o755);
   execFileSync('git', ['clone', '-q', process.cwd(), clone]);
   try {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-start-bench-'));
