@@ -14,6 +14,18 @@ export type ElementState = 'loading' | 'ready' | 'empty' | 'error' | 'forbidden'
 /** `relais-error`'s machine-readable codes. */
 export type ErrorCode = 'forbidden' | 'unauthenticated' | 'not_found' | 'network' | 'server';
 
+/** The dark defaults, for `theme="dark"` and for a page that prefers dark. */
+const darkPalette = css`
+  --_text: var(--relais-color-text, #e7eaf0);
+  --_muted: var(--relais-color-muted, #a9b1c2);
+  --_bg: var(--relais-color-bg, #151922);
+  --_surface: var(--relais-color-surface, #1f2530);
+  --_border: var(--relais-color-border, #394152);
+  --_accent: var(--relais-color-accent, #8ab4ff);
+  --_hot: var(--relais-color-hot, #ff8a80);
+  --_danger: var(--relais-color-danger, #ff8a80);
+`;
+
 /** The theme tokens every element reads; override them on the element or any ancestor. */
 export const themeTokens = css`
   :host {
@@ -40,25 +52,11 @@ export const themeTokens = css`
     min-height: var(--relais-min-height, 12rem);
   }
   :host([theme='dark']) {
-    --_text: var(--relais-color-text, #e7eaf0);
-    --_muted: var(--relais-color-muted, #a9b1c2);
-    --_bg: var(--relais-color-bg, #151922);
-    --_surface: var(--relais-color-surface, #1f2530);
-    --_border: var(--relais-color-border, #394152);
-    --_accent: var(--relais-color-accent, #8ab4ff);
-    --_hot: var(--relais-color-hot, #ff8a80);
-    --_danger: var(--relais-color-danger, #ff8a80);
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_text: var(--relais-color-text, #e7eaf0);
-      --_muted: var(--relais-color-muted, #a9b1c2);
-      --_bg: var(--relais-color-bg, #151922);
-      --_surface: var(--relais-color-surface, #1f2530);
-      --_border: var(--relais-color-border, #394152);
-      --_accent: var(--relais-color-accent, #8ab4ff);
-      --_hot: var(--relais-color-hot, #ff8a80);
-      --_danger: var(--relais-color-danger, #ff8a80);
+      ${darkPalette}
     }
   }
   :host([hidden]) {
