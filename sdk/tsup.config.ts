@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   // The package: the SDK and the element classes, for Node and bundlers (lit stays a dependency).
   {
-    entry: { index: 'src/index.ts', elements: 'src/elements/index.ts' },
+    entry: { index: 'src/index.ts', elements: 'src/elements/index.ts', react: 'src/elements/react.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     platform: 'neutral',

@@ -9,8 +9,13 @@ import type { AddressInfo } from 'node:net';
 export interface HostPage {
   /** `http://localhost:<port>`: another origin than the API's `http://127.0.0.1:<port>`. */
   origin: string;
-  /** The page: `body` is its HTML inside <body>; `scripts` are extra module URLs (copies…). */
-  url(options: { body: string; lang?: string; scripts?: string[] }): string;
+  /**
+   * The page: `body` is its HTML inside <body>; `scripts` are extra module URLs (copies…);
+   * `module: false` leaves out the Relais script tag and the page's own configuration.
+   */
+  url(options: { body: string; lang?: string; scripts?: string[]; module?: boolean }): string;
+  /** Serves `body` at `path` on the host's origin (an app bundle). */
+  serve(path: string, body: string, type?: string): void;
   /** What `/token` answers next; counts the calls. */
   setToken(mint: () => Promise<string>): void;
   readonly tokenCalls: number;
@@ -22,7 +27,8 @@ export async function startHostPage(): Promise<HostPage & { useApi(url: string):
   let apiUrl = '';
   let mint: () => Promise<string> = async () => '';
   let tokenCalls = 0;
-  const pages = new Map<string, { body: string; lang: string; scripts: string[] }>();
+  const pages = new Map<string, { body: string; lang: string; scripts: string[]; module: boolean }>();
+  const assets = new Map<string, { body: string; type: string }>();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/host.js') {
@@ -53,6 +59,12 @@ for (const name of ['relais-ready', 'relais-error', 'relais-open', 'relais-actio
       }
       return;
     }
+    const asset = assets.get(url.pathname);
+    if (asset) {
+      res.writeHead(200, { 'content-type': asset.type });
+      res.end(asset.body);
+      return;
+    }
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
       return;
@@ -76,9 +88,9 @@ for (const name of ['relais-ready', 'relais-error', 'relais-open', 'relais-actio
 <meta charset="utf-8">
 <title>Intranet</title>
 <link rel="icon" href="data:,">
-<script type="module" src="${apiUrl}/embed/relais-elements.js"></script>
+${page.module ? `<script type="module" src="${apiUrl}/embed/relais-elements.js"></script>` : ''}
 ${page.scripts.map((src) => `<script type="module" src="${src}"></script>`).join('\n')}
-<script type="module" src="/host.js"></script>
+${page.module ? '<script type="module" src="/host.js"></script>' : ''}
 </head>
 <body>
 <main>
@@ -95,10 +107,13 @@ ${page.body}
     useApi(url) {
       apiUrl = url;
     },
-    url({ body, lang = 'en', scripts = [] }) {
+    serve(path, body, type = 'text/javascript') {
+      assets.set(path, { body, type });
+    },
+    url({ body, lang = 'en', scripts = [], module = true }) {
       count += 1;
       const path = `/page-${count}`;
-      pages.set(path, { body, lang, scripts });
+      pages.set(path, { body, lang, scripts, module });
       return `${origin}${path}`;
     },
     setToken(next) {
