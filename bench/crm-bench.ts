@@ -4,7 +4,7 @@
  *   generate for: the people list at page 1 and at depth 500k, and searches;
  * - single-record GET /v1/people/{id} through the full stack (auth, validation, logging, ETag)
  *   against a bare node:http + pg server running the same queries, with autocannon, -c 50; for
- *   information, the same per-request work written straight on Fastify (bench/floor-server.mjs):
+ *   information, the same per-request work written straight on Express (bench/floor-server.mjs):
  *   what Relais's general layers cost on top of it.
  *
  * Writes bench/results/crm.json and the results section of bench/README.md.
@@ -30,7 +30,7 @@ const HTTP_ROUNDS = 5;
 /** Seconds of load each server gets before the rounds, so that every one is measured warm (JIT). */
 const WARM_UP_SECONDS = 8;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
-const FRAMEWORKS = ['fastify'] as const;
+const FRAMEWORKS = ['express'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
 
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
@@ -277,7 +277,7 @@ Single-record \`GET /v1/people/{id}\` (person + organisations), autocannon \`-c 
 | full stack (JWT auth with the cached user, validation, logging, ETag), read cache off (\`CACHE_TTL_SECONDS=0\`): the same queries | ${full.requests_per_second} | ${full.latency_p50_ms} | ${full.latency_p99_ms} | ${full.non_2xx} |
 | bare node:http + pg | ${bare.requests_per_second} | ${bare.latency_p50_ms} | ${bare.latency_p99_ms} | ${bare.non_2xx} |
 | **ratio** | **${Math.round(results.http.ratio * 100)}%** | | | |
-| for information: the same per-request work (request id, access-log line, metrics, security headers, cached JWT and user, id check, the two queries, ETag) written straight on Fastify, without Relais's general layers (\`bench/floor-server.mjs\`), median ratio to bare | ${FRAMEWORKS.map((framework) => `${Math.round(results.http.framework_alone[framework].median_ratio * 100)}%`).join(' / ')} | | | |
+| for information: the same per-request work (request id, access-log line, metrics, security headers, cached JWT and user, id check, the two queries, ETag) written straight on Express, without Relais's general layers (\`bench/floor-server.mjs\`), median ratio to bare | ${FRAMEWORKS.map((framework) => `${Math.round(results.http.framework_alone[framework].median_ratio * 100)}%`).join(' / ')} | | | |
 | for information: full stack with its read cache on (the default; in process, no Redis), one round | ${withCache.requests_per_second} | ${withCache.latency_p50_ms} | ${withCache.latency_p99_ms} | ${withCache.non_2xx} |
 
 Query plans:

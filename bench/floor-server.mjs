@@ -2,11 +2,11 @@
 // stack — request id, one access-log line (pino), a duration histogram (prom-client), the security
 // headers, a Bearer JWT verified once and then cached, the user read once and then cached, the id
 // checked, the person and their organisations (the same two queries), an ETag — written straight
-// on Fastify, without those layers (validation against the spec, passport, CORS, idempotency,
+// on Express, without those layers (validation against the spec, passport, CORS, idempotency,
 // the read cache's bookkeeping, Knex's pool). For crm-bench.ts, which compares it with the bare
 // node:http + pg server.
 import { createHash, randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import express from 'express';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import pino from 'pino';
@@ -88,24 +88,28 @@ function logged(id, method, url, route, status, start) {
   );
 }
 
-async function fastifyServer() {
-  const app = Fastify({ logger: false, genReqId: () => randomUUID() });
-  app.addHook('onRequest', async (req, reply) => {
-    req.start = process.hrtime.bigint();
-    reply.headers(SECURITY_HEADERS).header('x-request-id', req.id);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function expressServer() {
+  const app = express();
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  app.use(async (req, res, next) => {
+    const id = randomUUID();
+    const start = process.hrtime.bigint();
+    res.set(SECURITY_HEADERS).set('x-request-id', id);
+    res.once('finish', () => logged(id, req.method, req.originalUrl, req.route?.path, res.statusCode, start));
     req.user = await userOf(req.headers.authorization);
-    if (!req.user) return reply.code(401).send({ title: 'Unauthorized' });
+    if (!req.user) return res.status(401).json({ title: 'Unauthorized' });
+    next();
   });
-  app.addHook('onResponse', async (req, reply) =>
-    logged(req.id, req.method, req.url, req.routeOptions.url, reply.statusCode, req.start),
-  );
-  const params = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] };
-  app.get('/v1/people/:id', { schema: { params } }, async (req, reply) => {
+  app.get('/v1/people/:id', async (req, res) => {
+    if (!UUID.test(req.params.id)) return res.status(400).json({ title: 'Bad request' });
     const person = await personOf(req.params.id);
-    if (!person) return reply.code(404).send({ title: 'Not found' });
-    reply.header('etag', person.etag).type('application/json').send(person.text);
+    if (!person) return res.status(404).json({ title: 'Not found' });
+    res.set('etag', person.etag).type('application/json').send(person.text);
   });
-  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+  app.listen(Number(process.env.PORT), '127.0.0.1');
 }
 
-await fastifyServer();
+expressServer();

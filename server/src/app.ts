@@ -1,5 +1,5 @@
 /**
- * `createApp(deps)` builds the Fastify application from its dependencies and never listens:
+ * `createApp(deps)` builds the application from its dependencies and never listens:
  * `main.ts` serves it, tests run it in-process on port 0.
  *
  * Every request passes, in order: request id and security headers → CORS → body parsing → its
@@ -8,15 +8,6 @@
  * the spec (404, 405, 501); whatever is thrown becomes problem+json.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
-import fastifyCors from '@fastify/cors';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
 import helmet from 'helmet';
 import { apiKeyRoutes, verifyApiKey } from './api-keys';
 import { auditRoutes } from './audit';
@@ -26,6 +17,8 @@ import { dashboardRoutes } from './dashboard';
 import { demoRoutes } from './demo/demo-page';
 import { embedRoutes } from './embed/embed-routes';
 import { embedTokenRoutes } from './embed-tokens';
+import { createHttpApp, type HttpApp } from './http/app';
+import type { HttpReply, HttpRequest } from './http/types';
 import { interactionRoutes } from './interactions';
 import { mandateRoutes } from './mandates';
 import { marketingRoutes } from './marketing';
@@ -36,7 +29,6 @@ import { organisationRoutes } from './organisations';
 import { personRoutes } from './people';
 import { assertRoutesDeclareAccess, checkAccess, type RouteDeclaration } from './platform/access';
 import { authenticate, type CredentialStore, type TokenSettings } from './platform/auth';
-import { registerBodyParsers } from './platform/body';
 import { attachCache, ReadCache } from './platform/cache';
 import type { Knex } from './platform/db';
 import type { DependencyCheck } from './platform/dependency-check';
@@ -45,12 +37,11 @@ import { effectiveScopes } from './platform/grants';
 import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
 import { observeRequest } from './platform/metrics';
-import type { CompiledOperation, OpenApiValidator } from './platform/openapi';
+import type { OpenApiValidator } from './platform/openapi';
 import { answerUnrouted, validateRequest } from './platform/openapi-hooks';
 import { handleError } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
-import { requestIdOf } from './platform/request-id';
-import { type Route, type RouteRequest, specPathOf } from './platform/routes';
+import { specPathOf } from './platform/routes';
 import { Realtime, realtimeRoutes } from './realtime';
 import { scoringRoutes } from './scoring';
 import { UserDirectory, userRoutes } from './users';
@@ -76,13 +67,13 @@ export interface AppDeps {
 }
 
 /** The routes an app serves, for the boot-time checks and the route-permissions test. */
-const ROUTES = new WeakMap<FastifyInstance, readonly RouteDeclaration[]>();
+const ROUTES = new WeakMap<HttpApp, readonly RouteDeclaration[]>();
 
-export function routesOf(app: FastifyInstance): readonly RouteDeclaration[] {
+export function routesOf(app: HttpApp): readonly RouteDeclaration[] {
   return ROUTES.get(app) ?? [];
 }
 
-export function createApp(deps: AppDeps): FastifyInstance {
+export function createApp(deps: AppDeps): HttpApp {
   const { config, logger, validator } = deps;
   const users = deps.users ?? new UserDirectory(deps.db, logger);
   const clock = deps.clock ?? (() => new Date());
@@ -93,94 +84,12 @@ export function createApp(deps: AppDeps): FastifyInstance {
     deps.cache ?? new ReadCache({ redis: deps.redis, logger, prefix: config.redisPrefix, ...config.cache }),
   );
   const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
-  const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    logController: new AccessLog(logger),
-    genReqId: requestIdOf,
-    trustProxy: config.trustProxy,
-    bodyLimit: config.bodyLimit,
-    routerOptions: {
-      ignoreTrailingSlash: true,
-      maxParamLength: 2_048,
-      querystringParser: (text) => parseQuery(text),
-    },
-    frameworkErrors: (error, req, reply) => handleError(error, req, reply),
-  });
-  app.server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(app, req, socket, head));
-  app.addHook('preClose', async () => realtime.closeAll());
-
-  // HSTS and upgrade-insecure-requests only over HTTPS: on a plain-HTTP intranet host they would
-  // pin browsers to an HTTPS that is not there.
-  const securityHeaders = { https: helmetHeaders(true), http: helmetHeaders(false) };
-  // Hooks on every request take Fastify's callback form: no promise when there is nothing to await.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply
-      .headers(req.protocol === 'https' ? securityHeaders.https : securityHeaders.http)
-      .header('X-Request-Id', req.id);
-    const { access, operation } = req.routeOptions.config;
-    req.access = access;
-    req.operation = operation;
-    done();
-  });
-  const corsOptions = {
-    origin: [...config.corsOrigins],
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: [
-      'Authorization',
-      'Content-Type',
-      'Idempotency-Key',
-      'If-Match',
-      'X-Request-Id',
-      'X-Api-Key',
-      'Last-Event-ID',
-    ],
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
-    maxAge: 600,
-  };
-  // An OPTIONS that is not a CORS preflight (no Origin or no requested method) asks what the
-  // resource allows: the contract answers it (204 with Allow), not the CORS plugin's plain 400.
-  const notPreflight = { ...corsOptions, origin: false };
-  app.register(
-    fastifyCors,
-    () => (req: FastifyRequest, callback: (error: null, options: object) => void) =>
-      callback(
-        null,
-        req.method === 'OPTIONS' && !(req.headers.origin && req.headers['access-control-request-method'])
-          ? notPreflight
-          : corsOptions,
-      ),
-  );
-  registerBodyParsers(app);
-
   const authenticateRequest = authenticate(
     credentialStore(deps.db, users),
     deps.tokens,
     validator.document.security ?? [],
   );
   const idempotent = idempotency(deps.db);
-  app.addHook('preHandler', async (req, reply) => {
-    const { access } = req;
-    if (!access) return;
-    await authenticateRequest(req);
-    validateRequest(validator, req);
-    if (await idempotent.claim(req, reply)) return reply;
-    checkAccess(req, access);
-  });
-  app.addHook('onSend', (req, reply, payload, done) => {
-    if (!req.idempotency) return done(null, payload);
-    idempotent.store(req, reply, payload).then(
-      () => done(null, payload),
-      (error: unknown) => {
-        req.log.error({ err: error }, 'idempotent response not stored');
-        done(null, payload);
-      },
-    );
-  });
-  app.addHook('onResponse', (req, reply, done) => {
-    observeRequest(req, reply);
-    done();
-  });
-
   const routes = [
     operationsAssetRoutes(),
     embedRoutes(),
@@ -206,30 +115,58 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const operations = new Map(
     validator.operations.map((operation) => [`${operation.method} ${operation.pathTemplate}`, operation]),
   );
-  for (const route of routes) mount(app, route, operations.get(`${route.method} ${specPathOf(route.path)}`));
-  ROUTES.set(app, routes);
+  const accessLog = new AccessLog(logger);
+  const unrouted = answerUnrouted(validator);
 
-  app.setNotFoundHandler(answerUnrouted(validator));
-  app.setErrorHandler(handleError);
-  return app;
-}
-
-function mount(app: FastifyInstance, route: Route, operation: CompiledOperation | undefined): void {
-  const hooks = route.options.hooks ?? [];
-  const preHandler = hooks.flatMap((hook) => (hook.preHandler ? [hook.preHandler] : []));
-  const onResponse = hooks.flatMap((hook) => (hook.onResponse ? [hook.onResponse] : []));
-  app.route({
-    method: route.method.toUpperCase() as 'GET',
-    url: route.path,
-    config: { access: route.access, operation, rawBody: route.options.rawBody !== undefined },
-    ...(route.options.rawBody ? { bodyLimit: route.options.rawBody.bodyLimit } : {}),
-    ...(preHandler.length ? { preHandler } : {}),
-    ...(onResponse.length ? { onResponse } : {}),
-    handler: async (req: FastifyRequest, reply: FastifyReply) => {
-      await route.handler(req as RouteRequest, reply);
-      return reply;
+  const app = createHttpApp({
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    cors: {
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'If-Match',
+        'X-Request-Id',
+        'X-Api-Key',
+        'Last-Event-ID',
+      ],
+      exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
+      maxAge: 600,
     },
+    routes,
+    operationOf: (route) => operations.get(`${route.method} ${specPathOf(route.path)}`),
+    // HSTS and upgrade-insecure-requests only over HTTPS: on a plain-HTTP intranet host they would
+    // pin browsers to an HTTPS that is not there.
+    headersFor: helmetHeaders,
+    async beforeHandler(req, reply) {
+      const { access } = req;
+      if (!access) return;
+      await authenticateRequest(req);
+      validateRequest(validator, req);
+      if (await idempotent.claim(req, reply)) return;
+      checkAccess(req, access);
+    },
+    async onSend(req, reply, payload) {
+      if (!req.idempotency) return;
+      await idempotent.store(req, reply, payload).catch((error: unknown) => {
+        req.log.error({ err: error }, 'idempotent response not stored');
+      });
+    },
+    onResponse(req, reply) {
+      observeRequest(req, reply);
+      accessLog.requestCompleted(req, reply);
+    },
+    answerUnrouted: unrouted,
+    handleError,
+    upgrade: (handler, req, socket, head) => realtime.handleUpgrade(handler, req, socket, head),
+    close: () => realtime.closeAll(),
   });
+  ROUTES.set(app, routes);
+  return app;
 }
 
 /**
@@ -258,29 +195,22 @@ function helmetHeaders(https: boolean): Record<string, string> {
  * One access-log line per request, when it completes (health probes at debug). Its fields are
  * fixed and hold no secret (the path without its query), so it skips the logger's redaction.
  */
-class AccessLog extends LogController {
+class AccessLog {
   readonly #log: Logger;
 
   constructor(logger: Logger) {
-    super();
     this.#log = logger.child({}, { redact: { paths: [] } });
   }
 
-  override incomingRequest(): void {}
-
-  override routeNotFound(): void {}
-
-  override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
-    const path = req.url.split('?')[0];
+  requestCompleted(req: HttpRequest, reply: HttpReply): void {
+    const path = req.originalUrl.split('?')[0];
     const line = {
       reqId: req.id,
       req: { id: req.id, method: req.method, path },
       res: { status: reply.statusCode },
       responseTime: Math.round(reply.elapsedTime),
     };
-    // An error may carry anything: its line goes through the redacting logger.
-    if (error) req.log.error({ ...line, err: error }, 'request completed');
-    else if (reply.statusCode >= 500) this.#log.error(line, 'request completed');
+    if (reply.statusCode >= 500) this.#log.error(line, 'request completed');
     else if (path === '/health' || path === '/ready') this.#log.debug(line, 'request completed');
     else this.#log.info(line, 'request completed');
   }

@@ -9,13 +9,20 @@ describe('toAppError', () => {
   });
 
   it.each([
-    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'payload-too-large'],
-    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'unsupported-media-type'],
-    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'bad-request'],
-    ['FST_ERR_BAD_URL', 400, 'bad-request'],
-  ])('answers Fastify refusal %s with %i, never 500', (code, status, slug) => {
-    const error = toAppError(Object.assign(new Error('refused'), { code, statusCode: status }));
+    ['entity.too.large', 413, 'payload-too-large'],
+    ['encoding.unsupported', 415, 'unsupported-media-type'],
+    ['request.size.invalid', 400, 'bad-request'],
+    ['request.aborted', 400, 'bad-request'],
+  ])("answers the body reader's refusal %s with %i, never 500", (type, status, slug) => {
+    const error = toAppError(Object.assign(new Error('refused'), { type, status, expose: true }));
     expect(error).toMatchObject({ status, type: `${PROBLEM_BASE_URI}${slug}` });
+  });
+
+  it('answers a path the router cannot decode with 400', () => {
+    const error = toAppError(
+      Object.assign(new URIError("Failed to decode param '%E0%A4%A'"), { status: 400 }),
+    );
+    expect(error).toMatchObject({ status: 400, type: `${PROBLEM_BASE_URI}bad-request` });
   });
 
   it.each([

@@ -5,7 +5,7 @@
  * year) and its SRI integrity, for pages that pin a version.
  */
 
-import type { FastifyReply } from 'fastify';
+import type { HttpReply } from '../http/types';
 import { publicRoute } from '../platform/access';
 import { NotFoundError } from '../platform/errors';
 import { Routes } from '../platform/routes';
@@ -36,13 +36,13 @@ export function embedRoutes(): Routes {
 }
 
 /** Any page may load the module (it holds no data): CORS for a module script, and CORP. */
-function crossOrigin(reply: FastifyReply): FastifyReply {
+function crossOrigin(reply: HttpReply): HttpReply {
   return reply
     .header('Access-Control-Allow-Origin', '*')
     .header('Cross-Origin-Resource-Policy', 'cross-origin');
 }
 
-function sendScript(reply: FastifyReply, bundle: ElementsBundle, cacheControl: string) {
+function sendScript(reply: HttpReply, bundle: ElementsBundle, cacheControl: string) {
   crossOrigin(reply)
     .header('Cache-Control', cacheControl)
     .header('ETag', `"${bundle.file}"`)

@@ -4,8 +4,8 @@
  * credential configured for them, compared in constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest as Request } from 'fastify';
 import type { Config } from '../config';
+import type { HttpRequest as Request } from '../http/types';
 import { UnauthorizedError } from '../platform/errors';
 import { headerOf } from '../platform/routes';
 import type { Provider } from './email-events';

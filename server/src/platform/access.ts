@@ -9,7 +9,7 @@
  * refuses to start if one is missing, so a permission cannot be forgotten. `checkAccess` enforces
  * it once the request is authenticated and validated.
  */
-import type { FastifyRequest } from 'fastify';
+import type { HttpRequest } from '../http/types';
 import { AppError, ForbiddenError, UnauthorizedError } from './errors';
 import type { Action, Reach, Resource } from './permissions';
 import { describePrincipal, type Principal, principalReach } from './principal';
@@ -41,7 +41,7 @@ export const authenticated: RouteAccess = { kind: 'authenticated' };
 export const publicRoute: RouteAccess = { kind: 'public' };
 
 /** Enforces a route's declared access on an authenticated request. */
-export function checkAccess(req: FastifyRequest, access: RouteAccess): void {
+export function checkAccess(req: HttpRequest, access: RouteAccess): void {
   switch (access.kind) {
     case 'public':
       return;
@@ -68,7 +68,7 @@ export function assertCan(principal: Principal, resource: Resource, action: Acti
   return reach;
 }
 
-export function requirePrincipal(req: FastifyRequest): Principal {
+export function requirePrincipal(req: HttpRequest): Principal {
   if (!req.principal) throw new UnauthorizedError('This operation needs credentials.');
   return req.principal;
 }

@@ -12,10 +12,10 @@
  * widgets in `x-embed`, only for the token's subject, and only from one of its origins.
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { Passport } from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import type { HttpRequest } from '../http/types';
 import { ForbiddenError, UnauthorizedError, ValidationError } from './errors';
 import type { EmbedSubject, Principal, UserIdentity, Widget } from './principal';
 import { headerOf } from './routes';
@@ -82,7 +82,7 @@ export function authenticate(
   store: CredentialStore,
   tokens: TokenSettings,
   defaultSecurity: unknown[],
-): (req: FastifyRequest) => Promise<void> {
+): (req: HttpRequest) => Promise<void> {
   const passport = new Passport();
   passport.use(
     'jwt',
@@ -100,7 +100,7 @@ export function authenticate(
     ),
   );
 
-  const verifyWithPassport = (req: FastifyRequest): Promise<JwtPayload> =>
+  const verifyWithPassport = (req: HttpRequest): Promise<JwtPayload> =>
     new Promise((resolve, reject) => {
       passport.authenticate(
         'jwt',
@@ -111,13 +111,13 @@ export function authenticate(
             reject(new UnauthorizedError(`The access token is not valid: ${reason(info)}.`, challenge()));
           else resolve(payload);
         },
-      )(req.raw, {} as never, reject);
+      )(req, {} as never, reject);
     });
 
   // A token's signature, issuer and audience never change: each is verified once, then only its
   // dates are checked again. Nothing unverified enters the cache.
   const verified = new LRUCache<string, JwtPayload>({ max: VERIFIED_TOKENS });
-  const verifyJwt = async (req: FastifyRequest, authorization: string): Promise<JwtPayload> => {
+  const verifyJwt = async (req: HttpRequest, authorization: string): Promise<JwtPayload> => {
     const known = verified.get(authorization);
     if (known && withinDates(known, Date.now())) return known;
     const payload = await verifyWithPassport(req);
@@ -191,7 +191,7 @@ export function authenticate(
  * requests, but not on a same-origin GET: that one says `Sec-Fetch-Site: same-origin`, and its
  * page's origin is this server's, as the request addressed it.
  */
-function pageOrigin(req: FastifyRequest): string | undefined {
+function pageOrigin(req: HttpRequest): string | undefined {
   const origin = headerOf(req, 'origin');
   if (origin) return origin;
   if (headerOf(req, 'sec-fetch-site') !== 'same-origin') return undefined;
@@ -202,7 +202,7 @@ function pageOrigin(req: FastifyRequest): string | undefined {
  * The `access_token` query parameter, on the operations marked `x-query-token` only (the realtime
  * streams, which browsers open without headers), as if it were sent as a Bearer header.
  */
-function queryToken(req: FastifyRequest): string | undefined {
+function queryToken(req: HttpRequest): string | undefined {
   if (req.operation?.definition['x-query-token'] !== true) return undefined;
   const token = new URL(req.url, 'http://relais.invalid').searchParams.get('access_token');
   if (!token) return undefined;

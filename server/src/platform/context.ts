@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { HttpRequest } from '../http/types';
 import { requirePrincipal } from './access';
 import type { Reach } from './permissions';
 import type { Principal } from './principal';
@@ -11,6 +11,6 @@ export interface RequestContext {
   requestId: string;
 }
 
-export function contextOf(req: FastifyRequest): RequestContext {
+export function contextOf(req: HttpRequest): RequestContext {
   return { principal: requirePrincipal(req), reach: req.reach ?? 'all', requestId: String(req.id) };
 }

@@ -4,7 +4,7 @@
  * with `If-Match` go ahead only if the resource still has that tag (RFC 9110 §13.1).
  */
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpReply, HttpRequest } from '../http/types';
 import { PreconditionFailedError } from './errors';
 import { headerOf } from './routes';
 
@@ -30,11 +30,11 @@ function listed(header: string, etag: string): boolean {
 
 /** Sends a single resource with its ETag, or 304 when the client already has it. */
 export function sendResource(
-  req: FastifyRequest,
-  reply: FastifyReply,
+  req: HttpRequest,
+  reply: HttpReply,
   representation: unknown,
   status = 200,
-): FastifyReply {
+): HttpReply {
   const text = textOf(representation);
   const etag = tagOf(text);
   reply.header('ETag', etag);

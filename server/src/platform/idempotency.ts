@@ -11,10 +11,10 @@
  * database.
  *
  * `claim` runs before the handler, once the caller is known; `store` runs on the way out
- * (Fastify's `onSend`), with the response's status and body, before they are sent.
+ * (the reply's `onSend` step), with the response's status and body, before they are sent.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpReply, HttpRequest } from '../http/types';
 import type { Knex } from './db';
 import { ConflictError, SecretNotReplayedError, UnprocessableError } from './errors';
 import { actorOf } from './principal';
@@ -34,7 +34,7 @@ export interface Idempotency {
 export function idempotency(db: Knex) {
   return {
     /** Claims the request's key, or answers with the response stored under it (then true). */
-    async claim(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    async claim(req: HttpRequest, reply: HttpReply): Promise<boolean> {
       const key = headerOf(req, 'idempotency-key');
       if (req.method !== 'POST' || !key || !req.principal) return false;
       const actor = actorOf(req.principal);
@@ -88,7 +88,7 @@ export function idempotency(db: Knex) {
     },
 
     /** Stores the response of a request that claimed a key (a 5xx frees the key instead). */
-    async store(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+    async store(req: HttpRequest, reply: HttpReply, payload: unknown): Promise<void> {
       const claimed = req.idempotency;
       if (!claimed) return;
       req.idempotency = undefined;

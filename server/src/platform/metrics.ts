@@ -2,8 +2,9 @@
  * Prometheus metrics for `GET /metrics`. One registry per process: an instance's numbers are its
  * own, and Prometheus sums them across instances.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { HttpReply, HttpRequest } from '../http/types';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'relais_' });
@@ -67,7 +68,7 @@ export const eventsPublished = new Counter({
 });
 
 /** Times a request under the route template it matched (`/v1/people/{id}`), never the raw URL. */
-export function observeRequest(req: FastifyRequest, reply: FastifyReply): void {
+export function observeRequest(req: HttpRequest, reply: HttpReply): void {
   httpRequestDuration.observe(
     {
       method: req.method,

@@ -5,7 +5,7 @@
  * and body (400 listing each failing field, 415 for a body that is not JSON) before any handler
  * runs.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpReply, HttpRequest } from '../http/types';
 import {
   AppError,
   MethodNotAllowedError,
@@ -23,7 +23,7 @@ class NotImplementedError extends AppError {
 
 /** For the app's not-found handler: why no route serves this request. */
 export function answerUnrouted(validator: OpenApiValidator) {
-  return (req: FastifyRequest, reply: FastifyReply): void => {
+  return (req: HttpRequest, reply: HttpReply): void => {
     const path = req.url.split('?')[0] ?? req.url;
     const match = validator.match(req.method, path);
     if (match.kind === 'not-found') {
@@ -44,7 +44,7 @@ export function answerUnrouted(validator: OpenApiValidator) {
 }
 
 /** Validates the request against its operation; handlers then read coerced, defaulted values. */
-export function validateRequest(validator: OpenApiValidator, req: FastifyRequest): void {
+export function validateRequest(validator: OpenApiValidator, req: HttpRequest): void {
   const operation = req.operation;
   if (!operation) return;
   try {
@@ -56,7 +56,8 @@ export function validateRequest(validator: OpenApiValidator, req: FastifyRequest
       hasBody: hasBody(req.headers),
       body: req.body,
     });
-    req.query = validated.query;
+    // The framework's `query` is a getter re-parsing the URL: the validated one replaces it.
+    Object.defineProperty(req, 'query', { value: validated.query, writable: true, configurable: true });
     req.validated = validated;
   } catch (error) {
     if (!(error instanceof RequestValidationFailure)) throw error;

@@ -5,7 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9457
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpReply, HttpRequest } from '../http/types';
 import { pgErrorCode } from './db';
 import {
   AppError,
@@ -20,7 +20,7 @@ import { captureError } from './sentry';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Writes a problem document for `error` on `reply`. */
-export function sendProblem(req: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+export function sendProblem(req: HttpRequest, reply: HttpReply, error: AppError): HttpReply {
   return reply
     .headers(error.headers)
     .code(error.status)
@@ -40,11 +40,7 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, error: App
 }
 
 /** The app's error handler: whatever a hook or a handler throws ends here. */
-export function handleError(
-  error: unknown,
-  req: FastifyRequest,
-  reply: FastifyReply,
-): FastifyReply | undefined {
+export function handleError(error: unknown, req: HttpRequest, reply: HttpReply): HttpReply | undefined {
   const problem = toAppError(error);
   if (problem.status >= 500) {
     req.log.error({ err: error }, 'request failed');
@@ -111,22 +107,26 @@ export function toAppError(error: unknown): AppError {
     message?: string;
     expose?: boolean;
   };
-  // Fastify's own refusals of a request (body too large, bad URL, content length) carry a code.
-  switch (candidate?.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+  // The body reader's refusals (body-parser: too large, bad length, unsupported encoding).
+  switch ((candidate as { type?: string })?.type) {
+    case 'entity.too.large':
       return new PayloadTooLargeError(
         'The request body is larger than this API accepts; send a smaller body.',
       );
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaTypeError('This Content-Type is not accepted here; send application/json.');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'request.size.invalid':
       return new BadRequestError('The Content-Length header does not match the body sent.');
-    case 'FST_ERR_BAD_URL':
-      return new BadRequestError('The URL is malformed: check its percent-encoding.');
-    case 'ECONNRESET':
-      if (candidate.message === 'aborted')
-        return new BadRequestError('The request was aborted by the client.');
+    case 'encoding.unsupported':
+      return new UnsupportedMediaTypeError(
+        'This Content-Encoding is not accepted; send the body uncompressed.',
+      );
+    case 'request.aborted':
+      return new BadRequestError('The request body was not sent whole.');
   }
+  // The router's refusal of a path it cannot decode (`Failed to decode param …`).
+  if (error instanceof URIError || (candidate?.status === 400 && /decode/i.test(candidate.message ?? '')))
+    return new BadRequestError('The URL is malformed: check its percent-encoding.');
+  if (candidate?.code === 'ECONNRESET' && candidate.message === 'aborted')
+    return new BadRequestError('The request was aborted by the client.');
   const code = pgErrorCode(error);
   if (code) {
     const mapped = PG_CLIENT_ERRORS[code];

@@ -7,8 +7,8 @@
 
 import { createHash } from 'node:crypto';
 import { MemoryStore, type Options, type Store } from 'express-rate-limit';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RedisStore } from 'rate-limit-redis';
+import type { HttpReply, HttpRequest } from '../http/types';
 import { TooManyRequestsError } from './errors';
 import type { RedisClient } from './redis';
 import type { RouteHooks } from './routes';
@@ -17,14 +17,14 @@ export interface LimitOptions {
   name: string;
   windowSeconds: number;
   limit: number;
-  key(req: FastifyRequest): string;
+  key(req: HttpRequest): string;
   /** Count only requests that end in a failure (for login: failed attempts per account). */
   failuresOnly?: boolean;
   detail: string;
 }
 
 const COUNTED = Symbol('relais.rateLimitKeys');
-type Counted = FastifyRequest & { [COUNTED]?: Map<string, string> };
+type Counted = HttpRequest & { [COUNTED]?: Map<string, string> };
 
 /**
  * `prefix` is the deployment's `REDIS_PREFIX`, so deployments sharing a Redis count apart; keys are
@@ -39,7 +39,7 @@ export function createRateLimit(
   store.init({ windowMs: options.windowSeconds * 1000 } as Options);
   const policy = `"${options.name}"; q=${options.limit}; w=${options.windowSeconds}`;
   return {
-    async preHandler(req: FastifyRequest, reply: FastifyReply) {
+    async preHandler(req: HttpRequest, reply: HttpReply) {
       const key = createHash('sha256').update(options.key(req)).digest('base64url');
       const { totalHits, resetTime } = await store.increment(key);
       const counted = req as Counted;
@@ -60,7 +60,7 @@ export function createRateLimit(
         });
       }
     },
-    async onResponse(req: FastifyRequest, reply: FastifyReply) {
+    async onResponse(req: HttpRequest, reply: HttpReply) {
       if (!options.failuresOnly || reply.statusCode >= 400) return;
       const key = (req as Counted)[COUNTED]?.get(options.name);
       if (key !== undefined) await store.decrement(key);

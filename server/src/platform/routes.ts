@@ -8,26 +8,26 @@
  * Handlers answer through `reply` (`reply.send`, `sendResource`) or throw an `AppError`, which the
  * app's error handler turns into a problem document.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpReply, HttpRequest } from '../http/types';
 import type { RouteAccess, RouteDeclaration } from './access';
 import type { HttpMethod } from './openapi';
 
 /** A request as handlers see it: path parameters are strings, the body is validated JSON. */
-export type RouteRequest = Omit<FastifyRequest, 'params' | 'query' | 'body'> & {
+export type RouteRequest = Omit<HttpRequest, 'params' | 'query' | 'body'> & {
   params: Record<string, string>;
   query: Record<string, unknown>;
   // biome-ignore lint/suspicious/noExplicitAny: validated against the spec before any handler runs.
   body: any;
 };
 
-export type RouteHandler = (req: RouteRequest, reply: FastifyReply) => unknown;
+export type RouteHandler = (req: RouteRequest, reply: HttpReply) => unknown;
 
 /** Steps a route runs around its handler, after the app's own (authentication, validation, access). */
 export interface RouteHooks {
   /** Before the handler; may answer (and so end the request) itself. */
-  preHandler?(req: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+  preHandler?(req: HttpRequest, reply: HttpReply): Promise<unknown>;
   /** Once the response is sent. */
-  onResponse?(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+  onResponse?(req: HttpRequest, reply: HttpReply): Promise<void>;
 }
 
 export interface RouteOptions {
@@ -84,7 +84,7 @@ export function specPathOf(path: string): string {
 }
 
 /** A request header's value (the first, if it was sent several times). */
-export function headerOf(req: FastifyRequest, name: string): string | undefined {
+export function headerOf(req: HttpRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

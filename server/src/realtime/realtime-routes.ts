@@ -6,12 +6,12 @@
  *
  * WebSocket upgrades go through the app like any request (request id, CORS, auth, validation,
  * access declaration), and the route hands the socket to `ws` once all passed. Both routes take
- * the connection over from Fastify (`reply.hijack()`), with the headers set so far.
+ * the connection over from the framework (`reply.hijack()`), with the headers set so far.
  */
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { HttpReply } from '../http/types';
 import { authenticated, requirePrincipal } from '../platform/access';
 import { AppError, ValidationError } from '../platform/errors';
 import { type EventBus, isEventId } from '../platform/events';
@@ -48,7 +48,12 @@ export class Realtime {
   ) {}
 
   /** Runs an HTTP upgrade request through the app; `GET /v1/ws` completes it. */
-  handleUpgrade(app: FastifyInstance, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  handleUpgrade(
+    app: (req: IncomingMessage, res: ServerResponse) => void,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): void {
     const request = req as UpgradeRequest;
     request[UPGRADE_HEAD] = head;
     // Until ws owns it, a reset or malformed upgrade must not surface as an unhandled 'error'.
@@ -56,7 +61,7 @@ export class Realtime {
     const response = new ServerResponse(req);
     response.assignSocket(socket as never);
     response.once('finish', () => socket.destroy());
-    app.routing(req, response);
+    app(req, response);
   }
 
   track(close: () => void): () => void {
@@ -138,7 +143,7 @@ export function realtimeRoutes(realtime: Realtime): Routes {
     const lastEventId = resumeFrom(req);
     const res = takeOver(reply);
     res.detachSocket(req.socket);
-    realtime.acceptWebSocket(req.raw, async (socket) => {
+    realtime.acceptWebSocket(req, async (socket) => {
       realtimeConnections.inc({ transport: 'websocket' });
       // A protocol error (a bad frame, a message over maxPayload) is this client's alone: ws has
       // already answered it with a close frame (1002, 1009) and ends the socket; nothing throws.
@@ -184,16 +189,12 @@ export function realtimeRoutes(realtime: Realtime): Routes {
 }
 
 /**
- * The raw response, taken over from Fastify for a stream or a socket, with the headers the
- * request's hooks set on the reply (request id, security headers, CORS).
+ * The raw response, taken over for a stream or a socket, with the headers the request's steps
+ * already set (request id, security headers, CORS).
  */
-function takeOver(reply: FastifyReply): ServerResponse {
+function takeOver(reply: HttpReply): ServerResponse {
   reply.hijack();
-  const res = reply.raw;
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value !== undefined) res.setHeader(name, value as string | string[]);
-  }
-  return res;
+  return reply.raw;
 }
 
 /** `Last-Event-ID` (what `EventSource` sends on reconnecting) or the `last_event_id` parameter. */

@@ -4,28 +4,33 @@
  * (validation then answers 415 where the operation expects JSON). Routes declared with a raw body
  * (signed webhooks) get the bytes themselves, whatever the type, to check their signature first.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { UnsupportedMediaTypeError, ValidationError } from './errors';
+import express, { type RequestHandler } from 'express';
+import { UnsupportedMediaTypeError, ValidationError } from '../platform/errors';
+import type { HttpRequest } from './types';
 
-const JSON_TYPES = ['application/json', /^application\/[\w.-]+\+json(\s*;|$)/i];
+const JSON_TYPE = /^application\/(json|[\w.-]+\+json)(\s*;|$)/i;
 
-export function registerBodyParsers(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  for (const type of JSON_TYPES) {
-    app.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body: Buffer, done) => {
-      try {
-        done(null, req.routeOptions.config.rawBody ? body : parseJson(req, body));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
+/** Reads the body (up to `limit` bytes) into `req.body`: parsed JSON, raw bytes, or nothing. */
+export function bodyReader(limit: number, raw: boolean): RequestHandler {
+  const read = express.raw({ type: () => true, limit, inflate: false });
+  return (req, res, next) => {
+    read(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      const bytes = Buffer.isBuffer(req.body) ? req.body : undefined;
+      if (raw) req.body = bytes;
+      else if (bytes && JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+        try {
+          req.body = parseJson(req, bytes);
+        } catch (parseError) {
+          return next(parseError);
+        }
+      } else req.body = undefined;
+      next();
     });
-  }
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
-    done(null, req.routeOptions.config.rawBody ? body : undefined);
-  });
+  };
 }
 
-function parseJson(req: FastifyRequest, bytes: Buffer): unknown {
+function parseJson(req: HttpRequest, bytes: Buffer): unknown {
   req.rawBody = bytes;
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
   if (charset && !/^utf-?8$/i.test(charset)) {
