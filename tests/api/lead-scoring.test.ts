@@ -129,10 +129,10 @@ describe('rules and rescoring', () => {
         .knex('lead_score_entries')
         .where({ person_id: lead.person_id })
         .where('occurred_at', '<', new Date(weekAgo));
-      // A replay of the ledger as it stood then, each entry halving every 90 days.
+      // A replay of the ledger as it stood then, each entry halving every half-life.
       const expected = entries.reduce(
         (sum, entry) =>
-          sum + entry.points * 0.5 ** ((weekAgo - entry.occurred_at.getTime()) / (90 * 86_400_000)),
+          sum + entry.points * 0.5 ** ((weekAgo - entry.occurred_at.getTime()) / halfLife),
         0,
       );
       expect(lead.score_7d_ago).toBeCloseTo(expected, 1);

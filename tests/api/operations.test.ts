@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
-import { createDatabase } from '../../server/src/platform/db';
 import { startHttpServer } from '../../server/src/http/http-server';
+import { createDatabase } from '../../server/src/platform/db';
 import { createLogger } from '../../server/src/platform/logger';
 import { OpenApiValidator } from '../../server/src/platform/openapi';
 import { send, startTestApp, type TestApp } from '../helpers/app';

@@ -4,8 +4,8 @@
  */
 import { createApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
-import { EventBus } from '../../server/src/platform/events';
 import { type HttpServerHandle, startHttpServer } from '../../server/src/http/http-server';
+import { EventBus } from '../../server/src/platform/events';
 import { createLogger } from '../../server/src/platform/logger';
 import { OpenApiValidator } from '../../server/src/platform/openapi';
 import { closeRedis, createRedis, type RedisClient } from '../../server/src/platform/redis';
