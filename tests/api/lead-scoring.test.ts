@@ -131,8 +131,7 @@ describe('rules and rescoring', () => {
         .where('occurred_at', '<', new Date(weekAgo));
       // A replay of the ledger as it stood then, each entry halving every half-life.
       const expected = entries.reduce(
-        (sum, entry) =>
-          sum + entry.points * 0.5 ** ((weekAgo - entry.occurred_at.getTime()) / halfLife),
+        (sum, entry) => sum + entry.points * 0.5 ** ((weekAgo - entry.occurred_at.getTime()) / halfLife),
         0,
       );
       expect(lead.score_7d_ago).toBeCloseTo(expected, 1);
