@@ -35,6 +35,7 @@ import * as searchWordsDropped from './0026-search-words-dropped';
 import * as userTokenVersion from './0027-user-token-version';
 import * as idempotencySecretWithheld from './0028-idempotency-secret-withheld';
 import * as usersKnownTimeZones from './0029-users-known-time-zones';
+import * as backups from './0030-backups';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -71,6 +72,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0027-user-token-version', userTokenVersion],
   ['0028-idempotency-secret-withheld', idempotencySecretWithheld],
   ['0029-users-known-time-zones', usersKnownTimeZones],
+  ['0030-backups', backups],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

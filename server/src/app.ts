@@ -12,6 +12,7 @@ import helmet from 'helmet';
 import { apiKeyRoutes, verifyApiKey } from './api-keys';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
+import { lastBackupAgeSeconds } from './backups';
 import type { Config } from './config';
 import { dashboardRoutes } from './dashboard';
 import { demoRoutes } from './demo/demo-page';
@@ -36,7 +37,7 @@ import { attachEventBus, EventBus } from './platform/events';
 import { effectiveScopes } from './platform/grants';
 import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
-import { observeRequest } from './platform/metrics';
+import { observeRequest, readBackupAgeFrom } from './platform/metrics';
 import type { OpenApiValidator } from './platform/openapi';
 import { answerUnrouted, validateRequest } from './platform/openapi-hooks';
 import { handleError } from './platform/problem-json';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): HttpApp {
     deps.cache ?? new ReadCache({ redis: deps.redis, logger, prefix: config.redisPrefix, ...config.cache }),
   );
   const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
+  readBackupAgeFrom(() => lastBackupAgeSeconds(deps.db));
   const authenticateRequest = authenticate(
     credentialStore(deps.db, users),
     deps.tokens,

@@ -279,6 +279,21 @@ export const configSpec = {
     desc: 'Read notifications older than this are deleted by the hourly cleanup.',
     example: '90',
   }),
+  BACKUP_DIR: str({
+    default: '',
+    desc: 'Folder for scheduled pg_dump backups (worker role); unset turns the backup job off. `npm run backup` writes there too.',
+    example: '/var/backups/relais',
+  }),
+  BACKUP_EVERY: str({
+    default: '1 day',
+    desc: 'How often the worker backs the database up when BACKUP_DIR is set.',
+    example: '6 hours',
+  }),
+  BACKUP_KEEP: positiveInt({
+    default: 7,
+    desc: 'How many backup files to keep; older ones are deleted after each backup.',
+    example: '14',
+  }),
   RELAIS_WEBHOOK_SECRET: webhookSecrets({
     default: [],
     desc: 'Standard Webhooks secrets (whsec_…) accepted by POST /v1/marketing/email/ingest, comma-separated so a secret can be rotated; none refuses every delivery.',
@@ -378,6 +393,8 @@ export interface Config {
     readonly windowSeconds: number;
   };
   readonly dataDir: string;
+  /** Scheduled backups: off when `dir` is empty. */
+  readonly backup: { readonly dir: string; readonly every: string; readonly keep: number };
   readonly jobs: {
     readonly processEvery: string;
     readonly lockLifetimeMs: number;
@@ -465,6 +482,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       windowSeconds: env.LOGIN_LIMIT_WINDOW_SECONDS,
     }),
     dataDir: env.RELAIS_DATA_DIR,
+    backup: Object.freeze({ dir: env.BACKUP_DIR, every: env.BACKUP_EVERY, keep: env.BACKUP_KEEP }),
     jobs: Object.freeze({
       processEvery: env.RELAIS_JOB_PROCESS_EVERY,
       lockLifetimeMs: env.RELAIS_JOB_LOCK_LIFETIME_MS,

@@ -9,6 +9,7 @@
 
 import path from 'node:path';
 import { createApp } from './app';
+import { backupDatabase, backupJob, restoreDatabase } from './backups';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo/demo-data';
 import { type HttpServerHandle, startHttpServer } from './http/http-server';
@@ -29,7 +30,7 @@ import { closeSentry, initSentry } from './platform/sentry';
 import { recomputeJob, refreshJob } from './scoring';
 import { ensureAdmin, UserDirectory } from './users';
 
-const ROLES = ['all', 'api', 'worker', 'migrate'] as const;
+const ROLES = ['all', 'api', 'worker', 'migrate', 'backup', 'restore'] as const;
 type Role = (typeof ROLES)[number];
 
 async function main(): Promise<void> {
@@ -59,10 +60,36 @@ async function main(): Promise<void> {
       applicationName: `relais-${role}`,
     });
     stops.unshift(() => db.destroy());
+    if (role === 'restore') {
+      // Into an empty database (or, with --force, over one): before any migration creates tables.
+      const file = process.argv[3];
+      if (!file) fail('Usage: npm run restore -- <backup file> [--force]');
+      const restored = await restoreDatabase(db, {
+        databaseUrl,
+        file: path.resolve(file),
+        force: process.argv.includes('--force'),
+      }).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+      process.stdout.write(`Restored ${file}: ${restored.tables} tables.\n`);
+      await shutdown('restore done', 0);
+      return;
+    }
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     if (role === 'migrate') {
       await shutdown('migrate done', 0);
+      return;
+    }
+    if (role === 'backup') {
+      if (!config.backup.dir) fail('Set BACKUP_DIR to the folder the backup goes to.');
+      const entry = await backupDatabase(db, {
+        databaseUrl,
+        dir: config.backup.dir,
+        keep: config.backup.keep,
+      }).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+      process.stdout.write(
+        `Backed up to ${path.join(config.backup.dir, entry.file)} (${entry.bytes} bytes, sha256 ${entry.sha256}).\n`,
+      );
+      await shutdown('backup done', 0);
       return;
     }
     const tokens: TokenSettings = { secret: await resolveJwtSecret(config), issuer: config.jwtIssuer };
@@ -101,6 +128,16 @@ async function main(): Promise<void> {
             mailer,
           }),
           cleanupJob(db, { notificationDays: config.jobs.notificationRetentionDays }),
+          ...(config.backup.dir
+            ? [
+                backupJob(db, {
+                  databaseUrl,
+                  dir: config.backup.dir,
+                  every: config.backup.every,
+                  keep: config.backup.keep,
+                }),
+              ]
+            : []),
           recomputeJob(db, { ...rescoring, every: config.jobs.rescoreEvery }),
           refreshJob(db, rescoring),
         ],

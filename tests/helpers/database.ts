@@ -15,10 +15,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A migrated database of its own; `{ empty: true }` gives one with no tables at all (a restore target). */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject('databaseAdminUrl');
   const name = `relais_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${inject('templateDatabase')}"`);
+  await adminQuery(
+    adminUrl,
+    options.empty
+      ? `CREATE DATABASE "${name}"`
+      : `CREATE DATABASE "${name}" TEMPLATE "${inject('templateDatabase')}"`,
+  );
   const url = withDatabase(adminUrl, name);
   const knex = createDatabase({ url, poolMax: 5, logger: createLogger({ logLevel: 'silent' }) });
   return {

@@ -22,6 +22,7 @@ import { captureError } from './sentry';
 export interface JobPayloads {
   'reminders.dispatch': Record<string, never>;
   'maintenance.cleanup': Record<string, never>;
+  'maintenance.backup': Record<string, never>;
   'scoring.recompute': Record<string, never>;
   'scoring.refresh': Record<string, never>;
 }

@@ -60,6 +60,23 @@ export const realtimeConnections = new Gauge({
   registers: [registry],
 });
 
+/** Where the last backup's age is read from (set by the app; backups are recorded in the database). */
+let backupAgeSource: (() => Promise<number | null>) | undefined;
+export function readBackupAgeFrom(source: () => Promise<number | null>): void {
+  backupAgeSource = source;
+}
+
+export const backupAge = new Gauge({
+  name: 'relais_backup_age_seconds',
+  help: 'Seconds since the last successful backup (absent when none was taken).',
+  registers: [registry],
+  async collect() {
+    const age = await backupAgeSource?.().catch(() => null);
+    if (age === null || age === undefined) this.reset();
+    else this.set(Math.round(age));
+  },
+});
+
 export const eventsPublished = new Counter({
   name: 'relais_events_published_total',
   help: 'Domain events published by type.',

@@ -1,0 +1,2 @@
+export { backupJob } from './backup-jobs';
+export { BackupError, backupDatabase, lastBackupAgeSeconds, restoreDatabase } from './backup-service';
