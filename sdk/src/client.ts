@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { errorFromResponse, type Problem } from './errors';
+import { errorFromResponse } from './errors';
 import type { paths } from './generated/openapi';
 import { operationTable, type RelaisOperations } from './generated/operations';
 import { type ApiPromise, apiPromise, bindOperations, type CallOptions, type Result } from './operations';
@@ -93,9 +93,5 @@ interface CallResult<T> {
 export async function unwrap<T>(call: Promise<CallResult<T>>): Promise<T> {
   const { data, error, response } = await call;
   if (response.ok) return data as T;
-  throw errorFromResponse(response, isProblem(error) ? error : undefined);
-}
-
-function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
+  throw errorFromResponse(response, error);
 }

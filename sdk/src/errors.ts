@@ -93,8 +93,9 @@ export function isRelaisError(error: unknown): error is RelaisError {
   return typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
 }
 
-/** The error for a problem response. */
-export function errorFromResponse(response: Response, problem: Problem | undefined): RelaisError {
+/** The error for a failed response; `body` is its parsed body, used when it is a problem document. */
+export function errorFromResponse(response: Response, body: unknown): RelaisError {
+  const problem = isProblem(body) ? body : undefined;
   const status = response.status;
   const message = problem
     ? `${status} ${problem.title}: ${problem.detail}`
@@ -109,6 +110,10 @@ export function errorFromResponse(response: Response, problem: Problem | undefin
   if (status === 429) return new RelaisRateLimitError(message, details);
   if (status >= 500) return new RelaisServerError(message, details);
   return new RelaisError(message, details);
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
 }
 
 /** `Retry-After` in seconds (delta or HTTP date), if the response has one. */

@@ -3,7 +3,7 @@
  * table and the signatures are generated from the spec (`generated/operations.ts`); this file holds
  * the types they are written in and the one function that runs any of them.
  */
-import { errorFromResponse, type Problem } from './errors';
+import { errorFromResponse } from './errors';
 import type { operations, Readable, Writable } from './generated/openapi';
 import { type Page, type Paginator, paginate } from './pagination';
 import type { PerCallOptions, Transport } from './transport';
@@ -143,7 +143,7 @@ async function send(
       : type.includes('json')
         ? await response.json()
         : await response.text();
-  if (!response.ok) throw errorFromResponse(response, isProblem(parsed) ? parsed : undefined);
+  if (!response.ok) throw errorFromResponse(response, parsed);
   return { data: parsed, response, requestId: response.headers.get('x-request-id') };
 }
 
@@ -152,8 +152,4 @@ export function apiPromise<T>(outcome: Promise<WithResponse<T>>): ApiPromise<T> 
   // A caller may read only `withResponse()`: the data promise's own failure is then not unhandled.
   data.catch(() => undefined);
   return Object.assign(data, { withResponse: () => outcome });
-}
-
-function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
 }

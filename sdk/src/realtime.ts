@@ -1,7 +1,7 @@
 import { createParser } from 'eventsource-parser';
-import { errorFromResponse, type Problem } from './errors';
+import { errorFromResponse } from './errors';
 import type { components } from './generated/openapi';
-import type { TokenSource } from './transport';
+import { type TokenSource, tokenCache } from './transport';
 
 export type RealtimeEvent = components['schemas']['RealtimeEvent'];
 
@@ -67,15 +67,8 @@ export function subscribeToEvents(options: EventStreamOptions): EventStream {
   let retryMs = 2_000;
   let failures = 0;
   let refreshed = false;
-  let token: string | undefined;
-  const currentToken = async (fresh: boolean) => {
-    if (typeof options.token === 'function') {
-      // A shared source keeps its own cache (and is told when its token is refused).
-      if (fresh || token === undefined || 'invalidate' in options.token) token = await options.token();
-      return token;
-    }
-    return options.token;
-  };
+  // The same cache as the client's requests: asked once, again before expiry or after a 401.
+  const tokens = tokenCache(options.token);
 
   // Events waiting for a reader, and a reader waiting for events.
   const queue: RealtimeEvent[] = [];
@@ -94,7 +87,7 @@ export function subscribeToEvents(options: EventStreamOptions): EventStream {
 
   const connect = async (): Promise<'retry' | 'stop' | 'refresh'> => {
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
-    const bearer = await currentToken(false);
+    const bearer = await tokens.current();
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
     if (options.apiKey) headers['X-Api-Key'] = options.apiKey;
     if (lastEventId) headers['Last-Event-ID'] = lastEventId;
@@ -102,17 +95,14 @@ export function subscribeToEvents(options: EventStreamOptions): EventStream {
       headers,
       signal: abort.signal,
     });
-    if (response.status === 401 && typeof options.token === 'function' && !refreshed) {
+    if (response.status === 401 && tokens.refreshable && !refreshed) {
       await response.body?.cancel();
       refreshed = true;
-      if (token !== undefined && typeof options.token === 'function' && 'invalidate' in options.token)
-        options.token.invalidate(token);
-      token = undefined;
+      tokens.forget();
       return 'refresh';
     }
     if (!response.ok || !response.body) {
-      const problem = (await response.json().catch(() => undefined)) as Problem | undefined;
-      const error = errorFromResponse(response, problem);
+      const error = errorFromResponse(response, await response.json().catch(() => undefined));
       options.onError?.(error);
       if (response.status >= 400 && response.status < 500) {
         end(error);

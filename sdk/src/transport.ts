@@ -156,7 +156,7 @@ export function createTransport(options: TransportOptions): Transport {
  * remembered JWT expires (30 s ahead), so a page refreshes its token without a failed request.
  * Concurrent callers share one pending ask.
  */
-function tokenCache(source: TokenSource | undefined) {
+export function tokenCache(source: TokenSource | undefined) {
   let pending: Promise<string> | undefined;
   let expiresAt = Number.POSITIVE_INFINITY;
   let last: string | undefined;

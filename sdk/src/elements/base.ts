@@ -134,6 +134,7 @@ export abstract class RelaisElement extends LitElement {
   declare offline: boolean;
   protected readonly runtime: RelaisRuntime = runtime();
   private unlisten: (() => void) | undefined;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onConnection = () => {
     this.offline = this.runtime.connection === 'offline';
   };
@@ -176,8 +177,15 @@ export abstract class RelaisElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.reloadTimer);
     this.runtime.removeEventListener('connection', this.onConnection);
     this.unlisten?.();
+  }
+
+  /** Reloads once a burst of events has passed (150 ms), instead of once per event. */
+  protected reloadSoon(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.reload(), 150);
   }
 
   /** Loads again; what is shown stays until the new data arrives. */

@@ -89,7 +89,6 @@ export class RelaisHotLeads extends RelaisElement {
   declare limit: number;
   /** @internal */
   declare leads: LeadScore[];
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -111,13 +110,7 @@ export class RelaisHotLeads extends RelaisElement {
 
   protected override onEvent(event: RealtimeEvent): void {
     if (event.type !== 'lead_score.changed') return;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.reload(), 150);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.refreshTimer);
+    this.reloadSoon();
   }
 
   private trend(lead: LeadScore): TemplateResult {

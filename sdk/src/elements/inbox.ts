@@ -151,7 +151,6 @@ export class RelaisInbox extends RelaisElement {
   declare snoozing: string | undefined;
   /** @internal */
   declare message: string;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -176,13 +175,7 @@ export class RelaisInbox extends RelaisElement {
 
   protected override onEvent(event: RealtimeEvent): void {
     if (!event.type.startsWith('interaction.')) return;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.reload(), 150);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.refreshTimer);
+    this.reloadSoon();
   }
 
   private bucketOf(item: Interaction, now: Date): Bucket {

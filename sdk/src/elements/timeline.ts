@@ -116,7 +116,7 @@ export class RelaisTimeline extends RelaisElement {
   /** @internal */
   declare announcement: string;
   private observer: IntersectionObserver | undefined;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private watched: Element | undefined;
   private timeZoneName: string | undefined;
 
   constructor() {
@@ -170,24 +170,25 @@ export class RelaisTimeline extends RelaisElement {
 
   protected override onEvent(event: RealtimeEvent): void {
     if (!event.type.startsWith('interaction.') && event.type !== 'lead_score.changed') return;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.reload(), 150);
+    this.reloadSoon();
   }
 
+  /** Watches the sentinel below the feed (one observer; re-pointed only when the sentinel changes). */
   override updated(): void {
-    const sentinel = this.renderRoot.querySelector('.sentinel');
-    if (!sentinel || typeof IntersectionObserver === 'undefined') return;
-    this.observer?.disconnect();
-    this.observer = new IntersectionObserver((entries) => {
+    const sentinel = this.renderRoot.querySelector('.sentinel') ?? undefined;
+    if (sentinel === this.watched || typeof IntersectionObserver === 'undefined') return;
+    this.observer ??= new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) void this.more();
     });
-    this.observer.observe(sentinel);
+    if (this.watched) this.observer.unobserve(this.watched);
+    if (sentinel) this.observer.observe(sentinel);
+    this.watched = sentinel;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.observer?.disconnect();
-    clearTimeout(this.refreshTimer);
+    this.watched = undefined;
   }
 
   private open(item: TimelineItem): void {

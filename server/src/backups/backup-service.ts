@@ -71,10 +71,7 @@ export async function restoreDatabase(
   );
   if (listed && listed.sha256 !== (await sha256Of(options.file)))
     throw new BackupError(`${options.file} does not match the checksum in its manifest: it is damaged.`);
-  const { rows } = await db.raw<{ rows: { n: string }[] }>(
-    "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
-  );
-  const tables = Number(rows[0]?.n ?? 0);
+  const tables = await tableCount(db);
   if (tables > 0 && !options.force)
     throw new BackupError(
       `The database already has ${tables} tables; restore into an empty database, or pass --force to replace them.`,
@@ -87,10 +84,14 @@ export async function restoreDatabase(
     `--dbname=${options.databaseUrl}`,
     options.file,
   ]);
-  const after = await db.raw<{ rows: { n: string }[] }>(
+  return { tables: await tableCount(db) };
+}
+
+async function tableCount(db: Knex): Promise<number> {
+  const { rows } = await db.raw<{ rows: { n: string }[] }>(
     "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
   );
-  return { tables: Number(after.rows[0]?.n ?? 0) };
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Seconds since the last recorded backup, or null when there is none. */

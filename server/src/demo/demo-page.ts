@@ -8,7 +8,7 @@ import type { TokenSettings } from '../platform/auth';
 import type { Knex } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
 import { WIDGETS } from '../platform/principal';
-import { type RouteRequest, Routes } from '../platform/routes';
+import { ownOrigin, Routes } from '../platform/routes';
 import { signEmbedToken } from '../platform/tokens';
 
 const DEMO_USER = 'manager@relais.demo';
@@ -24,8 +24,6 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-const pageOrigin = (req: RouteRequest) => `${req.protocol}://${req.host}`;
-
 export function demoRoutes(db: Knex, tokens: TokenSettings): Routes {
   const routes = new Routes();
 
@@ -37,7 +35,7 @@ export function demoRoutes(db: Knex, tokens: TokenSettings): Routes {
       .header('Content-Security-Policy', STRICT_CSP)
       .header('Cache-Control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(demoHtml(pageOrigin(req), person, lang, theme));
+      .send(demoHtml(ownOrigin(req), person, lang, theme));
   });
 
   routes.get('/demo/demo.css', publicRoute, (_req, reply) => {
@@ -54,7 +52,7 @@ export function demoRoutes(db: Knex, tokens: TokenSettings): Routes {
         userId: user.id,
         widgets: [...WIDGETS],
         subject: { type: 'person', id: person.id },
-        origins: [pageOrigin(req)],
+        origins: [ownOrigin(req)],
         tokenVersion: user.token_version,
       },
       TOKEN_TTL_SECONDS,

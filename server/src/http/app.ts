@@ -82,11 +82,16 @@ export function createHttpApp(pipeline: Pipeline): HttpApp {
   for (const route of pipeline.routes) {
     const operation = pipeline.operationOf(route);
     const hooks = route.options.hooks ?? [];
+    const finishing = hooks.filter((hook) => hook.onResponse);
     const body = route.options.rawBody ? bodyReader(route.options.rawBody.bodyLimit, true) : defaultBody;
     app[route.method](route.path, body, async (req: Request, res: Response, next: NextFunction) => {
       const answer = reply(req, res);
       req.access = route.access;
       req.operation = operation;
+      if (finishing.length)
+        res.once('finish', () => {
+          for (const hook of finishing) void hook.onResponse?.(req, answer).catch(() => undefined);
+        });
       try {
         await pipeline.beforeHandler(req, answer);
         for (const hook of hooks) {
@@ -98,10 +103,6 @@ export function createHttpApp(pipeline: Pipeline): HttpApp {
       } catch (error) {
         next(error);
       }
-      if (hooks.some((hook) => hook.onResponse))
-        res.once('finish', () => {
-          for (const hook of hooks) void hook.onResponse?.(req, answer).catch(() => undefined);
-        });
     });
   }
 

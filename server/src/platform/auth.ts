@@ -18,7 +18,7 @@ import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import type { HttpRequest } from '../http/types';
 import { ForbiddenError, UnauthorizedError, ValidationError } from './errors';
 import type { EmbedSubject, Principal, UserIdentity, Widget } from './principal';
-import { headerOf } from './routes';
+import { headerOf, ownOrigin } from './routes';
 
 export const ACCESS_AUDIENCE = 'relais-api';
 export const EMBED_AUDIENCE = 'relais-embed';
@@ -195,7 +195,7 @@ function pageOrigin(req: HttpRequest): string | undefined {
   const origin = headerOf(req, 'origin');
   if (origin) return origin;
   if (headerOf(req, 'sec-fetch-site') !== 'same-origin') return undefined;
-  return `${req.protocol}://${req.host}`;
+  return ownOrigin(req);
 }
 
 /**

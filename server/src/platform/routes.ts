@@ -88,3 +88,8 @@ export function headerOf(req: HttpRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** This server's origin as the request addressed it (behind a trusted proxy, as forwarded). */
+export function ownOrigin(req: Pick<HttpRequest, 'protocol' | 'host'>): string {
+  return `${req.protocol}://${req.host}`;
+}
