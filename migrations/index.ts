@@ -36,6 +36,7 @@ import * as userTokenVersion from './0027-user-token-version';
 import * as idempotencySecretWithheld from './0028-idempotency-secret-withheld';
 import * as usersKnownTimeZones from './0029-users-known-time-zones';
 import * as backups from './0030-backups';
+import * as workerHeartbeats from './0031-worker-heartbeats';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -73,6 +74,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0028-idempotency-secret-withheld', idempotencySecretWithheld],
   ['0029-users-known-time-zones', usersKnownTimeZones],
   ['0030-backups', backups],
+  ['0031-worker-heartbeats', workerHeartbeats],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): HttpApp {
     marketingRoutes({ db: deps.db, config, validator, clock }),
     scoringRoutes(deps.db, clock),
     dashboardRoutes(deps.db, clock),
-    jobsRoutes(deps.db),
+    jobsRoutes(deps.db, config.jobs),
     realtimeRoutes(realtime),
   ].flatMap((table) => table.list);
   assertRoutesDeclareAccess(routes);

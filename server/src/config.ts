@@ -274,6 +274,21 @@ export const configSpec = {
     desc: 'How long a job run keeps its lock without progress; a killed worker’s job is retried after it.',
     example: '60000',
   }),
+  RELAIS_WORKER_HEARTBEAT_SECONDS: positiveInt({
+    default: 10,
+    desc: 'How often each worker’s job loop records that it is alive; three missed beats make it unhealthy.',
+    example: '10',
+  }),
+  RELAIS_WORKER_STALL_EXIT_SECONDS: nonNegativeInt({
+    default: 120,
+    desc: 'A worker (role `worker`) whose job loop has been silent this long exits with code 70, for its supervisor to restart it; 0 never exits.',
+    example: '120',
+  }),
+  WORKER_HEALTH_PORT: portOrZero({
+    default: 3001,
+    desc: 'Port of the worker role’s /health, /ready and /metrics (on HOST); 0 serves none.',
+    example: '3001',
+  }),
   RELAIS_NOTIFICATION_RETENTION_DAYS: positiveInt({
     default: 90,
     desc: 'Read notifications older than this are deleted by the hourly cleanup.',
@@ -403,6 +418,9 @@ export interface Config {
     readonly reminderBatchPauseMs: number;
     readonly notificationRetentionDays: number;
     readonly rescoreEvery: string;
+    readonly heartbeatSeconds: number;
+    readonly stallExitSeconds: number;
+    readonly healthPort: number;
   };
   readonly marketing: {
     readonly webhookSecrets: readonly string[];
@@ -491,6 +509,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reminderBatchPauseMs: env.RELAIS_REMINDER_BATCH_PAUSE_MS,
       notificationRetentionDays: env.RELAIS_NOTIFICATION_RETENTION_DAYS,
       rescoreEvery: env.RELAIS_RESCORE_EVERY,
+      heartbeatSeconds: env.RELAIS_WORKER_HEARTBEAT_SECONDS,
+      stallExitSeconds: env.RELAIS_WORKER_STALL_EXIT_SECONDS,
+      healthPort: env.WORKER_HEALTH_PORT,
     }),
     marketing: Object.freeze({
       webhookSecrets: Object.freeze([...env.RELAIS_WEBHOOK_SECRET]),

@@ -3,7 +3,7 @@
  * - `all` (default, what `npm start` runs): database (embedded when DATABASE_URL is unset),
  *   migrations, demo data once, the API and the job worker in one process;
  * - `api`: the HTTP API only;
- * - `worker`: the job worker only;
+ * - `worker`: the job worker only, with /health, /ready and /metrics on WORKER_HEALTH_PORT;
  * - `migrate`: apply pending migrations and exit.
  */
 
@@ -13,18 +13,19 @@ import { backupDatabase, backupJob, restoreDatabase } from './backups';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo/demo-data';
 import { type HttpServerHandle, startHttpServer } from './http/http-server';
+import { startWorkerHealth } from './http/worker-health';
 import { reminderJob } from './interactions';
 import { cleanupJob } from './maintenance';
 import type { TokenSettings } from './platform/auth';
 import { attachCache, ReadCache } from './platform/cache';
-import { createDatabase, type Knex, migrateLatest } from './platform/db';
+import { checkDatabase, createDatabase, type Knex, migrateLatest } from './platform/db';
 import { startEmbeddedPostgres } from './platform/embedded-postgres';
 import { attachEventBus, EventBus } from './platform/events';
 import { checkJobs, intervalSeconds, JobRuntime } from './platform/jobs';
 import { createLogger, type Logger, stdoutDestination } from './platform/logger';
 import { createMailer } from './platform/mailer';
 import { OpenApiValidator } from './platform/openapi';
-import { closeRedis, createRedis, type RedisClient } from './platform/redis';
+import { checkRedis, closeRedis, createRedis, type RedisClient } from './platform/redis';
 import { DEMO_WEBHOOK_SECRET_FILE, resolveJwtSecret, resolveWebhookSecrets } from './platform/secrets';
 import { closeSentry, initSentry } from './platform/sentry';
 import { recomputeJob, refreshJob } from './scoring';
@@ -141,9 +142,26 @@ async function main(): Promise<void> {
           recomputeJob(db, { ...rescoring, every: config.jobs.rescoreEvery }),
           refreshJob(db, rescoring),
         ],
+        heartbeatSeconds: config.jobs.heartbeatSeconds,
+        // A worker on its own whose loop is stuck exits, for its supervisor to start a fresh one;
+        // the all-in-one process keeps serving the API and reports the loop in /ready instead.
+        ...(role === 'worker'
+          ? {
+              stallAfterSeconds: config.jobs.stallExitSeconds,
+              onStalled: () => void shutdown('job loop stalled', 70),
+            }
+          : {}),
       });
       await worker.start();
       stops.unshift(() => worker.stop(config.shutdownTimeoutMs));
+      if (role === 'worker' && config.jobs.healthPort) {
+        const health = await startWorkerHealth(
+          { database: () => checkDatabase(db), redis: () => checkRedis(redis), jobs: () => worker.health() },
+          { host: config.host, port: config.jobs.healthPort },
+        );
+        stops.unshift(() => health.close());
+        logger.info({ url: health.url }, 'worker health served');
+      }
     }
     if (role === 'all' || role === 'api') {
       const http = await serveApi(running, logger, { db, redis, events, cache }, tokens);
@@ -195,7 +213,13 @@ async function serveApi(
   const users = new UserDirectory(db, logger);
   await users.start();
   // A reminder job more than three intervals late means no worker is doing its work.
-  const jobs = { check: () => checkJobs(db, 3 * intervalSeconds(config.jobs.reminderEvery) + 30) };
+  const jobs = {
+    check: () =>
+      checkJobs(db, {
+        maxLagSeconds: 3 * intervalSeconds(config.jobs.reminderEvery) + 30,
+        heartbeatSeconds: config.jobs.heartbeatSeconds,
+      }),
+  };
   const app = createApp({
     ...shared,
     config,

@@ -8,6 +8,7 @@ import { createUser, type TestUser } from '../helpers/factories';
 let app: TestApp;
 let admin: TestUser;
 let runtime: JobRuntime;
+const health = { maxLagSeconds: 60, heartbeatSeconds: 1 };
 beforeAll(async () => {
   app = await startTestApp();
   admin = await createUser(app.db.knex, { role: 'admin' });
@@ -17,6 +18,7 @@ beforeAll(async () => {
     processEvery: '1 second',
     lockLifetimeMs: 5_000,
     definitions: [reminderJob(app.db.knex, { every: '1 second', batchSize: 100, pauseMs: 0 })],
+    heartbeatSeconds: 1,
   });
 });
 afterAll(async () => {
@@ -26,7 +28,7 @@ afterAll(async () => {
 
 describe('jobs', () => {
   it('reports no worker before one has started', async () => {
-    expect(await checkJobs(app.db.knex, 60)).toMatchObject({
+    expect(await checkJobs(app.db.knex, health)).toMatchObject({
       status: 'down',
       detail: 'no job worker has started',
     });
@@ -52,13 +54,41 @@ describe('jobs', () => {
       .not.toBeNull();
     const jobs = await app.request('GET', '/v1/jobs', { headers: admin.auth });
     expect(jobs.body.data).toEqual([expect.objectContaining({ name: 'reminders.dispatch', fail_count: 0 })]);
-    expect(await checkJobs(app.db.knex, 60)).toEqual({ status: 'ok' });
+    expect(jobs.body.workers).toEqual([
+      expect.objectContaining({ name: runtime.name, pid: process.pid, alive: true }),
+    ]);
+    expect(await checkJobs(app.db.knex, health)).toEqual({ status: 'ok' });
     await expect
       .poll(
         async () => (await app.request('GET', '/v1/notifications', { headers: due.auth })).body.data.length,
         { timeout: 5_000 },
       )
       .toBe(1);
+  });
+
+  it('reports a worker whose heartbeats stopped, and forgets one that stopped cleanly', async () => {
+    // Another worker that died a minute ago (more than three of the app's 10 s beats): listed, not alive.
+    await app.db.knex('worker_heartbeats').insert({
+      name: 'gone-1',
+      hostname: 'gone',
+      pid: 1,
+      started_at: new Date(Date.now() - 120_000),
+      beat_at: new Date(Date.now() - 60_000),
+    });
+    const listed = await app.request('GET', '/v1/jobs', { headers: admin.auth });
+    expect(
+      listed.body.workers.map((worker: { name: string; alive: boolean }) => [worker.name, worker.alive]),
+    ).toEqual([
+      [runtime.name, true],
+      ['gone-1', false],
+    ]);
+    await runtime.stop(2_000);
+    expect(await checkJobs(app.db.knex, health)).toEqual({
+      status: 'down',
+      detail: 'no worker heartbeat in the last 3 s',
+    });
+    const after = await app.request('GET', '/v1/jobs', { headers: admin.auth });
+    expect(after.body.workers.map((worker: { name: string }) => worker.name)).toEqual(['gone-1']);
   });
 
   it('is for admins', async () => {

@@ -40,7 +40,7 @@ describe.skipIf(!redisUrl)('two API instances and a worker over Redis', () => {
       await api.waitForOutput(/Relais is running/);
       urls.push(`http://127.0.0.1:${port}`);
     }
-    const worker = startServerProcess(['worker'], { ...env(), LOG_LEVEL: 'info' });
+    const worker = startServerProcess(['worker'], { ...env(), LOG_LEVEL: 'info', WORKER_HEALTH_PORT: '0' });
     processes.push(worker);
     await worker.waitForOutput(/job worker started/);
     [alice, bob] = await Promise.all([

@@ -1,11 +1,14 @@
 /**
  * Invariant 4 with real processes: a due reminder notifies its assignee exactly once, whatever the
  * number of worker processes, and is not lost when a worker is killed in the middle of a batch.
+ * And supervision: a worker whose job loop stalls, while the process lives on, says so on its
+ * health port, then exits for its supervisor to restart it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createUser } from '../helpers/factories';
 import { type ServerProcess, startServerProcess } from '../helpers/processes';
+import { freePort } from '../helpers/redis-server';
 
 let db: TestDatabase;
 const workers = new Set<ServerProcess>();
@@ -28,6 +31,7 @@ function startWorker(env: Record<string, string> = {}): ServerProcess {
     RELAIS_JOB_PROCESS_EVERY: '1 second',
     RELAIS_JOB_LOCK_LIFETIME_MS: '3000',
     RELAIS_REMINDER_BATCH_SIZE: '100',
+    WORKER_HEALTH_PORT: '0',
     ...env,
   });
   workers.add(worker);
@@ -114,5 +118,86 @@ describe('reminder workers', () => {
     await worker.waitForOutput(/job worker started/);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
+  });
+});
+
+describe('worker supervision', () => {
+  async function ready(
+    url: string,
+  ): Promise<{
+    status: number;
+    body: { status: string; checks: Record<string, { status: string; detail?: string }> };
+  }> {
+    const response = await fetch(`${url}/ready`);
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('a stalled job loop turns /ready to 503 while /health stays up, then the worker exits 70', async () => {
+    const port = await freePort();
+    const worker = startWorker({
+      WORKER_HEALTH_PORT: String(port),
+      RELAIS_WORKER_HEARTBEAT_SECONDS: '1',
+      RELAIS_WORKER_STALL_EXIT_SECONDS: '8',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    });
+    await worker.waitForOutput(/worker health served/);
+    const url = `http://127.0.0.1:${port}`;
+    // No REDIS_URL here: degraded, but ready.
+    expect(await ready(url)).toMatchObject({
+      status: 200,
+      body: { status: 'degraded', checks: { jobs: { status: 'ok' } } },
+    });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('relais_job_runs_total');
+
+    // Stall the loop without touching the process: hold the jobs table locked. Every query of the
+    // loop (and of its heartbeat) now waits.
+    const holder = await db.knex.client.acquireConnection();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE agenda_jobs IN ACCESS EXCLUSIVE MODE');
+      await expect.poll(async () => (await ready(url)).status, { timeout: 15_000, interval: 250 }).toBe(503);
+      const stalled = await ready(url);
+      expect(stalled.body.status).toBe('unavailable');
+      expect(stalled.body.checks.jobs).toEqual({
+        status: 'down',
+        detail: expect.stringMatching(/^job loop silent for \d+ s$/),
+      });
+      expect(stalled.body.checks.database?.status).toBe('ok');
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      expect(worker.child.exitCode).toBeNull();
+
+      const code = await Promise.race([
+        worker.exited,
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+      ]);
+      expect(code).toBe(70);
+      expect(worker.output()).toMatch(/job loop stalled/);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await db.knex.client.releaseConnection(holder);
+    }
+  });
+
+  it('a loop that stalls and recovers before the exit deadline is ready again', async () => {
+    const port = await freePort();
+    const worker = startWorker({
+      WORKER_HEALTH_PORT: String(port),
+      RELAIS_WORKER_HEARTBEAT_SECONDS: '1',
+      RELAIS_WORKER_STALL_EXIT_SECONDS: '0',
+    });
+    await worker.waitForOutput(/worker health served/);
+    const url = `http://127.0.0.1:${port}`;
+    const holder = await db.knex.client.acquireConnection();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE agenda_jobs IN ACCESS EXCLUSIVE MODE');
+      await expect.poll(async () => (await ready(url)).status, { timeout: 15_000, interval: 250 }).toBe(503);
+    } finally {
+      await holder.query('ROLLBACK');
+      await db.knex.client.releaseConnection(holder);
+    }
+    await expect.poll(async () => (await ready(url)).status, { timeout: 15_000, interval: 250 }).toBe(200);
+    expect(worker.child.exitCode).toBeNull();
   });
 });

@@ -104,7 +104,7 @@ describe('dispatchDueReminders', () => {
 });
 
 describe('cleanUp', () => {
-  it('removes expired idempotency keys and old read notifications, keeping the rest', async () => {
+  it('removes expired idempotency keys, old read notifications and gone workers, keeping the rest', async () => {
     const user = await createUser(db.knex);
     await db.knex('idempotency_keys').insert([
       {
@@ -120,8 +120,14 @@ describe('cleanUp', () => {
       { user_id: user.id, type: 't', read_at: db.knex.raw("now() - interval '1 day'") },
       { user_id: user.id, type: 't', created_at: db.knex.raw("now() - interval '200 days'") },
     ]);
+    const heartbeat = { hostname: 'h', pid: 1, started_at: new Date(Date.now() - 3 * 86_400_000) };
+    await db.knex('worker_heartbeats').insert([
+      { ...heartbeat, name: 'gone', beat_at: new Date(Date.now() - 2 * 86_400_000) },
+      { ...heartbeat, name: 'recent', beat_at: new Date(Date.now() - 3_600_000) },
+    ]);
     const removed = await cleanUp(db.knex, { notificationDays: 90 });
-    expect(removed).toMatchObject({ idempotency_keys: 1, notifications: 1 });
+    expect(removed).toMatchObject({ idempotency_keys: 1, notifications: 1, worker_heartbeats: 1 });
+    expect(await db.knex('worker_heartbeats').pluck('name')).toEqual(['recent']);
     expect(await db.knex('idempotency_keys').pluck('key')).toEqual(['fresh']);
     expect(await db.knex('notifications').where({ user_id: user.id })).toHaveLength(2);
   });

@@ -191,7 +191,7 @@ export interface RelaisOperations {
     get(options?: CallOptions): ApiPromise<Result<'getDashboard'>>;
   };
   jobs: {
-    /** Recurring jobs: schedule, last runs, failures (`GET /v1/jobs`). */
+    /** Recurring jobs and workers: schedule, last runs, failures, heartbeats (`GET /v1/jobs`). */
     list(options?: CallOptions): ApiPromise<Result<'listJobs'>>;
   };
   emailEvents: {

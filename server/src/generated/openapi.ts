@@ -737,8 +737,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Recurring jobs: schedule, last runs, failures
-         * @description Requires `jobs:read` (admins). Read from the jobs table, so every instance gives the same answer.
+         * Recurring jobs and workers: schedule, last runs, failures, heartbeats
+         * @description Requires `jobs:read` (admins). Read from the jobs and heartbeat tables, so every instance gives the same answer.
          */
         get: operations["listJobs"];
         put?: never;
@@ -1317,8 +1317,30 @@ export interface components {
             /** @description How far behind schedule the next run is. */
             lag_seconds: number;
         };
+        /** @description A worker process, as its job loop's heartbeat last recorded it. */
+        Worker: {
+            /** @example relais-worker-1-4127-9f3a */
+            name: string;
+            hostname: string;
+            pid: number;
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @description When its job loop last proved alive.
+             */
+            beat_at: string;
+            /** @description Job runs in progress at the last beat. */
+            running: number;
+            /** @description Due runs waiting in the database at the last beat. */
+            queued: number;
+            /** @description The last beat is less than three heartbeat intervals old. */
+            alive: boolean;
+        };
         JobList: {
             data: components["schemas"]["RecurringJob"][];
+            /** @description Worker processes seen in the last day, most recent beat first. */
+            workers: components["schemas"]["Worker"][];
         };
         /** @enum {string} */
         InteractionType: "call" | "email" | "meeting" | "video_call" | "note" | "event" | "other";
@@ -3852,7 +3874,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The recurring jobs. */
+            /** @description The recurring jobs and the worker processes. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

@@ -1,8 +1,8 @@
 /**
  * Hygiene: keeps the tables that only grow small — finished one-off jobs, idempotency keys past
  * their 24 hours, webhook signature tokens past their tolerance, finished lead-score recomputes
- * after 30 days, notifications read longer ago than the retention, and the search words no record
- * holds any more.
+ * after 30 days, notifications read longer ago than the retention, heartbeats of workers gone for a
+ * day, and the search words no record holds any more.
  */
 import type { Knex } from '../platform/db';
 import type { JobDefinition } from '../platform/jobs';
@@ -35,8 +35,12 @@ export async function cleanUp(
     .whereIn('status', ['succeeded', 'failed'])
     .andWhere('finished_at', '<', db.raw("now() - interval '30 days'"))
     .delete();
+  const heartbeats = await db('worker_heartbeats')
+    .where('beat_at', '<', db.raw("now() - interval '1 day'"))
+    .delete();
   return {
     idempotency_keys: idempotencyKeys,
+    worker_heartbeats: heartbeats,
     notifications,
     jobs,
     webhook_replay_tokens: replayTokens,

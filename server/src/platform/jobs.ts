@@ -8,6 +8,7 @@
  * Terminology: a *definition* is what a feature declares (`<feature>-jobs.ts`); a *run* is one
  * execution; a *recurring* job has an interval and one row shared by every worker.
  */
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda, backoffStrategies, type Job } from 'agenda';
@@ -51,15 +52,35 @@ export interface JobRuntimeOptions {
   /** How long a run keeps its lock without touching it; a dead worker's job waits this long. */
   lockLifetimeMs: number;
   definitions: JobDefinition[];
+  /**
+   * How often the job loop records that it is alive (table `worker_heartbeats`); three missed
+   * beats make this worker unhealthy. Default 10.
+   */
+  heartbeatSeconds?: number;
+  /** Called once the loop has been silent `stallAfterSeconds` (a supervisor's cue to restart). */
+  onStalled?: (silentSeconds: number) => void;
+  stallAfterSeconds?: number;
 }
 
+/** Beats missed before a worker counts as unhealthy. */
+const MISSED_BEATS = 3;
+
 export class JobRuntime {
+  /** This process's name among the workers: in Agenda's locks and in `worker_heartbeats`. */
+  readonly name = `${os.hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
   private agenda: Agenda | null = null;
   private pool: pg.Pool | null = null;
   private readonly log: Logger;
+  private readonly heartbeatSeconds: number;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private beating = false;
+  private lastBeatAt = 0;
+  private stalledReported = false;
+  private readonly startedAt = new Date();
 
   constructor(private readonly options: JobRuntimeOptions) {
     this.log = options.logger.child({ component: 'jobs' });
+    this.heartbeatSeconds = options.heartbeatSeconds ?? 10;
   }
 
   async start(): Promise<void> {
@@ -74,7 +95,7 @@ export class JobRuntime {
     );
     const agenda = new Agenda({
       backend,
-      name: `${os.hostname()}-${process.pid}`,
+      name: this.name,
       processEvery: this.options.processEvery,
       defaultLockLifetime: this.options.lockLifetimeMs,
     });
@@ -144,10 +165,65 @@ export class JobRuntime {
       if (definition.every) await agenda.every(definition.every, definition.name, {});
     }
     this.agenda = agenda;
+    await this.beat();
+    this.heartbeat = setInterval(() => this.tick(), this.heartbeatSeconds * 1_000);
+    this.heartbeat.unref();
     this.log.info(
-      { jobs: this.options.definitions.map((definition) => definition.name) },
+      { jobs: this.options.definitions.map((definition) => definition.name), worker: this.name },
       'job worker started',
     );
+  }
+
+  /** Seconds since the job loop last proved alive. */
+  silentSeconds(): number {
+    return this.lastBeatAt ? Math.floor((Date.now() - this.lastBeatAt) / 1_000) : Infinity;
+  }
+
+  /** This worker's own health, from its last heartbeat: what the worker role's `/ready` says. */
+  health(): DependencyCheck {
+    if (!this.agenda) return { status: 'down', detail: 'job worker not running' };
+    const silent = this.silentSeconds();
+    if (silent > MISSED_BEATS * this.heartbeatSeconds)
+      return { status: 'down', detail: `job loop silent for ${silent} s` };
+    return { status: 'ok' };
+  }
+
+  private tick(): void {
+    void this.beat();
+    const stallAfter = this.options.stallAfterSeconds;
+    if (!stallAfter || this.stalledReported) return;
+    const silent = this.silentSeconds();
+    if (silent < stallAfter) return;
+    this.stalledReported = true;
+    this.log.fatal({ silent_seconds: silent }, 'job loop stalled');
+    this.options.onStalled?.(silent);
+  }
+
+  /**
+   * One heartbeat, through the job loop's own path: Agenda's processor status (which reads the
+   * jobs table over the loop's pool), then this worker's row. A loop that is stopped, or whose
+   * database work hangs, stops beating; a beat still pending is not stacked.
+   */
+  private async beat(): Promise<void> {
+    const agenda = this.agenda;
+    const pool = this.pool;
+    if (!agenda || !pool || this.beating) return;
+    this.beating = true;
+    try {
+      const stats = await agenda.getRunningStats();
+      await pool.query(
+        `INSERT INTO worker_heartbeats (name, hostname, pid, started_at, beat_at, running, queued)
+         VALUES ($1, $2, $3, $4, now(), $5, $6)
+         ON CONFLICT (name) DO UPDATE SET beat_at = now(), running = EXCLUDED.running, queued = EXCLUDED.queued`,
+        [this.name, os.hostname(), process.pid, this.startedAt, stats.runningJobs, stats.totalQueueSizeDB],
+      );
+      this.lastBeatAt = Date.now();
+      this.stalledReported = false;
+    } catch (error) {
+      this.log.warn({ err: error instanceof Error ? error.message : error }, 'job loop heartbeat failed');
+    } finally {
+      this.beating = false;
+    }
   }
 
   /** Stops taking jobs, lets running ones finish for up to `timeoutMs`, then releases locks. */
@@ -156,6 +232,8 @@ export class JobRuntime {
     const pool = this.pool;
     this.agenda = null;
     this.pool = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     if (agenda) {
       const drained = await agenda.drain(timeoutMs);
       if (drained?.timedOut)
@@ -165,6 +243,8 @@ export class JobRuntime {
         );
       await agenda.stop();
     }
+    // A worker that stops says so; one that dies leaves its row to age out of `alive`.
+    await pool?.query('DELETE FROM worker_heartbeats WHERE name = $1', [this.name]).catch(() => undefined);
     await pool?.end().catch(() => undefined);
   }
 }
@@ -207,14 +287,51 @@ export async function recurringJobs(db: Knex): Promise<RecurringJobStatus[]> {
   }));
 }
 
+export interface WorkerStatus {
+  name: string;
+  hostname: string;
+  pid: number;
+  started_at: Date;
+  beat_at: Date;
+  running: number;
+  queued: number;
+  alive: boolean;
+}
+
+/** Workers seen in the last day, most recent beat first; `alive` when the last beat is recent. */
+export async function workerStatuses(db: Knex, heartbeatSeconds: number): Promise<WorkerStatus[]> {
+  const rows = await db('worker_heartbeats')
+    .where('beat_at', '>', db.raw("now() - interval '1 day'"))
+    .orderBy('beat_at', 'desc')
+    .select(
+      'name',
+      'hostname',
+      'pid',
+      'started_at',
+      'beat_at',
+      'running',
+      'queued',
+      db.raw('beat_at > now() - make_interval(secs => ?) AS alive', [MISSED_BEATS * heartbeatSeconds]),
+    );
+  return rows as WorkerStatus[];
+}
+
 /**
- * Readiness of the workers: every recurring job must be on schedule (lag under `maxLagSeconds`).
- * No recurring job yet (no worker ever started) reports `down`.
+ * Readiness of the workers as any instance sees them: at least one worker's job loop beating,
+ * and every recurring job on schedule (lag under `maxLagSeconds`).
  */
-export async function checkJobs(db: Knex, maxLagSeconds: number): Promise<DependencyCheck> {
+export async function checkJobs(
+  db: Knex,
+  { maxLagSeconds, heartbeatSeconds }: { maxLagSeconds: number; heartbeatSeconds: number },
+): Promise<DependencyCheck> {
   try {
-    const jobs = await recurringJobs(db);
+    const [jobs, workers] = await Promise.all([recurringJobs(db), workerStatuses(db, heartbeatSeconds)]);
     if (jobs.length === 0) return { status: 'down', detail: 'no job worker has started' };
+    if (!workers.some((worker) => worker.alive))
+      return {
+        status: 'down',
+        detail: `no worker heartbeat in the last ${MISSED_BEATS * heartbeatSeconds} s`,
+      };
     const late = jobs.filter((job) => job.lag_seconds > maxLagSeconds);
     if (late.length)
       return {
