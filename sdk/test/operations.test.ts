@@ -124,7 +124,7 @@ describe('operations by name', () => {
 const redisUrl = inject('redisUrl');
 
 describe.skipIf(!redisUrl)('events across a server restart', () => {
-  it('resumes from the last event: nothing lost, nothing repeated', { timeout: 120_000 }, async () => {
+  it('resumes from the last event: nothing lost, nothing repeated', async () => {
     const db = await createTestDatabase();
     const port = await freePort();
     const env = {

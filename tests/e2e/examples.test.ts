@@ -37,7 +37,7 @@ beforeAll(async () => {
     RELAIS_WEBHOOK_SECRET: SECRET,
     CORS_ORIGINS: `http://localhost:8080,http://localhost:${intranetPort}`,
   });
-  await server.waitForOutput(/Relais is running/, 60_000);
+  await server.waitForOutput(/Relais is running/);
 });
 afterAll(async () => {
   server?.child.kill('SIGTERM');

@@ -47,7 +47,7 @@ describe.skipIf(!redisUrl)('two API instances and a worker over Redis', () => {
       createUser(db.knex, { role: 'user', name: 'Alice' }),
       createUser(db.knex, { role: 'manager', name: 'Bob' }),
     ]);
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const child of processes) child.child.kill('SIGTERM');
     await Promise.all(processes.map((child) => child.exited));
@@ -106,7 +106,7 @@ describe.skipIf(!redisUrl)('two API instances and a worker over Redis', () => {
     } finally {
       stream.close();
     }
-  }, 20_000);
+  });
 
   it('resumes on instance B what was published through instance A while disconnected', async () => {
     const [a, b] = urls as [string, string];

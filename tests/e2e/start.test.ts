@@ -56,7 +56,7 @@ async function startAllInOne() {
   });
   running.add(server);
   void server.exited.then(() => running.delete(server));
-  await server.waitForOutput(/Relais is running/, 45_000);
+  await server.waitForOutput(/Relais is running/);
   return { server, base: `http://127.0.0.1:${port}` };
 }
 

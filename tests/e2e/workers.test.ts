@@ -122,9 +122,7 @@ describe('reminder workers', () => {
 });
 
 describe('worker supervision', () => {
-  async function ready(
-    url: string,
-  ): Promise<{
+  async function ready(url: string): Promise<{
     status: number;
     body: { status: string; checks: Record<string, { status: string; detail?: string }> };
   }> {

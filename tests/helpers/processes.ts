@@ -3,6 +3,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVER_START_MS } from './budgets';
 
 export const MAIN = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 
@@ -33,7 +34,7 @@ export function startServerProcess(args: string[], env: Record<string, string>):
     child,
     output: () => output,
     exited,
-    waitForOutput: (pattern, timeoutMs = 30_000) =>
+    waitForOutput: (pattern, timeoutMs = SERVER_START_MS) =>
       new Promise((resolve, reject) => {
         const check = () => {
           if (!pattern.test(output)) return;
