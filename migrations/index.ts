@@ -37,6 +37,7 @@ import * as idempotencySecretWithheld from './0028-idempotency-secret-withheld';
 import * as usersKnownTimeZones from './0029-users-known-time-zones';
 import * as backups from './0030-backups';
 import * as workerHeartbeats from './0031-worker-heartbeats';
+import * as erasures from './0032-erasures';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -75,6 +76,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0029-users-known-time-zones', usersKnownTimeZones],
   ['0030-backups', backups],
   ['0031-worker-heartbeats', workerHeartbeats],
+  ['0032-erasures', erasures],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

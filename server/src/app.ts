@@ -43,6 +43,7 @@ import { answerUnrouted, validateRequest } from './platform/openapi-hooks';
 import { handleError } from './platform/problem-json';
 import type { RedisClient } from './platform/redis';
 import { specPathOf } from './platform/routes';
+import { privacyRoutes } from './privacy';
 import { Realtime, realtimeRoutes } from './realtime';
 import { scoringRoutes } from './scoring';
 import { UserDirectory, userRoutes } from './users';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): HttpApp {
     auditRoutes(deps.db),
     organisationRoutes(deps.db),
     personRoutes(deps.db),
+    privacyRoutes(deps.db, logger),
     mandateRoutes(deps.db),
     interactionRoutes(deps.db, clock),
     notificationRoutes(deps.db),

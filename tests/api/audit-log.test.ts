@@ -56,6 +56,35 @@ describe('the audit log', () => {
     await expect(app.db.knex('audit_log').delete()).rejects.toThrow(/append-only/);
   });
 
+  it('lets an erasure rewrite what entries recorded, and nothing else', async () => {
+    const erasing = (work: (trx: typeof app.db.knex) => Promise<unknown>) =>
+      app.db.knex.transaction(async (trx) => {
+        await trx.raw("SELECT set_config('relais.erasure', 'on', true)");
+        return work(trx);
+      });
+    const [entry] = await app.db.knex('audit_log').limit(1);
+    await expect(erasing((trx) => trx('audit_log').update({ action: 'delete' }))).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(erasing((trx) => trx('audit_log').where({ id: entry.id }).delete())).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(
+      erasing((trx) =>
+        trx('audit_log')
+          .where({ id: entry.id })
+          .update({ changes: JSON.stringify({ erased: true }) }),
+      ),
+    ).resolves.toBe(1);
+    // The setting lasts for its transaction only.
+    await expect(
+      app.db
+        .knex('audit_log')
+        .where({ id: entry.id })
+        .update({ changes: JSON.stringify({}) }),
+    ).rejects.toThrow(/append-only/);
+  });
+
   it('is for admins only', async () => {
     const manager = await createUser(app.db.knex, { role: 'manager' });
     expect((await app.request('GET', '/v1/audit-log', { headers: manager.auth })).status).toBe(403);

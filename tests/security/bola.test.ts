@@ -26,7 +26,8 @@ type Who = 'admin' | 'manager' | 'user' | 'readonly' | 'key-other-scope' | 'embe
 interface Row {
   /** Creates the record; returns its id and a snapshot function to prove it unchanged. */
   setup(db: Knex, owner: { id: string }): Promise<{ id: string; snapshot(): Promise<unknown> }>;
-  body?: object;
+  /** The request body, or a function of the record's id for bodies that repeat it. */
+  body?: object | ((id: string) => object);
   allowed: Who[];
   refused: Who[];
   /** A scope the refused API key holds (anything but the one needed). */
@@ -100,6 +101,20 @@ const MATRIX: Record<string, Row> = {
     otherScope: 'people:read',
   },
   unlinkPersonOrganisation: { setup: person, allowed: [], refused: NOT_EDITORS, otherScope: 'people:read' },
+  // Personal data: a manager's or user's reach is the people they own; these are the admin's.
+  exportPersonalData: {
+    setup: person,
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'people:read',
+  },
+  erasePerson: {
+    setup: person,
+    body: (id) => ({ confirm: id }),
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'people:delete',
+  },
   getMandate: { setup: mandate, allowed: READERS, refused: NOT_READERS, otherScope: 'organisations:read' },
   updateMandate: {
     setup: mandate,
@@ -214,7 +229,7 @@ describe('the BOLA matrix', () => {
       const path = pathFor(operation.pathTemplate, record.id);
       const response = await app.request(operation.method.toUpperCase(), path, {
         headers: await headersFor(who, row),
-        body: row.body,
+        body: typeof row.body === 'function' ? row.body(record.id) : row.body,
       });
       return { response, record, before };
     };
@@ -255,7 +270,7 @@ describe('the BOLA matrix', () => {
         operation.method.toUpperCase(),
         pathFor(operation.pathTemplate, record.id),
         {
-          body: row.body,
+          body: typeof row.body === 'function' ? row.body(record.id) : row.body,
         },
       );
       expect(response.status).toBe(401);

@@ -45,6 +45,8 @@ export const operationTable: Record<string, string> = {
   'interactions.update': 'PATCH /v1/interactions/{id} b',
   'interactions.delete': 'DELETE /v1/interactions/{id}',
   'inbox.list': 'GET /v1/inbox ql',
+  'people.exportPersonalData': 'GET /v1/people/{id}/export',
+  'people.erase': 'POST /v1/people/{id}/erase b',
   'people.timeline': 'GET /v1/people/{id}/timeline ql',
   'organisations.timeline': 'GET /v1/organisations/{id}/timeline ql',
   'notifications.list': 'GET /v1/notifications ql',
@@ -143,6 +145,10 @@ export interface RelaisOperations {
     linkOrganisation(id: PathParams<'linkPersonOrganisation'>['id'], body: Body<'linkPersonOrganisation'>, options?: CallOptions): ApiPromise<Result<'linkPersonOrganisation'>>;
     /** Remove a person’s link to an organisation (`DELETE /v1/people/{id}/organisations/{organisation_id}`). */
     unlinkOrganisation(id: PathParams<'unlinkPersonOrganisation'>['id'], organisation_id: PathParams<'unlinkPersonOrganisation'>['organisation_id'], options?: CallOptions): ApiPromise<Result<'unlinkPersonOrganisation'>>;
+    /** Everything Relais holds on a person (GDPR Art. 15 access) (`GET /v1/people/{id}/export`). */
+    exportPersonalData(id: PathParams<'exportPersonalData'>['id'], options?: CallOptions): ApiPromise<Result<'exportPersonalData'>>;
+    /** Erase a person (GDPR Art. 17), irreversibly (`POST /v1/people/{id}/erase`). */
+    erase(id: PathParams<'erasePerson'>['id'], body: Body<'erasePerson'>, options?: CallOptions): ApiPromise<Result<'erasePerson'>>;
     /** Everything that happened with a person, newest first (`GET /v1/people/{id}/timeline`). */
     timeline(id: PathParams<'getPersonTimeline'>['id'], query?: Query<'getPersonTimeline'>, options?: CallOptions): PagePromise<Result<'getPersonTimeline'>>;
     /** A person's score now, its 90-day trend, and the ledger entries that explain it (`GET /v1/people/{id}/lead-score`). */

@@ -4,7 +4,7 @@ import { keysetPage, type Page } from '../platform/pagination';
 export interface AuditEntryInput {
   principal_type: 'user' | 'api_key' | 'embed' | 'system';
   principal_id: string | null;
-  action: 'create' | 'update' | 'delete';
+  action: 'create' | 'update' | 'delete' | 'export' | 'erase';
   resource: string;
   resource_id: string | null;
   changes: Record<string, unknown>;

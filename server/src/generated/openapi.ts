@@ -618,6 +618,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Everything Relais holds on a person (GDPR Art. 15 access)
+         * @description One JSON document with every record that concerns the person: their fields, organisation
+         *     links, the mandates of those organisations, the interactions they take part in (with every
+         *     participant row of theirs), their email events (with the providers' raw payloads), the
+         *     per-message summaries, their lead-score ledger and score, and the audit entries about them.
+         *     Requires `personal_data:read`: admins for anyone, others for the people they own or created.
+         *     The export itself is recorded in the audit log.
+         */
+        get: operations["exportPersonalData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person (GDPR Art. 17), irreversibly
+         * @description Removes the person and every personal field that names them, in one transaction: the person
+         *     row, their organisation links, interaction participations, lead-score ledger and score; their
+         *     email events and message summaries are kept for campaign counts with the address, the
+         *     link, the raw payload and the person removed; their full name, email and phone are replaced
+         *     by `[erased]` in every other text (interaction titles and bodies, notes, notifications, audit
+         *     changes); replayable responses, search words and cache entries that held them are deleted,
+         *     and so are the realtime events that named them. Interactions stay, without them.
+         *
+         *     The audit log records *that* a person was erased, by whom and when — not who. A salted hash
+         *     of the address is kept so that late webhook events for it are dropped, never stored.
+         *     Requires `personal_data:delete` (admins). `confirm` must repeat the person's id.
+         */
+        post: operations["erasePerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people/{id}/timeline": {
         parameters: {
             query?: never;
@@ -1137,6 +1198,45 @@ export interface components {
             /** @description The open was made by a privacy proxy or scanner (Apple Mail Privacy Protection), not a person; false when absent. */
             machine_open?: boolean;
         };
+        /** @description Everything Relais holds on one person. Rows are given as stored, column by column. */
+        PersonalDataExport: {
+            /** Format: date-time */
+            exported_at: string;
+            person: components["schemas"]["ExportRow"];
+            /** @description The organisations they are linked to, each with the link (role, primary, dates). */
+            organisations: components["schemas"]["ExportRow"][];
+            /** @description The mandates of those organisations. */
+            mandates: components["schemas"]["ExportRow"][];
+            /** @description The interactions they take part in. */
+            interactions: components["schemas"]["ExportRow"][];
+            /** @description Their participant rows (role in each interaction). */
+            participations: components["schemas"]["ExportRow"][];
+            /** @description Email events sent to their address, with each provider's raw payload. */
+            email_events: components["schemas"]["ExportRow"][];
+            /** @description Per-message delivery summaries. */
+            email_messages: components["schemas"]["ExportRow"][];
+            lead_score: components["schemas"]["ExportRow"] | null;
+            /** @description The lead-score ledger, with each entry's reason. */
+            lead_score_entries: components["schemas"]["ExportRow"][];
+            /** @description Audit entries about them, or whose recorded changes name their email. */
+            audit_entries: components["schemas"]["ExportRow"][];
+        };
+        /** @description One stored row, column by column. */
+        ExportRow: {
+            [key: string]: unknown;
+        };
+        ErasureResult: {
+            /** Format: date-time */
+            erased_at: string;
+            /** @description Rows deleted, by table. */
+            removed: {
+                [key: string]: number;
+            };
+            /** @description Rows whose personal fields were removed or replaced, by table (and the event stream). */
+            redacted: {
+                [key: string]: number;
+            };
+        };
         IngestResult: {
             /** @description Events in the delivery. */
             received: number;
@@ -1144,6 +1244,8 @@ export interface components {
             stored: number;
             /** @description Events already stored by an earlier delivery (or twice in this one). */
             duplicates: number;
+            /** @description Events for the address of an erased person, dropped without being stored (present when not zero). */
+            discarded?: number;
         };
         EmailEvent: {
             id: components["schemas"]["Id"];
@@ -1873,7 +1975,7 @@ export interface components {
          * @description A `resource:action` pair of the permission table (docs/permissions.md).
          * @enum {string}
          */
-        Scope: "api_keys:create" | "api_keys:delete" | "api_keys:read" | "audit_log:read" | "cache:read" | "dashboard:read" | "email_events:read" | "embed_tokens:create" | "interactions:assign" | "interactions:create" | "interactions:delete" | "interactions:read" | "interactions:update" | "jobs:manage" | "jobs:read" | "lead_scores:manage" | "lead_scores:read" | "mandates:create" | "mandates:delete" | "mandates:read" | "mandates:update" | "marketing:create" | "notifications:read" | "notifications:update" | "organisations:create" | "organisations:delete" | "organisations:read" | "organisations:update" | "people:create" | "people:delete" | "people:read" | "people:update" | "scoring_rules:read" | "scoring_rules:update" | "users:create" | "users:manage" | "users:read" | "users:update";
+        Scope: "api_keys:create" | "api_keys:delete" | "api_keys:read" | "audit_log:read" | "cache:read" | "dashboard:read" | "email_events:read" | "embed_tokens:create" | "interactions:assign" | "interactions:create" | "interactions:delete" | "interactions:read" | "interactions:update" | "jobs:manage" | "jobs:read" | "lead_scores:manage" | "lead_scores:read" | "mandates:create" | "mandates:delete" | "mandates:read" | "mandates:update" | "marketing:create" | "notifications:read" | "notifications:update" | "organisations:create" | "organisations:delete" | "organisations:read" | "organisations:update" | "people:create" | "people:delete" | "people:read" | "people:update" | "personal_data:delete" | "personal_data:read" | "scoring_rules:read" | "scoring_rules:update" | "users:create" | "users:manage" | "users:read" | "users:update";
         ApiKey: components["schemas"]["ApiKeyFields"];
         ApiKeyFields: {
             id: components["schemas"]["Id"];
@@ -1957,7 +2059,7 @@ export interface components {
             /** Format: uuid */
             principal_id: string | null;
             /** @enum {string} */
-            action: "create" | "update" | "delete";
+            action: "create" | "update" | "delete" | "export" | "erase";
             resource: string;
             /** Format: uuid */
             resource_id: string | null;
@@ -2694,7 +2796,7 @@ export interface operations {
                 resource?: string;
                 resource_id?: string;
                 principal_id?: string;
-                action?: "create" | "update" | "delete";
+                action?: "create" | "update" | "delete" | "export" | "erase";
                 /** @description Entries at or after this time. */
                 occurred_after?: string;
                 /** @description Entries before this time. */
@@ -3669,6 +3771,84 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportPersonalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's data. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description `attachment; filename="relais-person-<id>.json"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalDataExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    erasePerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The id of the person to erase, repeated, so that an erasure is never a slip.
+                     */
+                    confirm: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The person is erased. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };

@@ -12,6 +12,7 @@ import { transaction } from '../platform/after-commit';
 import { invalidate, tags } from '../platform/cache';
 import type { Knex } from '../platform/db';
 import { webhookEvents } from '../platform/metrics';
+import { erasedAmong } from '../privacy';
 import { currentRules } from '../scoring/scoring-rules';
 import { rescorePeople } from '../scoring/scoring-service';
 import type { NormalisedEvent } from './email-events';
@@ -20,6 +21,8 @@ export interface IngestResult {
   received: number;
   stored: number;
   duplicates: number;
+  /** Events for an erased person's address, dropped unread (absent when none). */
+  discarded?: number;
 }
 
 /** Rank in the delivery funnel; a message's status only ever moves up it. */
@@ -46,22 +49,37 @@ export async function ingestEvents(
       );
       if (rows.length === 0) throw options.onReplay?.() ?? new Error('replayed delivery');
     }
-    const inserted = await insertEvents(trx, events);
+    // An erased person's address never comes back through a late event.
+    const erased = await erasedAmong(
+      trx,
+      events.map((event) => event.recipient),
+    );
+    const kept = erased.size
+      ? events.filter((event) => !erased.has(event.recipient.trim().toLowerCase()))
+      : events;
+    const inserted = kept.length ? await insertEvents(trx, kept) : [];
     await applyEvents(trx, inserted, options.now);
+    const discarded = events.length - kept.length;
     return {
       inserted,
+      kept,
       counts: {
         received: events.length,
         stored: inserted.length,
-        duplicates: events.length - inserted.length,
+        duplicates: kept.length - inserted.length,
+        ...(discarded ? { discarded } : {}),
       },
     };
   });
-  countEvents(events, result.inserted);
+  countEvents(result.kept, result.inserted);
+  const kept = new Set(result.kept);
+  for (const event of events)
+    if (!kept.has(event))
+      webhookEvents.inc({ provider: event.provider, type: event.type, outcome: 'discarded' });
   return result.counts;
 }
 
-/** Webhook metrics: each received event, by provider and type, as stored or duplicate. */
+/** Webhook metrics: each kept event, by provider and type, as stored or duplicate. */
 function countEvents(events: readonly NormalisedEvent[], inserted: readonly StoredEvent[]): void {
   const stored = new Map<string, number>();
   for (const event of inserted) stored.set(event.type, (stored.get(event.type) ?? 0) + 1);

@@ -50,6 +50,8 @@ interface Store {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   bump(tags: string[]): Promise<void>;
+  /** Deletes every entry (generations stay). */
+  purge(): Promise<number>;
 }
 
 export class ReadCache {
@@ -72,7 +74,7 @@ export class ReadCache {
     const prefix = options.prefix ?? 'relais';
     this.#entryPrefix = `${prefix}:cache:`;
     this.#store = options.redis
-      ? redisStore(options.redis, `${prefix}:gen:`)
+      ? redisStore(options.redis, `${prefix}:gen:`, this.#entryPrefix)
       : memoryStore(options.memoryEntries ?? 10_000);
     options.redis?.on('error', () => {
       this.#suspect = true;
@@ -158,6 +160,15 @@ export class ReadCache {
     }
   }
 
+  /**
+   * Deletes every cached entry now, on every instance sharing the store: for an erasure, whose
+   * data may sit in any cached read. Returns how many entries were deleted.
+   */
+  async purge(): Promise<number> {
+    this.#loading.clear();
+    return this.#store.purge();
+  }
+
   stats(): CacheStats {
     const prefixes: CacheStats['prefixes'] = {};
     for (const [prefix, counts] of [...this.#counters].sort(([a], [b]) => a.localeCompare(b))) {
@@ -216,7 +227,7 @@ export class ReadCache {
   }
 }
 
-function redisStore(redis: RedisClient, generationPrefix: string): Store {
+function redisStore(redis: RedisClient, generationPrefix: string, entryPrefix: string): Store {
   return {
     generations: (tags) => redis.mGet(tags.map((tag) => generationPrefix + tag)),
     get: (key) => redis.get(key),
@@ -228,6 +239,13 @@ function redisStore(redis: RedisClient, generationPrefix: string): Store {
       // The generation outlives every entry that names it.
       for (const tag of tags) multi.incr(generationPrefix + tag).expire(generationPrefix + tag, 7 * 86_400);
       await multi.exec();
+    },
+    purge: async () => {
+      let deleted = 0;
+      for await (const keys of redis.scanIterator({ MATCH: `${entryPrefix}*`, COUNT: 1_000 })) {
+        if (keys.length) deleted += await redis.unlink(keys);
+      }
+      return deleted;
     },
   };
 }
@@ -243,6 +261,11 @@ function memoryStore(maxEntries: number): Store {
     },
     bump: async (tags) => {
       for (const tag of tags) generations.set(tag, (generations.get(tag) ?? 0) + 1);
+    },
+    purge: async () => {
+      const deleted = entries.size;
+      entries.clear();
+      return deleted;
     },
   };
 }

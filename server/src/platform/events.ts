@@ -180,6 +180,32 @@ export class EventBus {
   }
 
   /**
+   * Deletes every kept event whose text contains one of `terms` (case-insensitive): from the Redis
+   * stream, and from this instance's memory. For erasures; returns how many were deleted.
+   */
+  async forget(terms: readonly string[]): Promise<number> {
+    const needles = terms.map((term) => term.toLowerCase()).filter(Boolean);
+    if (needles.length === 0) return 0;
+    const names = (text: string) => {
+      const lower = text.toLowerCase();
+      return needles.some((needle) => lower.includes(needle));
+    };
+    const kept = this.#history.filter((event) => !names(JSON.stringify(event)));
+    let forgotten = this.#history.length - kept.length;
+    this.#history.splice(0, this.#history.length, ...kept);
+    const redis = this.#redis;
+    if (!redis?.isReady) return forgotten;
+    let start = '-';
+    for (;;) {
+      const entries = (await redis.xRange(this.#key, start, '+', { COUNT: 1_000 })) ?? [];
+      const doomed = entries.filter((entry) => names(String(entry.message.event))).map((entry) => entry.id);
+      if (doomed.length) forgotten += await redis.xDel(this.#key, doomed);
+      if (entries.length < 1_000) return forgotten;
+      start = `(${entries[entries.length - 1]!.id}`;
+    }
+  }
+
+  /**
    * The events after `lastId` that are still kept: from the Redis stream when it answers, else
    * from this instance's memory.
    */
@@ -256,6 +282,11 @@ export class EventBus {
 }
 
 const buses = new DatabaseAttachment<EventBus>();
+
+/** The event bus `publish(db, ...)` reaches from this database, if one is attached. */
+export function eventBusOf(db: Knex): EventBus | undefined {
+  return buses.get(db);
+}
 
 /** Makes `publish(db, ...)` on this database (and its transactions) reach `bus`. */
 export function attachEventBus(db: Knex, bus: EventBus): () => void {

@@ -23,6 +23,8 @@ export const RESOURCES = {
   audit_log: 'The append-only change history.',
   organisations: 'Organisations.',
   people: 'People and their links to organisations.',
+  personal_data:
+    'A person’s personal data under the GDPR. read: the access export (own: people one owns or created); delete: erasure.',
   mandates: 'Mandates.',
   interactions: 'Interactions and their participants. assign: set or change the assignee.',
   notifications: 'A user’s notifications.',
@@ -59,6 +61,7 @@ const USER: Grants = {
   ...READONLY,
   organisations: CRM_OWN,
   people: CRM_OWN,
+  personal_data: { read: 'own' },
   mandates: CRM_OWN,
   interactions: { ...CRM_OWN, assign: 'own' },
 };
@@ -78,6 +81,7 @@ const ADMIN: Grants = {
   users: { create: 'all', read: 'all', update: 'all', manage: 'all' },
   api_keys: { create: 'all', read: 'all', delete: 'all' },
   embed_tokens: { create: 'all' },
+  personal_data: { read: 'all', delete: 'all' },
   audit_log: { read: 'all' },
   marketing: { create: 'all' },
   lead_scores: { read: 'all', manage: 'all' },

@@ -1,0 +1,25 @@
+import { can } from '../platform/access';
+import { contextOf } from '../platform/context';
+import type { Knex } from '../platform/db';
+import type { Logger } from '../platform/logger';
+import { Routes } from '../platform/routes';
+import { erasePerson, exportPersonalData } from './privacy-service';
+
+export function privacyRoutes(db: Knex, logger: Logger): Routes {
+  const routes = new Routes();
+
+  routes.get('/v1/people/:id/export', can('personal_data', 'read'), async (req, reply) => {
+    const id = String(req.params.id);
+    const document = await exportPersonalData(db, contextOf(req), id);
+    reply.header('Content-Disposition', `attachment; filename="relais-person-${id}.json"`);
+    reply.header('Cache-Control', 'no-store');
+    reply.send(document);
+  });
+
+  routes.post('/v1/people/:id/erase', can('personal_data', 'delete'), async (req, reply) => {
+    const { confirm } = req.body as { confirm: string };
+    reply.send(await erasePerson(db, contextOf(req), String(req.params.id), { confirm, logger }));
+  });
+
+  return routes;
+}
