@@ -5,7 +5,7 @@ import { defineConfig } from 'tsup';
 const require = createRequire(import.meta.url);
 
 export default defineConfig({
-  entry: { main: 'src/main.ts' },
+  entry: { main: 'src/main.ts', cli: 'src/cli.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',

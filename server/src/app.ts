@@ -27,6 +27,7 @@ import { notificationRoutes } from './notifications';
 import { jobsRoutes } from './operations/jobs-routes';
 import { operationsAssetRoutes, operationsRoutes } from './operations/operations-routes';
 import { organisationRoutes } from './organisations';
+import { exportRoutes } from './exports';
 import { personRoutes } from './people';
 import { assertRoutesDeclareAccess, checkAccess, type RouteDeclaration } from './platform/access';
 import { authenticate, type CredentialStore, type TokenSettings } from './platform/auth';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): HttpApp {
     organisationRoutes(deps.db),
     personRoutes(deps.db),
     privacyRoutes(deps.db, logger),
+    exportRoutes(deps.db, logger),
     mandateRoutes(deps.db),
     interactionRoutes(deps.db, clock),
     notificationRoutes(deps.db),

@@ -679,6 +679,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exports/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export people as CSV or JSON Lines
+         * @description Streams every matching record (the filters of `GET /v1/people`, but `q`), in id order, without loading the table in memory. Requires `people:read`. Columns: docs/import-export.md.
+         */
+        get: operations["exportPeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export organisations as CSV or JSON Lines
+         * @description Streams every matching record (the filters of `GET /v1/organisations`, but `q`), in id order, without loading the table in memory. Requires `organisations:read`. Columns: docs/import-export.md.
+         */
+        get: operations["exportOrganisations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export interactions as CSV or JSON Lines
+         * @description Streams every matching record (the filters of `GET /v1/interactions`, but `q`), in id order, without loading the table in memory. Requires `interactions:read`. Columns: docs/import-export.md.
+         */
+        get: operations["exportInteractions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people/{id}/timeline": {
         parameters: {
             query?: never;
@@ -3849,6 +3909,147 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportPeople: {
+        parameters: {
+            query?: {
+                /** @description `csv` (default) or `jsonl` (JSON Lines: one object a line). */
+                format?: "csv" | "jsonl";
+                /** @description CSV for Excel: `;` as separator, CRLF line ends and a byte-order mark. */
+                excel?: boolean;
+                /** @description People linked to this organisation. */
+                organisation_id?: string;
+                /** @description Exact email (case-insensitive). */
+                email?: string;
+                /** @description Records owned by this user. */
+                owner_id?: string;
+                /** @description Records changed at or after this time. */
+                updated_since?: string;
+                /** @description Include archived records. */
+                include_archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description `attachment; filename="people-<date>.csv"` (or `.jsonl`) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportOrganisations: {
+        parameters: {
+            query?: {
+                /** @description `csv` (default) or `jsonl` (JSON Lines: one object a line). */
+                format?: "csv" | "jsonl";
+                /** @description CSV for Excel: `;` as separator, CRLF line ends and a byte-order mark. */
+                excel?: boolean;
+                /** @description One or more types, comma-separated. */
+                type?: components["schemas"]["OrganisationType"][];
+                /** @description ISO 3166-1 alpha-2 code. */
+                country?: string;
+                /** @description Exact category. */
+                category?: string;
+                /** @description Records owned by this user. */
+                owner_id?: string;
+                /** @description Records changed at or after this time. */
+                updated_since?: string;
+                /** @description Include archived records. */
+                include_archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description `attachment; filename="organisations-<date>.csv"` (or `.jsonl`) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportInteractions: {
+        parameters: {
+            query?: {
+                /** @description `csv` (default) or `jsonl` (JSON Lines: one object a line). */
+                format?: "csv" | "jsonl";
+                /** @description CSV for Excel: `;` as separator, CRLF line ends and a byte-order mark. */
+                excel?: boolean;
+                /** @description One or more types, comma-separated. */
+                type?: components["schemas"]["InteractionType"][];
+                /** @description One or more statuses, comma-separated. */
+                status?: components["schemas"]["InteractionStatus"][];
+                /** @description One or more sources, comma-separated. */
+                source?: components["schemas"]["InteractionSource"][];
+                /** @description Assigned to this user. */
+                assignee_id?: string;
+                /** @description With this person among the participants. */
+                person_id?: string;
+                /** @description About this organisation. */
+                organisation_id?: string;
+                /** @description Occurred at or after. */
+                occurred_after?: string;
+                /** @description Occurred before. */
+                occurred_before?: string;
+                /** @description Next action at or after. */
+                next_action_after?: string;
+                /** @description Next action before. */
+                next_action_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description `attachment; filename="interactions-<date>.csv"` (or `.jsonl`) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };

@@ -47,6 +47,9 @@ export const operationTable: Record<string, string> = {
   'inbox.list': 'GET /v1/inbox ql',
   'people.exportPersonalData': 'GET /v1/people/{id}/export',
   'people.erase': 'POST /v1/people/{id}/erase b',
+  'exports.people': 'GET /v1/exports/people q',
+  'exports.organisations': 'GET /v1/exports/organisations q',
+  'exports.interactions': 'GET /v1/exports/interactions q',
   'people.timeline': 'GET /v1/people/{id}/timeline ql',
   'organisations.timeline': 'GET /v1/organisations/{id}/timeline ql',
   'notifications.list': 'GET /v1/notifications ql',
@@ -183,6 +186,14 @@ export interface RelaisOperations {
   inbox: {
     /** Open work, by when it is due (`GET /v1/inbox`). */
     list(query?: Query<'getInbox'>, options?: CallOptions): PagePromise<Result<'getInbox'>>;
+  };
+  exports: {
+    /** Export people as CSV or JSON Lines (`GET /v1/exports/people`). */
+    people(query?: Query<'exportPeople'>, options?: CallOptions): ApiPromise<Result<'exportPeople'>>;
+    /** Export organisations as CSV or JSON Lines (`GET /v1/exports/organisations`). */
+    organisations(query?: Query<'exportOrganisations'>, options?: CallOptions): ApiPromise<Result<'exportOrganisations'>>;
+    /** Export interactions as CSV or JSON Lines (`GET /v1/exports/interactions`). */
+    interactions(query?: Query<'exportInteractions'>, options?: CallOptions): ApiPromise<Result<'exportInteractions'>>;
   };
   notifications: {
     /** Your notifications, newest first (`GET /v1/notifications`). */

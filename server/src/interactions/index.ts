@@ -1,7 +1,7 @@
 export { createEmailOpenInteractions } from './email-open-interactions';
 export { getInbox } from './inbox-service';
 export { dispatchDueReminders, reminderJob } from './interaction-jobs';
-export { countInteractionsOf } from './interaction-repository';
+export { countInteractionsOf, filteredInteractions, type InteractionFilters } from './interaction-repository';
 export { interactionRoutes } from './interaction-routes';
 export { type Clock, listInteractions } from './interaction-service';
 export { interactionCacheTags, personCacheTags } from './timeline-service';

@@ -218,11 +218,8 @@ export interface InteractionFilters {
   next_action_before?: string;
 }
 
-export function listInteractionRows(
-  db: Knex,
-  filters: InteractionFilters,
-  page: { limit: number; cursor?: string; sort: SortChoice },
-): Promise<Page<InteractionRow>> {
+/** Interactions matching the list filters (all but `q`), every column of the resource selected. */
+export function filteredInteractions(db: Knex, filters: Omit<InteractionFilters, 'q'>): Knex.QueryBuilder {
   const query = db('interactions').select(COLUMNS);
   if (filters.type?.length) query.whereIn('type', filters.type);
   if (filters.status?.length) query.whereIn('status', filters.status);
@@ -239,7 +236,15 @@ export function listInteractionRows(
   if (filters.occurred_before) query.where('occurred_at', '<', filters.occurred_before);
   if (filters.next_action_after) query.where('next_action_at', '>=', filters.next_action_after);
   if (filters.next_action_before) query.where('next_action_at', '<', filters.next_action_before);
-  return keysetPage<InteractionRow>(query, {
+  return query;
+}
+
+export function listInteractionRows(
+  db: Knex,
+  filters: InteractionFilters,
+  page: { limit: number; cursor?: string; sort: SortChoice },
+): Promise<Page<InteractionRow>> {
+  return keysetPage<InteractionRow>(filteredInteractions(db, filters), {
     ...page.sort,
     sortColumn: `interactions.${page.sort.sortColumn}`,
     sortField: page.sort.sortField as keyof InteractionRow & string,

@@ -1,2 +1,2 @@
-export type { Organisation } from './organisation-repository';
+export { filteredOrganisations, type Organisation, type OrganisationFilters } from './organisation-repository';
 export { organisationRoutes } from './organisation-routes';

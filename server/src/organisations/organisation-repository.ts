@@ -81,11 +81,8 @@ export interface OrganisationFilters {
   include_archived?: boolean;
 }
 
-export function listOrganisationRows(
-  db: Knex,
-  filters: OrganisationFilters,
-  page: { limit: number; cursor?: string; sort: SortChoice },
-): Promise<Page<Organisation>> {
+/** Organisations matching the list filters (all but `q`), every column of the resource selected. */
+export function filteredOrganisations(db: Knex, filters: Omit<OrganisationFilters, 'q'>): Knex.QueryBuilder {
   const query = db('organisations').select(COLUMNS);
   if (!filters.include_archived) query.whereNull('archived_at');
   if (filters.type?.length) query.whereIn('type', filters.type);
@@ -93,7 +90,15 @@ export function listOrganisationRows(
   if (filters.country) query.where('country', filters.country);
   if (filters.category) query.where('category', filters.category);
   if (filters.updated_since) query.where('updated_at', '>=', filters.updated_since);
-  return keysetPage<Organisation>(query, {
+  return query;
+}
+
+export function listOrganisationRows(
+  db: Knex,
+  filters: OrganisationFilters,
+  page: { limit: number; cursor?: string; sort: SortChoice },
+): Promise<Page<Organisation>> {
+  return keysetPage<Organisation>(filteredOrganisations(db, filters), {
     ...page.sort,
     sortField: page.sort.sortField as keyof Organisation & string,
     idColumn: 'id',

@@ -1,2 +1,2 @@
-export { findPersonIdByEmail, type Person } from './person-repository';
+export { filteredPeople, findPersonIdByEmail, type Person, type PersonFilters } from './person-repository';
 export { personRoutes } from './person-routes';

@@ -145,12 +145,9 @@ export interface PersonFilters {
   include_archived?: boolean;
 }
 
-export async function listPersonRows(
-  db: Knex,
-  filters: PersonFilters,
-  page: { limit: number; cursor?: string; sort: SortChoice },
-): Promise<Page<PersonRow & { sort_name: string }>> {
-  const query = db('people').select([...COLUMNS, 'sort_name']);
+/** People matching the list filters (all but `q`), every column of the resource selected. */
+export function filteredPeople(db: Knex, filters: Omit<PersonFilters, 'q'>): Knex.QueryBuilder {
+  const query = db('people').select(COLUMNS);
   if (!filters.include_archived) query.whereNull('archived_at');
   if (filters.owner_id) query.where('owner_id', filters.owner_id);
   if (filters.email) query.where('email', filters.email);
@@ -161,6 +158,15 @@ export async function listPersonRows(
       db('person_organisations').select('person_id').where('organisation_id', filters.organisation_id),
     );
   }
+  return query;
+}
+
+export async function listPersonRows(
+  db: Knex,
+  filters: PersonFilters,
+  page: { limit: number; cursor?: string; sort: SortChoice },
+): Promise<Page<PersonRow & { sort_name: string }>> {
+  const query = filteredPeople(db, filters).select('sort_name');
   return keysetPage(query, {
     ...page.sort,
     sortField: page.sort.sortField as 'sort_name',

@@ -111,6 +111,25 @@ export async function startEmbeddedPostgres(
   };
 }
 
+/**
+ * The URL of the embedded cluster in `dataDir` while a Relais process runs it (its postmaster
+ * alive), so that a second process — the `relais` command line — uses it instead of starting its
+ * own; null when none runs.
+ */
+export async function runningEmbeddedUrl(dataDir: string, database: string): Promise<string | null> {
+  const root = path.resolve(dataDir);
+  try {
+    const lines = (await fs.readFile(path.join(root, 'postgres', 'postmaster.pid'), 'utf8')).split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port)) return null;
+    const password = (await fs.readFile(path.join(root, 'postgres-password'), 'utf8')).trim();
+    return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  } catch {
+    return null;
+  }
+}
+
 function keepTail(lines: string[], message: string): void {
   lines.push(message.trim());
   if (lines.length > 20) lines.shift();
