@@ -22,6 +22,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/server/package.json server/package.json
 COPY --from=build /app/server/dist server/dist
+COPY --from=build /app/server/bin server/bin
 # The backups volume takes this folder's owner when first mounted.
 RUN mkdir -p /backups && chown node:node /backups
 USER node

@@ -149,7 +149,8 @@ const roleOption = (value: string): Role => {
 const scopesOption = (value: string): string[] => {
   const scopes = value.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !SCOPES.includes(scope));
-  if (unknown.length) throw new InvalidArgumentError(`unknown scopes ${unknown.join(', ')} (see docs/permissions.md)`);
+  if (unknown.length)
+    throw new InvalidArgumentError(`unknown scopes ${unknown.join(', ')} (see docs/permissions.md)`);
   return scopes;
 };
 
@@ -224,7 +225,9 @@ export function program(): Command {
       withDatabase(async ({ db }) => {
         const page = await listApiKeys(db, {}, { limit: 200 });
         for (const key of page.data)
-          print(`${key.id}\t${key.name}\t${key.prefix}…\t${key.scopes.join(',')}\t${key.revoked_at ? 'revoked' : 'live'}`);
+          print(
+            `${key.id}\t${key.name}\t${key.prefix}…\t${key.scopes.join(',')}\t${key.revoked_at ? 'revoked' : 'live'}`,
+          );
       }),
     );
   keys
@@ -265,7 +268,13 @@ export function program(): Command {
     .action(
       (
         resource: string,
-        options: { format: string; excel?: boolean; output?: string; updatedSince?: string; includeArchived?: boolean },
+        options: {
+          format: string;
+          excel?: boolean;
+          output?: string;
+          updatedSince?: string;
+          includeArchived?: boolean;
+        },
       ) => {
         if (!(EXPORT_RESOURCES as readonly string[]).includes(resource))
           throw new Error(`cannot export "${resource}": one of ${EXPORT_RESOURCES.join(', ')}`);
@@ -280,7 +289,12 @@ export function program(): Command {
           const rows = await streamExport(
             db,
             resource as ExportResource,
-            { format: options.format as 'csv' | 'jsonl', excel: options.excel, filters, onProgress: bar.update },
+            {
+              format: options.format as 'csv' | 'jsonl',
+              excel: options.excel,
+              filters,
+              onProgress: bar.update,
+            },
             outputTo(options.output),
           );
           bar.stop(rows);
@@ -331,7 +345,10 @@ export function program(): Command {
         const requested = await requestRecompute(db, null);
         const bar = progress('recompute');
         if (options.here) {
-          const running = runPendingRecomputes(db, { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs });
+          const running = runPendingRecomputes(db, {
+            batchSize: 500,
+            staleAfterMs: config.jobs.lockLifetimeMs,
+          });
           await followRecompute(db, requested.id, bar, running);
         } else {
           await followRecompute(db, requested.id, bar);
@@ -349,8 +366,14 @@ export function program(): Command {
     .action(() =>
       withDatabase(async ({ db, config, databaseUrl }) => {
         if (!config.backup.dir) throw new Error('set BACKUP_DIR to the folder the backup goes to');
-        const entry = await backupDatabase(db, { databaseUrl, dir: config.backup.dir, keep: config.backup.keep });
-        print(`Backed up to ${path.join(config.backup.dir, entry.file)} (${entry.bytes} bytes, sha256 ${entry.sha256}).`);
+        const entry = await backupDatabase(db, {
+          databaseUrl,
+          dir: config.backup.dir,
+          keep: config.backup.keep,
+        });
+        print(
+          `Backed up to ${path.join(config.backup.dir, entry.file)} (${entry.bytes} bytes, sha256 ${entry.sha256}).`,
+        );
       }),
     );
   cli
@@ -397,7 +420,9 @@ async function followRecompute(
     if (recompute.status === 'succeeded' || recompute.status === 'failed') {
       bar.stop(recompute.people_done ?? 0);
       if (recompute.status === 'failed') throw new Error(`recompute failed: ${recompute.error}`);
-      process.stderr.write(`Rescored ${recompute.people_done} people on rules v${recompute.rules_version}.\n`);
+      process.stderr.write(
+        `Rescored ${recompute.people_done} people on rules v${recompute.rules_version}.\n`,
+      );
       return;
     }
     if (done && running) await running;
@@ -414,9 +439,13 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+// Exits explicitly: the embedded database's exit hooks would otherwise end the process with 0.
 program()
   .parseAsync(process.argv)
-  .catch((error: unknown) => {
-    process.stderr.write(`relais: ${reasonOf(error).replace(/\s+/g, ' ').trim()}\n`);
-    process.exitCode = 1;
-  });
+  .then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`relais: ${reasonOf(error).replace(/\s+/g, ' ').trim()}\n`);
+      process.exit(1);
+    },
+  );

@@ -9,7 +9,11 @@ export function exportRoutes(db: Knex, logger: Logger): Routes {
   const routes = new Routes();
   for (const resource of EXPORT_RESOURCES) {
     routes.get(`/v1/exports/${resource}`, can(resource, 'read'), async (req, reply) => {
-      const { format = 'csv', excel = false, ...filters } = req.query as {
+      const {
+        format = 'csv',
+        excel = false,
+        ...filters
+      } = req.query as {
         format?: ExportFormat;
         excel?: boolean;
       } & Record<string, unknown>;

@@ -72,7 +72,11 @@ export const EXPORT_COLUMNS: Record<ExportResource, readonly string[]> = {
   ],
 };
 
-function exportQuery<R extends ExportResource>(db: Knex, resource: R, filters: ExportFilters[R]): Knex.QueryBuilder {
+function exportQuery<R extends ExportResource>(
+  db: Knex,
+  resource: R,
+  filters: ExportFilters[R],
+): Knex.QueryBuilder {
   switch (resource) {
     case 'people':
       return filteredPeople(db, filters as ExportFilters['people'])
@@ -144,11 +148,17 @@ export async function streamExport<R extends ExportResource>(
       : new Transform({
           writableObjectMode: true,
           transform(row: Record<string, unknown>, _encoding, done) {
-            done(null, `${JSON.stringify(Object.fromEntries(columns.map((column) => [column, row[column] ?? null])))}\n`);
+            done(
+              null,
+              `${JSON.stringify(Object.fromEntries(columns.map((column) => [column, row[column] ?? null])))}\n`,
+            );
           },
         });
   // A connection of the pool, held for the cursor's life.
-  const client = db.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
+  const client = db.client as {
+    acquireConnection(): Promise<PgConnection>;
+    releaseConnection(c: PgConnection): Promise<void>;
+  };
   const connection = await client.acquireConnection();
   try {
     const cursor = connection.query(new QueryStream(sql, bindings as unknown[], { batchSize: 1_000 }));

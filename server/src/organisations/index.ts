@@ -1,2 +1,6 @@
-export { filteredOrganisations, type Organisation, type OrganisationFilters } from './organisation-repository';
+export {
+  filteredOrganisations,
+  type Organisation,
+  type OrganisationFilters,
+} from './organisation-repository';
 export { organisationRoutes } from './organisation-routes';
