@@ -67,7 +67,7 @@ async function withDatabase<T>(work: (session: Session) => Promise<T>): Promise<
 async function actingAs(db: Knex, email: string | undefined): Promise<RequestContext> {
   if (!email) throw new Error('name the admin this acts as: --as <email> (or set RELAIS_ADMIN_EMAIL)');
   const user = await findUserWithHashByEmail(db, email);
-  if (!user || !user.active || user.role !== 'admin') throw new Error(`${email} is not an active admin`);
+  if (!user?.active || user.role !== 'admin') throw new Error(`${email} is not an active admin`);
   return {
     principal: {
       kind: 'user',
@@ -160,7 +160,7 @@ export function program(): Command {
     .showHelpAfterError('(relais --help lists the commands)')
     .configureOutput({ outputError: (text, write) => write(text) });
   const asOption = ['--as <email>', 'the admin this acts as (default RELAIS_ADMIN_EMAIL)'] as const;
-  const actor = (options: { as?: string }) => options.as ?? process.env.RELAIS_ADMIN_EMAIL;
+  const actor = (options: { as?: string }, config: Config) => options.as ?? config.admin?.email;
 
   const users = cli.command('users').description('Staff accounts.');
   users
@@ -190,9 +190,9 @@ export function program(): Command {
     .option('--password <password>', 'at least 12 characters')
     .option(...asOption)
     .action((options: { email: string; name: string; role: Role; password?: string; as?: string }) =>
-      withDatabase(async ({ db }) => {
+      withDatabase(async ({ db, config }) => {
         const password = options.password ?? randomBytes(12).toString('base64url');
-        const context = actor(options) ? await actingAs(db, actor(options)) : null;
+        const context = actor(options, config) ? await actingAs(db, actor(options, config)) : null;
         const user = await createUser(db, context, {
           email: options.email,
           name: options.name,
@@ -208,8 +208,8 @@ export function program(): Command {
     .description('Deactivate an account: its sessions and API keys stop at once.')
     .option(...asOption)
     .action((email: string, options: { as?: string }) =>
-      withDatabase(async ({ db }) => {
-        const context = await actingAs(db, actor(options));
+      withDatabase(async ({ db, config }) => {
+        const context = await actingAs(db, actor(options, config));
         const user = await findUserWithHashByEmail(db, email);
         if (!user) throw new Error(`no account ${email}`);
         await updateUser(db, context, user.id, { active: false });
@@ -237,8 +237,8 @@ export function program(): Command {
     .requiredOption('--scopes <scopes>', 'comma-separated resource:action pairs', scopesOption)
     .option(...asOption)
     .action((options: { name: string; scopes: string[]; as?: string }) =>
-      withDatabase(async ({ db }) => {
-        const created = await createApiKey(db, await actingAs(db, actor(options)), {
+      withDatabase(async ({ db, config }) => {
+        const created = await createApiKey(db, await actingAs(db, actor(options, config)), {
           name: options.name,
           scopes: options.scopes,
         });
@@ -251,8 +251,8 @@ export function program(): Command {
     .description('Revoke a key at once.')
     .option(...asOption)
     .action((id: string, options: { as?: string }) =>
-      withDatabase(async ({ db }) => {
-        await revokeApiKey(db, await actingAs(db, actor(options)), id);
+      withDatabase(async ({ db, config }) => {
+        await revokeApiKey(db, await actingAs(db, actor(options, config)), id);
         print(`Revoked ${id}.`);
       }),
     );
@@ -310,8 +310,8 @@ export function program(): Command {
     .option('--output <file>', 'write to this file instead of stdout')
     .option(...asOption)
     .action((idOrEmail: string, options: { output?: string; as?: string }) =>
-      withDatabase(async ({ db }) => {
-        const context = await actingAs(db, actor(options));
+      withDatabase(async ({ db, config }) => {
+        const context = await actingAs(db, actor(options, config));
         const document = await exportPersonalData(db, context, await personId(db, idOrEmail));
         const out = outputTo(options.output);
         await new Promise<void>((resolve, reject) =>
@@ -326,10 +326,10 @@ export function program(): Command {
     .option('--yes', 'confirm: the erasure cannot be undone')
     .option(...asOption)
     .action((idOrEmail: string, options: { yes?: boolean; as?: string }) =>
-      withDatabase(async ({ db, logger }) => {
+      withDatabase(async ({ db, config, logger }) => {
         if (!options.yes) throw new Error('an erasure cannot be undone: add --yes to confirm');
         const id = await personId(db, idOrEmail);
-        const context = actor(options) ? await actingAs(db, actor(options)) : null;
+        const context = actor(options, config) ? await actingAs(db, actor(options, config)) : null;
         const result = await erasePerson(db, context, id, { confirm: id, logger });
         print(result);
       }),
