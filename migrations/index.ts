@@ -38,6 +38,7 @@ import * as usersKnownTimeZones from './0029-users-known-time-zones';
 import * as backups from './0030-backups';
 import * as workerHeartbeats from './0031-worker-heartbeats';
 import * as erasures from './0032-erasures';
+import * as importMatching from './0033-import-matching';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -77,6 +78,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0030-backups', backups],
   ['0031-worker-heartbeats', workerHeartbeats],
   ['0032-erasures', erasures],
+  ['0033-import-matching', importMatching],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -10,7 +10,8 @@
  * RELAIS_ADMIN_EMAIL) and are audited under that name; the others are audited as the system.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
@@ -19,11 +20,13 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys/api-key-serv
 import { backupDatabase, restoreDatabase } from './backups';
 import { type Config, loadConfig } from './config';
 import { EXPORT_RESOURCES, type ExportResource, streamExport } from './exports';
+import { IMPORT_RESOURCES, type ImportResource, importCsv } from './imports';
 import type { RequestContext } from './platform/context';
 import { createDatabase, type Knex, migrateLatest } from './platform/db';
 import { runningEmbeddedUrl, startEmbeddedPostgres } from './platform/embedded-postgres';
 import { AppError } from './platform/errors';
 import { createLogger, type Logger } from './platform/logger';
+import { OpenApiValidator, RequestValidationFailure } from './platform/openapi';
 import { ROLES, type Role, SCOPES } from './platform/permissions';
 import { erasePerson, exportPersonalData } from './privacy';
 import { getRecompute, requestRecompute, runPendingRecomputes } from './scoring/recompute-service';
@@ -146,6 +149,14 @@ const roleOption = (value: string): Role => {
     throw new InvalidArgumentError(`one of ${ROLES.join(', ')}`);
   return value as Role;
 };
+const mapOption = (value: string): Record<string, string> =>
+  Object.fromEntries(
+    value.split(',').map((pair) => {
+      const at = pair.lastIndexOf('=');
+      if (at <= 0) throw new InvalidArgumentError(`"${pair}" is not header=field`);
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    }),
+  );
 const scopesOption = (value: string): string[] => {
   const scopes = value.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !SCOPES.includes(scope));
@@ -303,6 +314,52 @@ export function program(): Command {
       },
     );
 
+  cli
+    .command('import <resource> <file>')
+    .description(
+      `Import ${IMPORT_RESOURCES.join(' or ')} from a CSV file (UTF-8 or Windows-1252, ; or ,): created, updated, skipped, errors.`,
+    )
+    .option(
+      '--map <pairs>',
+      'header=field pairs, comma-separated, e.g. "Nom=last_name,Société=organisation"',
+      mapOption,
+    )
+    .option('--dry-run', 'report what would be created, updated and skipped, writing nothing')
+    .option('--errors <file>', 'where the rejected rows go (row,column,reason); default <file>.errors.csv')
+    .option(...asOption)
+    .action(
+      (
+        resource: string,
+        file: string,
+        options: { map?: Record<string, string>; dryRun?: boolean; errors?: string; as?: string },
+      ) => {
+        if (!(IMPORT_RESOURCES as readonly string[]).includes(resource))
+          throw new Error(`cannot import "${resource}": one of ${IMPORT_RESOURCES.join(', ')}`);
+        return withDatabase(async ({ db, config, logger }) => {
+          const size = (await stat(file).catch(() => null))?.size;
+          if (size === undefined) throw new Error(`no file ${file}`);
+          const context = actor(options, config) ? await actingAs(db, actor(options, config)) : null;
+          const errorsFile = options.errors ?? `${file.replace(/\.csv$/i, '')}.errors.csv`;
+          const bar = progress(`import ${resource}`);
+          const report = await importCsv(db, createReadStream(file), {
+            resource: resource as ImportResource,
+            validator: new OpenApiValidator(),
+            map: options.map,
+            dryRun: options.dryRun,
+            context,
+            errors: createWriteStream(errorsFile),
+            onProgress: bar.update,
+          });
+          bar.stop(report.rows);
+          logger.debug({ report }, 'import done');
+          print(report);
+          process.stderr.write(
+            `${report.dry_run ? 'Dry run: would have ' : ''}${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.errors} error${report.errors === 1 ? '' : 's'}${report.errors ? ` (in ${errorsFile})` : ''}.\n`,
+          );
+        });
+      },
+    );
+
   const person = cli.command('person').description('A contact’s personal data (GDPR).');
   person
     .command('export <idOrEmail>')
@@ -432,6 +489,7 @@ async function followRecompute(
 
 /** One line for any failure: the reason, and the fields for a validation error. */
 function reasonOf(error: unknown): string {
+  if (error instanceof RequestValidationFailure) return error.message;
   if (error instanceof AppError) {
     const fields = error.errors?.map((field) => `${field.field} ${field.message}`).join('; ');
     return fields ? `${error.message} (${fields})` : error.message;

@@ -1,0 +1,610 @@
+/**
+ * CSV imports of people and organisations, as spreadsheets and older CRMs write them.
+ *
+ * - **Reading.** UTF-8 (with or without a byte-order mark) or Windows-1252 (Excel in France),
+ *   detected from the bytes; `;`, `,` or tab detected from the header line; quoted fields with
+ *   separators and line breaks. Streamed: memory holds one batch, whatever the file's size.
+ * - **Columns.** Headers map to fields by French and English names (`Nom`, `Prénom`, `Société`,
+ *   `E-mail`, …); `map` overrides or adds (`{ "Raison sociale": "name" }`). Unknown columns are
+ *   reported and ignored; a missing required column refuses the whole file.
+ * - **Rows.** Each row is checked by the API's own schema (`createPerson`, `createOrganisation`);
+ *   a bad row is reported — row number as a spreadsheet shows it, column, reason — and never stops
+ *   the good ones.
+ * - **Upsert, set-based.** People are matched by email (case-insensitive), or by first and last
+ *   name when the row has no email; organisations by name and country. A matched record is
+ *   updated only where a non-empty cell differs; an unchanged one is skipped. Batches of 1,000
+ *   rows are each one transaction of a few statements, audited row by row. Running a file twice
+ *   changes nothing the second time, and a run killed midway is finished by running it again.
+ * - `dryRun` runs the same statements and rolls them back: the counts are what a real run does.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify';
+import iconv from 'iconv-lite';
+import { transaction } from '../platform/after-commit';
+import { invalidate, tags } from '../platform/cache';
+import type { RequestContext } from '../platform/context';
+import type { Knex } from '../platform/db';
+import type { FieldError } from '../platform/errors';
+import { type OpenApiValidator, RequestValidationFailure } from '../platform/openapi';
+import { actorOf } from '../platform/principal';
+import { erasedAmong } from '../privacy';
+
+export const IMPORT_RESOURCES = ['people', 'organisations'] as const;
+export type ImportResource = (typeof IMPORT_RESOURCES)[number];
+
+type Row = Record<string, string>;
+
+/** Header names, folded (lower case, no accents, letters and digits only), to fields. */
+const DEFAULT_HEADERS: Record<ImportResource, Record<string, string>> = {
+  people: {
+    prenom: 'first_name',
+    firstname: 'first_name',
+    givenname: 'first_name',
+    nom: 'last_name',
+    nomdefamille: 'last_name',
+    lastname: 'last_name',
+    surname: 'last_name',
+    familyname: 'last_name',
+    email: 'email',
+    mail: 'email',
+    courriel: 'email',
+    adresseemail: 'email',
+    emailaddress: 'email',
+    telephone: 'phone',
+    tel: 'phone',
+    phone: 'phone',
+    mobile: 'phone',
+    portable: 'phone',
+    fonction: 'job_title',
+    poste: 'job_title',
+    jobtitle: 'job_title',
+    title: 'job_title',
+    langue: 'language',
+    language: 'language',
+    notes: 'notes',
+    note: 'notes',
+    commentaire: 'notes',
+    commentaires: 'notes',
+    remarques: 'notes',
+    societe: 'organisation',
+    entreprise: 'organisation',
+    organisation: 'organisation',
+    organization: 'organisation',
+    company: 'organisation',
+  },
+  organisations: {
+    nom: 'name',
+    name: 'name',
+    raisonsociale: 'name',
+    societe: 'name',
+    entreprise: 'name',
+    company: 'name',
+    organisation: 'name',
+    type: 'type',
+    categorie: 'category',
+    category: 'category',
+    secteur: 'category',
+    pays: 'country',
+    country: 'country',
+    siteweb: 'website',
+    site: 'website',
+    website: 'website',
+    url: 'website',
+    notes: 'notes',
+    commentaire: 'notes',
+    commentaires: 'notes',
+  },
+};
+
+const FIELDS: Record<ImportResource, readonly string[]> = {
+  people: ['first_name', 'last_name', 'email', 'phone', 'job_title', 'language', 'notes', 'organisation'],
+  organisations: ['name', 'type', 'category', 'country', 'website', 'notes'],
+};
+const REQUIRED: Record<ImportResource, readonly string[]> = {
+  people: ['first_name', 'last_name'],
+  organisations: ['name'],
+};
+const OPERATION: Record<ImportResource, string> = {
+  people: 'createPerson',
+  organisations: 'createOrganisation',
+};
+/** Fields compared and written by the upsert (the organisation link is handled apart). */
+const STORED: Record<ImportResource, readonly string[]> = {
+  people: ['first_name', 'last_name', 'email', 'phone', 'job_title', 'language', 'notes'],
+  organisations: ['name', 'type', 'category', 'country', 'website', 'notes'],
+};
+const BATCH = 1_000;
+
+export function foldHeader(header: string): string {
+  return header
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+}
+
+export class ImportFileError extends Error {}
+
+/** What tells records apart in an import: the email, else the name; an organisation's name and country. */
+function keyOf(resource: ImportResource, values: Row): string {
+  if (resource === 'organisations') return `org:${values.name!.toLowerCase()}\u0000${values.country ?? ''}`;
+  return values.email
+    ? `email:${values.email.toLowerCase()}`
+    : `name:${values.first_name!.toLowerCase()}\u0000${values.last_name!.toLowerCase()}`;
+}
+
+export interface ImportError {
+  /** The row as a spreadsheet numbers it: the header is row 1. */
+  row: number;
+  column: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  resource: ImportResource;
+  dry_run: boolean;
+  encoding: 'utf-8' | 'windows-1252';
+  delimiter: string;
+  /** Header → field, for the columns read. */
+  columns: Record<string, string>;
+  ignored_columns: string[];
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: number;
+}
+
+export interface ImportOptions {
+  resource: ImportResource;
+  validator: OpenApiValidator;
+  /** Extra or overriding header → field pairs. */
+  map?: Record<string, string>;
+  dryRun?: boolean;
+  /** Who imports: recorded in the audit log (null: the system). */
+  context: RequestContext | null;
+  /** Receives the error CSV (`row,column,reason`); ended at the end. */
+  errors?: Writable;
+  onProgress?: (rows: number) => void;
+  now?: Date;
+}
+
+/** Reads the first bytes: encoding (BOM, or valid UTF-8, else Windows-1252) and separator. */
+function sniff(head: Buffer): { encoding: 'utf-8' | 'windows-1252'; delimiter: string } {
+  let encoding: 'utf-8' | 'windows-1252' = 'utf-8';
+  if (!(head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf)) {
+    // A multi-byte character may be cut at the end of the sample: leave its bytes out.
+    let end = head.length;
+    for (let back = 1; back <= 3 && end - back >= 0; back += 1) {
+      const byte = head[end - back]!;
+      if ((byte & 0xc0) === 0xc0) {
+        end -= back;
+        break;
+      }
+      if ((byte & 0x80) === 0) break;
+    }
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+    } catch {
+      encoding = 'windows-1252';
+    }
+  }
+  const firstLine = iconv.decode(head, encoding).split(/\r?\n/)[0] ?? '';
+  const outsideQuotes = firstLine.replace(/"[^"]*"/g, '');
+  const counts = [';', ',', '\t'].map(
+    (delimiter) => [delimiter, outsideQuotes.split(delimiter).length - 1] as const,
+  );
+  const [delimiter] = counts.reduce((best, candidate) => (candidate[1] > best[1] ? candidate : best));
+  return { encoding, delimiter };
+}
+
+/** The first bytes of `input`, and a stream that gives all of them again. */
+async function peek(
+  input: Readable,
+  bytes: number,
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* all(): AsyncIterable<Buffer> {
+    yield head;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    }
+  }
+  return { head, stream: all() };
+}
+
+/** Imports a CSV file; bad rows go to `options.errors`, the rest are upserted. */
+export async function importCsv(db: Knex, input: Readable, options: ImportOptions): Promise<ImportReport> {
+  const { resource } = options;
+  const { head, stream } = await peek(input, 64 * 1024);
+  const { encoding, delimiter } = sniff(head);
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+  });
+  const decoded = (async function* () {
+    const decoder = iconv.getDecoder(encoding);
+    for await (const chunk of stream) {
+      const text = decoder.write(chunk);
+      if (text) yield text;
+    }
+    const rest = decoder.end();
+    if (rest) yield rest;
+  })();
+  void (async () => {
+    try {
+      for await (const text of decoded)
+        if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
+      parser.end();
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
+  })();
+
+  const errorCsv = stringify({ header: true, columns: ['row', 'column', 'reason'] });
+  const errorsDone = options.errors
+    ? new Promise<void>((resolve, reject) => {
+        errorCsv.pipe(options.errors!).on('finish', resolve).on('error', reject);
+      })
+    : (errorCsv.resume(), Promise.resolve());
+
+  const report: ImportReport = {
+    resource,
+    dry_run: options.dryRun ?? false,
+    encoding,
+    delimiter,
+    columns: {},
+    ignored_columns: [],
+    rows: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    errors: 0,
+  };
+  const fail = (error: ImportError) => {
+    report.errors += 1;
+    errorCsv.write(error);
+  };
+
+  let headers: string[] | null = null;
+  let fieldOf: Array<string | undefined> = [];
+  let batch: Array<{ row: number; values: Row }> = [];
+  const seen = new Map<string, number>();
+  const operation = options.validator.operations.find((candidate) => candidate.id === OPERATION[resource])!;
+  let rowNumber = 1;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await upsertBatch(db, resource, batch, Object.values(report.columns), options, report, fail);
+    batch = [];
+  };
+
+  for await (const record of parser as AsyncIterable<string[]>) {
+    if (!headers) {
+      headers = record;
+      const overrides = new Map(
+        Object.entries(options.map ?? {}).map(([header, field]) => [foldHeader(header), field]),
+      );
+      for (const [header, field] of overrides) {
+        if (!FIELDS[resource].includes(field))
+          throw new ImportFileError(
+            `cannot map "${header}" to "${field}": the fields are ${FIELDS[resource].join(', ')}`,
+          );
+      }
+      fieldOf = headers.map(
+        (header) => overrides.get(foldHeader(header)) ?? DEFAULT_HEADERS[resource][foldHeader(header)],
+      );
+      const taken = new Set<string>();
+      fieldOf = fieldOf.map((field) => {
+        if (!field || taken.has(field)) return undefined;
+        taken.add(field);
+        return field;
+      });
+      headers.forEach((header, index) => {
+        const field = fieldOf[index];
+        if (field) report.columns[header] = field;
+        else report.ignored_columns.push(header);
+      });
+      const missing = REQUIRED[resource].filter((field) => !taken.has(field));
+      if (missing.length)
+        throw new ImportFileError(
+          `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: name ${missing.length > 1 ? 'them' : 'it'} in the header, or map one with --map "Header=${missing[0]}"`,
+        );
+      continue;
+    }
+    rowNumber += 1;
+    report.rows += 1;
+    const values: Row = {};
+    record.forEach((cell, index) => {
+      const field = fieldOf[index];
+      if (field && cell !== '') values[field] = cell;
+    });
+    const columnOf = (field: string) => headers![fieldOf.indexOf(field)] ?? field;
+    if (resource === 'organisations') {
+      values.type ??= 'other';
+      if (values.country) values.country = values.country.toUpperCase();
+    }
+    const { organisation, ...body } = values;
+    if (organisation && organisation.length > 200) {
+      fail({
+        row: rowNumber,
+        column: columnOf('organisation'),
+        reason: 'must NOT have more than 200 characters',
+      });
+      continue;
+    }
+    try {
+      options.validator.validateBody(operation, body);
+    } catch (error) {
+      if (!(error instanceof RequestValidationFailure)) throw error;
+      for (const field of error.errors as FieldError[]) {
+        const name = field.field.replace(/^\//, '').split('/')[0] ?? '';
+        fail({ row: rowNumber, column: name ? columnOf(name) : '', reason: field.message });
+      }
+      continue;
+    }
+    // The same record twice in one file: the first row counts.
+    const key = keyOf(resource, values);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      fail({
+        row: rowNumber,
+        column:
+          resource === 'people' && values.email
+            ? columnOf('email')
+            : columnOf(resource === 'people' ? 'last_name' : 'name'),
+        reason: `the same ${resource === 'people' ? 'person' : 'organisation'} as row ${first}`,
+      });
+      continue;
+    }
+    seen.set(key, rowNumber);
+    batch.push({ row: rowNumber, values });
+    if (batch.length >= BATCH) await flush();
+    if (report.rows % BATCH === 0) options.onProgress?.(report.rows);
+  }
+  if (!headers) throw new ImportFileError('the file is empty: a header line is expected');
+  await flush();
+  options.onProgress?.(report.rows);
+  errorCsv.end();
+  await errorsDone;
+  return report;
+}
+
+class DryRun extends Error {}
+
+async function upsertBatch(
+  db: Knex,
+  resource: ImportResource,
+  batch: Array<{ row: number; values: Row }>,
+  mapped: readonly string[],
+  options: ImportOptions,
+  report: ImportReport,
+  fail: (error: ImportError) => void,
+): Promise<void> {
+  const counts = { created: 0, updated: 0, skipped: 0 };
+  const rejected: ImportError[] = [];
+  try {
+    await transaction(db, async (trx) => {
+      let rows = batch;
+      if (resource === 'people') {
+        const erased = await erasedAmong(
+          trx,
+          rows.flatMap((row) => (row.values.email ? [row.values.email] : [])),
+        );
+        if (erased.size) {
+          rows = rows.filter((row) => {
+            if (!row.values.email || !erased.has(row.values.email.toLowerCase())) return true;
+            rejected.push({
+              row: row.row,
+              column: 'email',
+              reason: 'this address belonged to a person erased on request (GDPR); not imported',
+            });
+            return false;
+          });
+        }
+      }
+      if (rows.length === 0) return;
+      // Compared and updated: the columns the file has; created: those, and a type by default.
+      const fields = STORED[resource].filter((field) => mapped.includes(field));
+      const insertFields =
+        resource === 'organisations' && !fields.includes('type') ? [...fields, 'type'] : fields;
+      const actor = options.context ? actorOf(options.context.principal) : { type: 'system', id: null };
+      const owner = options.context?.principal.kind === 'user' ? options.context.principal.user.id : null;
+      const input = JSON.stringify(rows.map((row) => ({ row: row.row, ...row.values })));
+      const table = resource;
+      // Each branch on its own index: the email's, or the name's for people without one.
+      const match =
+        resource === 'people'
+          ? `(SELECT * FROM people t WHERE i.email IS NOT NULL AND t.email = i.email::citext)
+             UNION ALL
+             (SELECT * FROM people t WHERE i.email IS NULL AND t.email IS NULL
+                 AND lower(t.last_name) = lower(i.last_name) AND lower(t.first_name) = lower(i.first_name)
+               ORDER BY t.created_at, t.id LIMIT 1)`
+          : `SELECT * FROM organisations t WHERE lower(t.name) = lower(i.name) AND t.country IS NOT DISTINCT FROM i.country
+               ORDER BY t.created_at, t.id`;
+      const columns = FIELDS[resource].map((field) => `${field} text`).join(', ');
+      // Each row, and the record it matches (if any).
+      const { rows: matched } = await trx.raw<{
+        rows: Array<{ row: number; id: string | null; changed: string[] }>;
+      }>(
+        `SELECT i.row, t.id,
+                ARRAY(SELECT f FROM unnest(?::text[]) AS f
+                      WHERE to_jsonb(i) ->> f IS NOT NULL AND to_jsonb(i) ->> f IS DISTINCT FROM to_jsonb(t) ->> f) AS changed
+           FROM jsonb_to_recordset(?::jsonb) AS i("row" int, ${columns})
+           LEFT JOIN LATERAL (${match} LIMIT 1) t ON true
+          ORDER BY i.row`,
+        [fields, input],
+      );
+      const byRow = new Map(rows.map((row) => [row.row, row.values]));
+      const toCreate = matched
+        .filter((row) => row.id === null)
+        .map((row) => ({ row: row.row, ...byRow.get(row.row)! }));
+      const toUpdate = matched.filter((row) => row.id !== null && row.changed.length > 0);
+      counts.skipped = matched.length - toCreate.length - toUpdate.length;
+      const touched: string[] = [];
+      /** Row number → the record created for it. */
+      const createdFor = new Map<number, string>();
+
+      if (toCreate.length) {
+        const { rows: created } = await trx.raw<{ rows: Array<{ id: string; email: string | null }> }>(
+          `WITH i AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS i("row" int, ${columns})),
+                created AS (
+                  INSERT INTO ${table} (${insertFields.join(', ')}, owner_id, created_by)
+                  SELECT ${insertFields.map((field) => `i.${field}`).join(', ')}, ?::uuid, ?::uuid FROM i ORDER BY i.row
+                  RETURNING *),
+                audited AS (
+                  INSERT INTO audit_log (principal_type, principal_id, action, resource, resource_id, changes, request_id)
+                  SELECT ?, ?::uuid, 'create', ?, c.id,
+                         jsonb_strip_nulls(jsonb_build_object(${insertFields.map((field) => `'${field}', c.${field}`).join(', ')}, 'imported', true)), ?
+                    FROM created c)
+           SELECT id, ${resource === 'people' ? 'email::text, first_name, last_name' : 'NULL AS email, name, country'} FROM created`,
+          [
+            JSON.stringify(toCreate),
+            owner,
+            owner,
+            actor.type,
+            actor.id,
+            resource,
+            options.context?.requestId ?? null,
+          ],
+        );
+        // Which row made which record: they share the key rows are told apart by.
+        const byKey = new Map(
+          created.map((record) => [keyOf(resource, record as unknown as Row), record.id]),
+        );
+        for (const row of toCreate) {
+          const id = byKey.get(keyOf(resource, row as unknown as Row));
+          if (id) createdFor.set(row.row, id);
+        }
+        counts.created = created.length;
+        touched.push(...created.map((row) => row.id));
+        if (resource === 'people') await linkCreatedPeople(trx, created, options.now ?? new Date());
+      }
+      if (toUpdate.length) {
+        const updates = toUpdate.map((row) => ({ id: row.id, changed: row.changed, ...byRow.get(row.row)! }));
+        await trx.raw(
+          `WITH i AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS i(id uuid, changed text[], ${columns})),
+                before AS (SELECT t.* FROM ${table} t JOIN i ON i.id = t.id FOR UPDATE OF t),
+                updated AS (
+                  UPDATE ${table} t SET ${fields
+                    .map(
+                      (field) =>
+                        `${field} = CASE WHEN '${field}' = ANY(i.changed) THEN i.${field} ELSE t.${field} END`,
+                    )
+                    .join(', ')}, updated_at = now()
+                    FROM i WHERE t.id = i.id RETURNING t.id)
+           INSERT INTO audit_log (principal_type, principal_id, action, resource, resource_id, changes, request_id)
+           SELECT ?, ?::uuid, 'update', ?, i.id,
+                  (SELECT jsonb_object_agg(f, jsonb_build_object('from', to_jsonb(b) -> f, 'to', to_jsonb(i) -> f))
+                     FROM unnest(i.changed) AS f), ?
+             FROM i JOIN before b ON b.id = i.id`,
+          [JSON.stringify(updates), actor.type, actor.id, resource, options.context?.requestId ?? null],
+        );
+        counts.updated = toUpdate.length;
+        touched.push(...toUpdate.map((row) => row.id!));
+      }
+      if (resource === 'people' && mapped.includes('organisation')) {
+        const linked = await linkOrganisations(trx, rows, matched, createdFor, touched, owner);
+        counts.updated += linked;
+        counts.skipped -= linked;
+      }
+      await invalidate(trx, [
+        tags.people,
+        ...touched.map((id) => (resource === 'people' ? tags.person(id) : tags.organisation(id))),
+      ]);
+      if (options.dryRun) throw new DryRun();
+    });
+  } catch (error) {
+    if (!(error instanceof DryRun)) throw error;
+  }
+  for (const error of rejected) fail(error);
+  report.created += counts.created;
+  report.updated += counts.updated;
+  report.skipped += counts.skipped;
+}
+
+/** Email events that arrived before these people existed are theirs now (as in the API). */
+async function linkCreatedPeople(
+  trx: Knex.Transaction,
+  created: Array<{ id: string; email: string | null }>,
+  now: Date,
+): Promise<void> {
+  const emails = created.flatMap((person) => (person.email ? [person.email] : []));
+  if (emails.length === 0) return;
+  const waiting = new Set(
+    await trx('email_events')
+      .whereNull('person_id')
+      .whereIn('recipient', emails)
+      .distinct()
+      .pluck('recipient'),
+  );
+  if (waiting.size === 0) return;
+  const { linkEmailEvents } = await import('../marketing/ingest-service');
+  for (const person of created)
+    if (person.email && waiting.has(person.email)) await linkEmailEvents(trx, person.id, person.email, now);
+}
+
+/**
+ * Links each row's person to the organisation its `organisation` cell names (created, type
+ * `other`, when no organisation has that name). Returns how many existing people got a new link
+ * without another change (they count as updated).
+ */
+async function linkOrganisations(
+  trx: Knex.Transaction,
+  rows: Array<{ row: number; values: Row }>,
+  matched: Array<{ row: number; id: string | null; changed: string[] }>,
+  createdFor: ReadonlyMap<number, string>,
+  touched: readonly string[],
+  owner: string | null,
+): Promise<number> {
+  const withOrganisation = rows.filter((row) => row.values.organisation);
+  if (withOrganisation.length === 0) return 0;
+  const names = [...new Set(withOrganisation.map((row) => row.values.organisation!))];
+  await trx.raw(
+    `INSERT INTO organisations (name, type, owner_id, created_by)
+     SELECT DISTINCT ON (lower(n)) n, 'other', ?::uuid, ?::uuid FROM unnest(?::text[]) AS n
+      WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE lower(o.name) = lower(n))`,
+    [owner, owner, names],
+  );
+  // Each row's person: the one it matched, or the one created for it.
+  const personOf = new Map(createdFor);
+  for (const row of matched) if (row.id) personOf.set(row.row, row.id);
+  const links = withOrganisation.flatMap((row) =>
+    personOf.has(row.row)
+      ? [{ person_id: personOf.get(row.row)!, organisation: row.values.organisation! }]
+      : [],
+  );
+  const { rows: added } = await trx.raw<{ rows: Array<{ person_id: string }> }>(
+    `INSERT INTO person_organisations (person_id, organisation_id, is_primary)
+     SELECT l.person_id, o.id,
+            NOT EXISTS (SELECT 1 FROM person_organisations p WHERE p.person_id = l.person_id AND p.is_primary)
+       FROM jsonb_to_recordset(?::jsonb) AS l(person_id uuid, organisation text)
+       JOIN LATERAL (SELECT id FROM organisations o WHERE lower(o.name) = lower(l.organisation)
+                      ORDER BY o.created_at, o.id LIMIT 1) o ON true
+     ON CONFLICT DO NOTHING
+     RETURNING person_id`,
+    [JSON.stringify(links)],
+  );
+  const changedBefore = new Set(touched);
+  return new Set(added.map((row) => row.person_id).filter((id) => !changedBefore.has(id))).size;
+}

@@ -1,0 +1,7 @@
+export {
+  IMPORT_RESOURCES,
+  ImportFileError,
+  type ImportReport,
+  type ImportResource,
+  importCsv,
+} from './import-service';
