@@ -33,7 +33,7 @@ describe('exports', () => {
     const lines = (await response.text()).trimEnd().split('\n');
     expect(lines).toHaveLength(1_201);
     expect(lines[0]).toBe(
-      'id,first_name,last_name,email,phone,job_title,language,notes,organisation,owner_id,created_at,updated_at,archived_at',
+      'id,first_name,last_name,email,phone,job_title,language,notes,organisation,owner_id,created_by,created_at,updated_at,archived_at',
     );
     expect(lines.some((line) => line.includes('"Ferreira; ""Nana"""'))).toBe(true);
   });

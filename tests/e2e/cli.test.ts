@@ -172,7 +172,7 @@ describe('relais CLI', () => {
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'id,first_name,last_name,email,phone,job_title,language,notes,organisation,owner_id,created_at,updated_at,archived_at',
+      'id,first_name,last_name,email,phone,job_title,language,notes,organisation,owner_id,created_by,created_at,updated_at,archived_at',
     );
     expect(lines).toHaveLength(2_501);
     expect(csv.stdout).toContain('"Dupont, ""dit le Grand"""');

@@ -9,9 +9,9 @@ import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import QueryStream from 'pg-query-stream';
-import { filteredInteractions, type InteractionFilters } from '../interactions';
-import { filteredOrganisations, type OrganisationFilters } from '../organisations';
-import { filteredPeople, type PersonFilters } from '../people';
+import { filteredInteractions, INTERACTION_COLUMNS, type InteractionFilters } from '../interactions';
+import { filteredOrganisations, ORGANISATION_COLUMNS, type OrganisationFilters } from '../organisations';
+import { filteredPeople, PERSON_COLUMNS, type PersonFilters } from '../people';
 import type { Knex } from '../platform/db';
 
 export const EXPORT_RESOURCES = ['people', 'organisations', 'interactions'] as const;
@@ -24,52 +24,20 @@ export interface ExportFilters {
   interactions: Omit<InteractionFilters, 'q'>;
 }
 
-/** The columns of each export, in order: what an import of the same resource reads back. */
+/**
+ * The columns of each export, in order: the resource's columns as the API shows them; people also
+ * get the name of their primary organisation, which an import of people reads back.
+ */
+const unqualified = (columns: readonly string[]) => columns.map((column) => column.replace(/^\w+\./, ''));
+const personColumns = unqualified(PERSON_COLUMNS);
 export const EXPORT_COLUMNS: Record<ExportResource, readonly string[]> = {
   people: [
-    'id',
-    'first_name',
-    'last_name',
-    'email',
-    'phone',
-    'job_title',
-    'language',
-    'notes',
+    ...personColumns.slice(0, personColumns.indexOf('owner_id')),
     'organisation',
-    'owner_id',
-    'created_at',
-    'updated_at',
-    'archived_at',
+    ...personColumns.slice(personColumns.indexOf('owner_id')),
   ],
-  organisations: [
-    'id',
-    'name',
-    'type',
-    'category',
-    'country',
-    'website',
-    'notes',
-    'owner_id',
-    'created_at',
-    'updated_at',
-    'archived_at',
-  ],
-  interactions: [
-    'id',
-    'type',
-    'title',
-    'body',
-    'occurred_at',
-    'duration_minutes',
-    'organisation_id',
-    'status',
-    'assignee_id',
-    'next_action_at',
-    'source',
-    'created_by',
-    'created_at',
-    'updated_at',
-  ],
+  organisations: unqualified(ORGANISATION_COLUMNS),
+  interactions: unqualified(INTERACTION_COLUMNS),
 };
 
 function exportQuery<R extends ExportResource>(

@@ -24,18 +24,9 @@ export async function startHttpServer(
   server.headersTimeout = 66_000;
   server.requestTimeout = 60_000;
   server.on('upgrade', (req, socket, head) => app.relais.upgrade(app, req, socket, head));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   return {
     server,
-    url: `http://${host}:${port}`,
+    url: await listen(server, options),
     close: async (timeoutMs) => {
       const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
       deadline.unref();
@@ -46,4 +37,17 @@ export async function startHttpServer(
       clearTimeout(deadline);
     },
   };
+}
+
+/** Listens on `host:port` (0: any free port); resolves with the `http://host:port` bound. */
+export async function listen(server: Server, options: { host: string; port: number }): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
 }

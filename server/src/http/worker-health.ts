@@ -4,9 +4,9 @@
  * `node:http` server is all it takes.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DependencyCheck } from '../platform/dependency-check';
 import { registry } from '../platform/metrics';
+import { listen } from './http-server';
 
 export interface WorkerHealthChecks {
   database(): Promise<DependencyCheck>;
@@ -57,17 +57,9 @@ export async function startWorkerHealth(
       send(500, 'text/plain', `${error instanceof Error ? error.message : 'health check failed'}\n`);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const url = await listen(server, options);
   return {
-    url: `http://${host}:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,7 +1,12 @@
 export { createEmailOpenInteractions } from './email-open-interactions';
 export { getInbox } from './inbox-service';
 export { dispatchDueReminders, reminderJob } from './interaction-jobs';
-export { countInteractionsOf, filteredInteractions, type InteractionFilters } from './interaction-repository';
+export {
+  COLUMNS as INTERACTION_COLUMNS,
+  countInteractionsOf,
+  filteredInteractions,
+  type InteractionFilters,
+} from './interaction-repository';
 export { interactionRoutes } from './interaction-routes';
 export { type Clock, listInteractions } from './interaction-service';
 export { interactionCacheTags, personCacheTags } from './timeline-service';

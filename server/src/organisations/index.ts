@@ -1,4 +1,5 @@
 export {
+  COLUMNS as ORGANISATION_COLUMNS,
   filteredOrganisations,
   type Organisation,
   type OrganisationFilters,

@@ -24,7 +24,8 @@ export type OrganisationFields = Partial<
   Pick<Organisation, 'name' | 'type' | 'category' | 'country' | 'website' | 'notes' | 'owner_id'>
 >;
 
-const COLUMNS = [
+/** An organisation's columns, as the API shows them. */
+export const COLUMNS = [
   'id',
   'name',
   'type',

@@ -1,2 +1,8 @@
-export { filteredPeople, findPersonIdByEmail, type Person, type PersonFilters } from './person-repository';
+export {
+  COLUMNS as PERSON_COLUMNS,
+  filteredPeople,
+  findPersonIdByEmail,
+  type Person,
+  type PersonFilters,
+} from './person-repository';
 export { personRoutes } from './person-routes';

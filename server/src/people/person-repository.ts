@@ -38,7 +38,8 @@ export type PersonFields = Partial<
   >
 >;
 
-const COLUMNS = [
+/** A person's columns, as the API shows them. */
+export const COLUMNS = [
   'id',
   'first_name',
   'last_name',
