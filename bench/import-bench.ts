@@ -29,13 +29,20 @@ async function writeCsv(file: string): Promise<void> {
 }
 
 /** Runs the import; resolves with seconds, peak RSS (MB) and the report. */
-function timedImport(url: string, file: string): Promise<{ seconds: number; peakMb: number; report: Record<string, number> }> {
+function timedImport(
+  url: string,
+  file: string,
+): Promise<{ seconds: number; peakMb: number; report: Record<string, number> }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, 'server/dist/cli.js', 'import', 'people', file], {
-      env: { ...process.env, DATABASE_URL: url, JWT_SECRET: 'import-bench-secret-long-enough-0123456789' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', 'peak-rss-kb %M', process.execPath, 'server/dist/cli.js', 'import', 'people', file],
+      {
+        env: { ...process.env, DATABASE_URL: url, JWT_SECRET: 'import-bench-secret-long-enough-0123456789' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -48,7 +55,11 @@ function timedImport(url: string, file: string): Promise<{ seconds: number; peak
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`import exited with ${code}: ${stderr.slice(-500)}`));
       const peakKb = Number(/peak-rss-kb (\d+)/.exec(stderr)?.[1] ?? 0);
-      resolve({ seconds: (performance.now() - started) / 1_000, peakMb: Math.round(peakKb / 1024), report: JSON.parse(stdout) });
+      resolve({
+        seconds: (performance.now() - started) / 1_000,
+        peakMb: Math.round(peakKb / 1024),
+        report: JSON.parse(stdout),
+      });
     });
   });
 }

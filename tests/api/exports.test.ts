@@ -29,7 +29,9 @@ describe('exports', () => {
     const response = await fetch(`${app.url}/v1/exports/people`, { headers: reader.auth });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="people-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="people-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const lines = (await response.text()).trimEnd().split('\n');
     expect(lines).toHaveLength(1_201);
     expect(lines[0]).toBe(
@@ -39,11 +41,22 @@ describe('exports', () => {
   });
 
   it('takes the list filters, JSON Lines and the Excel flavour', async () => {
-    const mine = await fetch(`${app.url}/v1/exports/people?format=jsonl&owner_id=${owner.id}`, { headers: reader.auth });
+    const mine = await fetch(`${app.url}/v1/exports/people?format=jsonl&owner_id=${owner.id}`, {
+      headers: reader.auth,
+    });
     expect(mine.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
-    const rows = (await mine.text()).trimEnd().split('\n').map((line) => JSON.parse(line));
-    expect(rows.map((row) => row.email).sort()).toEqual(['ana.0@example.com', 'ana.1@example.com', 'ana.2@example.com']);
-    const excel = await fetch(`${app.url}/v1/exports/people?excel=true&owner_id=${owner.id}`, { headers: reader.auth });
+    const rows = (await mine.text())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.map((row) => row.email).sort()).toEqual([
+      'ana.0@example.com',
+      'ana.1@example.com',
+      'ana.2@example.com',
+    ]);
+    const excel = await fetch(`${app.url}/v1/exports/people?excel=true&owner_id=${owner.id}`, {
+      headers: reader.auth,
+    });
     const bytes = new Uint8Array(await excel.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(new TextDecoder().decode(bytes)).toContain('id;first_name;last_name;');

@@ -263,11 +263,13 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   })();
 
   const errorCsv = stringify({ header: true, columns: ['row', 'column', 'reason'] });
+  // Without a destination the error rows are only counted.
+  if (!options.errors) errorCsv.resume();
   const errorsDone = options.errors
     ? new Promise<void>((resolve, reject) => {
         errorCsv.pipe(options.errors!).on('finish', resolve).on('error', reject);
       })
-    : (errorCsv.resume(), Promise.resolve());
+    : Promise.resolve();
 
   const report: ImportReport = {
     resource,
