@@ -67,6 +67,11 @@ async function withDatabase<T>(work: (session: Session) => Promise<T>): Promise<
 }
 
 /** The context of a change made as `email` (an active admin). */
+/** As `actingAs` when an admin is named; else null, the system (audited as such). */
+async function actingAsOrSystem(db: Knex, email: string | undefined): Promise<RequestContext | null> {
+  return email ? actingAs(db, email) : null;
+}
+
 async function actingAs(db: Knex, email: string | undefined): Promise<RequestContext> {
   if (!email) throw new Error('name the admin this acts as: --as <email> (or set RELAIS_ADMIN_EMAIL)');
   const user = await findUserWithHashByEmail(db, email);
@@ -203,7 +208,7 @@ export function program(): Command {
     .action((options: { email: string; name: string; role: Role; password?: string; as?: string }) =>
       withDatabase(async ({ db, config }) => {
         const password = options.password ?? randomBytes(12).toString('base64url');
-        const context = actor(options, config) ? await actingAs(db, actor(options, config)) : null;
+        const context = await actingAsOrSystem(db, actor(options, config));
         const user = await createUser(db, context, {
           email: options.email,
           name: options.name,
@@ -338,7 +343,7 @@ export function program(): Command {
         return withDatabase(async ({ db, config, logger }) => {
           const size = (await stat(file).catch(() => null))?.size;
           if (size === undefined) throw new Error(`no file ${file}`);
-          const context = actor(options, config) ? await actingAs(db, actor(options, config)) : null;
+          const context = await actingAsOrSystem(db, actor(options, config));
           const errorsFile = options.errors ?? `${file.replace(/\.csv$/i, '')}.errors.csv`;
           const bar = progress(`import ${resource}`);
           const report = await importCsv(db, createReadStream(file), {
@@ -386,7 +391,7 @@ export function program(): Command {
       withDatabase(async ({ db, config, logger }) => {
         if (!options.yes) throw new Error('an erasure cannot be undone: add --yes to confirm');
         const id = await personId(db, idOrEmail);
-        const context = actor(options, config) ? await actingAs(db, actor(options, config)) : null;
+        const context = await actingAsOrSystem(db, actor(options, config));
         const result = await erasePerson(db, context, id, { confirm: id, logger });
         print(result);
       }),
@@ -401,15 +406,10 @@ export function program(): Command {
       withDatabase(async ({ db, config }) => {
         const requested = await requestRecompute(db, null);
         const bar = progress('recompute');
-        if (options.here) {
-          const running = runPendingRecomputes(db, {
-            batchSize: 500,
-            staleAfterMs: config.jobs.lockLifetimeMs,
-          });
-          await followRecompute(db, requested.id, bar, running);
-        } else {
-          await followRecompute(db, requested.id, bar);
-        }
+        const running = options.here
+          ? runPendingRecomputes(db, { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs })
+          : undefined;
+        await followRecompute(db, requested.id, bar, running);
       }),
     );
 
@@ -462,16 +462,12 @@ async function followRecompute(
   bar: ReturnType<typeof progress>,
   running?: Promise<number>,
 ): Promise<void> {
-  let done = false;
-  running?.then(
-    () => {
-      done = true;
-    },
-    () => {
-      done = true;
-    },
-  );
+  let failure: unknown = null;
+  running?.catch((error: unknown) => {
+    failure = error;
+  });
   for (;;) {
+    if (failure) throw failure;
     const recompute = await getRecompute(db, id);
     if (recompute.people_total) bar.update(recompute.people_done ?? 0);
     if (recompute.status === 'succeeded' || recompute.status === 'failed') {
@@ -482,7 +478,6 @@ async function followRecompute(
       );
       return;
     }
-    if (done && running) await running;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -17,10 +17,11 @@
  *   changes nothing the second time, and a run killed midway is finished by running it again.
  * - `dryRun` runs the same statements and rolls them back: the counts are what a real run does.
  */
-import type { Readable, Writable } from 'node:stream';
+import { pipeline, Readable, type Writable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
+import { linkEmailEvents } from '../marketing';
 import { transaction } from '../platform/after-commit';
 import { invalidate, tags } from '../platform/cache';
 import type { RequestContext } from '../platform/context';
@@ -243,24 +244,8 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
     skip_empty_lines: true,
     trim: true,
   });
-  const decoded = (async function* () {
-    const decoder = iconv.getDecoder(encoding);
-    for await (const chunk of stream) {
-      const text = decoder.write(chunk);
-      if (text) yield text;
-    }
-    const rest = decoder.end();
-    if (rest) yield rest;
-  })();
-  void (async () => {
-    try {
-      for await (const text of decoded)
-        if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
-      parser.end();
-    } catch (error) {
-      parser.destroy(error as Error);
-    }
-  })();
+  // Bytes → text → records; a failure anywhere ends the records with it.
+  pipeline(Readable.from(stream), iconv.decodeStream(encoding), parser, () => undefined);
 
   const errorCsv = stringify({ header: true, columns: ['row', 'column', 'reason'] });
   // Without a destination the error rows are only counted.
@@ -561,7 +546,6 @@ async function linkCreatedPeople(
       .pluck('recipient'),
   );
   if (waiting.size === 0) return;
-  const { linkEmailEvents } = await import('../marketing/ingest-service');
   for (const person of created)
     if (person.email && waiting.has(person.email)) await linkEmailEvents(trx, person.id, person.email, now);
 }

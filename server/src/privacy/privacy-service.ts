@@ -195,6 +195,11 @@ export async function exportPersonalData(
   };
 }
 
+/** Adds `n` to `into[key]`; a zero leaves no key, so counts name only what changed. */
+function count(into: Record<string, number>, key: string, n: number): void {
+  if (n > 0) into[key] = (into[key] ?? 0) + n;
+}
+
 function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
@@ -249,10 +254,6 @@ export async function erasePerson(
     const pattern = patternOf(names);
     const removed: Record<string, number> = {};
     const redacted: Record<string, number> = {};
-    const count = (into: Record<string, number>, table: string, n: number) => {
-      if (n > 0) into[table] = (into[table] ?? 0) + n;
-    };
-
     // Rows that are about them and nobody else.
     for (const table of [
       'interaction_participants',
@@ -366,11 +367,9 @@ export async function erasePerson(
 
   // Outside PostgreSQL: cached reads and the realtime stream may hold them.
   const cache = cacheOf(db);
-  if (cache) result.redacted.cache_entries = await cache.purge();
+  if (cache) count(result.redacted, 'cache_entries', await cache.purge());
   const bus = eventBusOf(db);
-  if (bus) result.redacted.realtime_events = await bus.forget([...names, id]);
-  for (const key of ['cache_entries', 'realtime_events'])
-    if (result.redacted[key] === 0) delete result.redacted[key];
+  if (bus) count(result.redacted, 'realtime_events', await bus.forget([...names, id]));
   // The words of their name that no record holds any more leave the search index.
   await pruneSearchWords(db).catch((error: unknown) =>
     options.logger?.warn({ err: error }, 'search words not pruned after an erasure; the hourly cleanup will'),
