@@ -39,6 +39,7 @@ import * as backups from './0030-backups';
 import * as workerHeartbeats from './0031-worker-heartbeats';
 import * as erasures from './0032-erasures';
 import * as importMatching from './0033-import-matching';
+import * as imports from './0034-imports';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -79,6 +80,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0031-worker-heartbeats', workerHeartbeats],
   ['0032-erasures', erasures],
   ['0033-import-matching', importMatching],
+  ['0034-imports', imports],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

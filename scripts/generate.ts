@@ -63,7 +63,8 @@ type SpecDocument = {
 /**
  * The SDK's operations by name. Each operation names its method in the spec (`x-sdk-method:
  * people.timeline`); the rule for choosing names is in docs/sdk.md. A method takes the path
- * parameters in path order, then the JSON body (or, without a body, the query), then call options;
+ * parameters in path order, then the body (JSON, or a file for a `text/csv` body), then the query
+ * (when there is no body, or when a query parameter is required), then call options;
  * an operation with a `cursor` parameter returns a `PagePromise` (awaitable page, iterable items).
  * The runtime table is one short string per method: `"GET /v1/people ql"` (q: query, b: body,
  * l: cursor list).
@@ -87,12 +88,15 @@ function operationsFile(document: SpecDocument): string {
       const query = params.filter((p) => p.in === 'query');
       const list = query.some((p) => p.name === 'cursor');
       const body = op.requestBody !== undefined;
-      const kind = `${!body && query.length ? 'q' : ''}${body ? 'b' : ''}${list ? 'l' : ''}`;
+      // A body and a required query (an import's CSV file and its resource): both are arguments.
+      const bodyAndQuery = body && query.some((p) => p.required);
+      const kind = `${(!body || bodyAndQuery) && query.length ? 'q' : ''}${body ? 'b' : ''}${list ? 'l' : ''}`;
       table.push(`  '${name}': '${method.toUpperCase()} ${route}${kind ? ` ${kind}` : ''}',`);
       const id = `'${op.operationId}'`;
       const args = [...route.matchAll(/\{(\w+)\}/g)].map(([, p]) => `${p}: PathParams<${id}>['${p}']`);
       if (body) args.push(`body${op.requestBody?.required ? '' : '?'}: Body<${id}>`);
-      else if (query.length) args.push(`query${query.some((p) => p.required) ? '' : '?'}: Query<${id}>`);
+      if ((!body || bodyAndQuery) && query.length)
+        args.push(`query${query.some((p) => p.required) ? '' : '?'}: Query<${id}>`);
       args.push('options?: CallOptions');
       const returns = list ? `PagePromise<Result<${id}>>` : `ApiPromise<Result<${id}>>`;
       const doc = `    /** ${op.summary ?? op.operationId} (\`${method.toUpperCase()} ${route}\`). */`;

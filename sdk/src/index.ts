@@ -21,6 +21,7 @@ export type {
   ApiPromise,
   Body,
   CallOptions,
+  FileBody,
   PagePromise,
   PathParams,
   Query,

@@ -11,12 +11,19 @@ import type { PerCallOptions, Transport } from './transport';
 type OperationId = keyof operations;
 type ParametersOf<K extends OperationId> = operations[K]['parameters'];
 
-/** The JSON body an operation takes; read-only fields are left out and cannot be sent. */
+/**
+ * The body an operation takes: JSON, with read-only fields left out (they cannot be sent), or a
+ * file's bytes or text for a `text/csv` body.
+ */
 export type Body<K extends OperationId> = operations[K] extends {
   requestBody?: { content: { 'application/json': infer B } };
 }
   ? Writable<B>
-  : never;
+  : operations[K] extends { requestBody?: { content: { 'text/csv': unknown } } }
+    ? FileBody
+    : never;
+/** A file sent as it is: text, bytes or a Blob (a `File` from an `<input type="file">`). */
+export type FileBody = string | Blob | ArrayBuffer | Uint8Array;
 /** An operation's query parameters. */
 export type Query<K extends OperationId> = NonNullable<ParametersOf<K>['query']>;
 /** An operation's path parameters. */
@@ -86,18 +93,15 @@ export function bindOperations(
     groups[group] ??= {};
     groups[group][member] = (...args: unknown[]) => {
       const values = args.splice(0, names.length);
-      const input = kind.includes('b') || kind.includes('q') ? args.shift() : undefined;
+      const body = kind.includes('b') ? args.shift() : undefined;
+      const input = kind.includes('q') ? args.shift() : undefined;
       const options = (args.shift() ?? {}) as CallOptions;
       const url =
         baseUrl +
         path.replace(/\{(\w+)\}/g, (_, param: string) =>
           encodeURIComponent(String(values[names.indexOf(param)])),
         );
-      const query = { ...options.query, ...(kind.includes('q') ? (input as object) : undefined) } as Record<
-        string,
-        unknown
-      >;
-      const body = kind.includes('b') ? input : undefined;
+      const query = { ...options.query, ...(input as object) } as Record<string, unknown>;
       const call = (cursor?: string) =>
         apiPromise(send(transport, method, url, cursor ? { ...query, cursor } : query, body, options));
       if (!kind.includes('l')) return call();
@@ -128,11 +132,17 @@ async function send(
   headers.set('Accept', 'application/json');
   if (options.ifMatch) headers.set('If-Match', options.ifMatch);
   if (options.idempotencyKey) headers.set('Idempotency-Key', options.idempotencyKey);
-  if (body !== undefined) headers.set('Content-Type', 'application/json');
+  // A file goes as it is (a CSV import); anything else as JSON.
+  const file =
+    typeof body === 'string' ||
+    body instanceof Blob ||
+    body instanceof ArrayBuffer ||
+    body instanceof Uint8Array;
+  if (body !== undefined) headers.set('Content-Type', file ? 'text/csv' : 'application/json');
   const request = new Request(search.size ? `${url}?${search}` : url, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : file ? (body as BodyInit) : JSON.stringify(body),
     signal: options.signal,
   });
   const response = await transport.send(request, options);

@@ -74,6 +74,25 @@ describe('operations by name', () => {
     expect(requests.filter((url) => !url.includes('cursor='))).toHaveLength(1);
   });
 
+  it('sends a CSV file to imports.create with its query, and reads the progress and errors', async () => {
+    const relais = createRelaisClient({ baseUrl: app.url, token: manager.token });
+    const file = new Blob(['Prénom;Nom;E-mail\nZoé;Sdk;zoe@sdk.fr\nLéa;Sdk;pas-un-email\n'], {
+      type: 'text/csv',
+    });
+    const queued = await relais.imports.create(file, { resource: 'people', dry_run: true });
+    expect(queued).toMatchObject({ resource: 'people', status: 'queued', dry_run: true });
+    const { runPendingImports } = await import('../../server/src/imports/import-runs');
+    const { OpenApiValidator } = await import('../../server/src/platform/openapi');
+    await runPendingImports(app.db.knex, { validator: new OpenApiValidator(), staleAfterMs: 60_000 });
+    const done = await relais.imports.get(queued.id);
+    expect(done).toMatchObject({ status: 'succeeded', rows: 2, created: 1, errors: 1 });
+    expect(await relais.imports.errors(queued.id)).toBe(
+      'row,column,reason\n3,E-mail,must be an email address\n',
+    );
+    const pages = await relais.imports.list({ status: 'succeeded' }).toArray({ limit: 100 });
+    expect(pages.map((item) => item.id)).toContain(queued.id);
+  });
+
   it('signs in with auth.login and then sends the token it received', async () => {
     const relais = createRelaisClient({ baseUrl: app.url });
     await expect(relais.me.get()).rejects.toBeInstanceOf(RelaisAuthenticationError);

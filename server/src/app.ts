@@ -21,6 +21,7 @@ import { embedTokenRoutes } from './embed-tokens';
 import { exportRoutes } from './exports';
 import { createHttpApp, type HttpApp } from './http/app';
 import type { HttpReply, HttpRequest } from './http/types';
+import { importRoutes } from './imports';
 import { interactionRoutes } from './interactions';
 import { mandateRoutes } from './mandates';
 import { marketingRoutes } from './marketing';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): HttpApp {
     personRoutes(deps.db),
     privacyRoutes(deps.db, logger),
     exportRoutes(deps.db, logger),
+    importRoutes(deps.db, { bodyLimit: config.importBodyLimit }),
     mandateRoutes(deps.db),
     interactionRoutes(deps.db, clock),
     notificationRoutes(deps.db),

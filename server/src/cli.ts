@@ -20,7 +20,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys/api-key-serv
 import { backupDatabase, restoreDatabase } from './backups';
 import { type Config, loadConfig } from './config';
 import { EXPORT_RESOURCES, type ExportResource, streamExport } from './exports';
-import { IMPORT_RESOURCES, type ImportResource, importCsv } from './imports';
+import { IMPORT_RESOURCES, type ImportResource, importCsv, importerOf } from './imports';
 import type { RequestContext } from './platform/context';
 import { createDatabase, type Knex, migrateLatest } from './platform/db';
 import { runningEmbeddedUrl, startEmbeddedPostgres } from './platform/embedded-postgres';
@@ -351,7 +351,7 @@ export function program(): Command {
             validator: new OpenApiValidator(),
             map: options.map,
             dryRun: options.dryRun,
-            context,
+            importer: importerOf(context),
             errors: createWriteStream(errorsFile),
             onProgress: bar.update,
           });

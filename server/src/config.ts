@@ -264,6 +264,11 @@ export const configSpec = {
     desc: 'How often a worker looks for requested lead-score recomputes (after a rules change).',
     example: '5 seconds',
   }),
+  RELAIS_IMPORT_EVERY: str({
+    default: '5 seconds',
+    desc: 'How often a worker looks for CSV files sent to POST /v1/imports.',
+    example: '10 seconds',
+  }),
   RELAIS_JOB_PROCESS_EVERY: str({
     default: '5 seconds',
     desc: 'How often an idle worker looks for due jobs (new jobs also wake it through LISTEN/NOTIFY).',
@@ -344,6 +349,11 @@ export const configSpec = {
     desc: 'Largest accepted email-webhook delivery (providers batch events).',
     example: '10mb',
   }),
+  IMPORT_BODY_LIMIT: byteSize({
+    default: 50 * 1024 * 1024,
+    desc: 'Largest CSV file accepted by POST /v1/imports (larger files: the relais import command).',
+    example: '100mb',
+  }),
   RELAIS_DATA_DIR: str({
     default: '.relais',
     desc: 'Folder for local data: the embedded PostgreSQL cluster and generated secrets.',
@@ -418,6 +428,7 @@ export interface Config {
     readonly reminderBatchPauseMs: number;
     readonly notificationRetentionDays: number;
     readonly rescoreEvery: string;
+    readonly importEvery: string;
     readonly heartbeatSeconds: number;
     readonly stallExitSeconds: number;
     readonly healthPort: number;
@@ -438,6 +449,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Bytes. */
   readonly bodyLimit: number;
+  /** Bytes: the largest file `POST /v1/imports` takes. */
+  readonly importBodyLimit: number;
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
   readonly embeddedPostgresPort: number;
@@ -509,6 +522,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reminderBatchPauseMs: env.RELAIS_REMINDER_BATCH_PAUSE_MS,
       notificationRetentionDays: env.RELAIS_NOTIFICATION_RETENTION_DAYS,
       rescoreEvery: env.RELAIS_RESCORE_EVERY,
+      importEvery: env.RELAIS_IMPORT_EVERY,
       heartbeatSeconds: env.RELAIS_WORKER_HEARTBEAT_SECONDS,
       stallExitSeconds: env.RELAIS_WORKER_STALL_EXIT_SECONDS,
       healthPort: env.WORKER_HEALTH_PORT,
@@ -527,6 +541,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoData: env.RELAIS_DEMO_DATA && env.NODE_ENV !== 'production',
     corsOrigins: Object.freeze([...env.CORS_ORIGINS]),
     bodyLimit: env.BODY_LIMIT,
+    importBodyLimit: env.IMPORT_BODY_LIMIT,
     trustProxy: env.TRUST_PROXY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     embeddedPostgresPort: env.EMBEDDED_POSTGRES_PORT,

@@ -14,6 +14,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoData } from './demo/demo-data';
 import { type HttpServerHandle, startHttpServer } from './http/http-server';
 import { startWorkerHealth } from './http/worker-health';
+import { importJob } from './imports';
 import { reminderJob } from './interactions';
 import { cleanupJob } from './maintenance';
 import type { TokenSettings } from './platform/auth';
@@ -140,6 +141,11 @@ async function main(): Promise<void> {
               ]
             : []),
           recomputeJob(db, { ...rescoring, every: config.jobs.rescoreEvery }),
+          importJob(db, {
+            validator: new OpenApiValidator(),
+            staleAfterMs: config.jobs.lockLifetimeMs,
+            every: config.jobs.importEvery,
+          }),
           refreshJob(db, rescoring),
         ],
         heartbeatSeconds: config.jobs.heartbeatSeconds,

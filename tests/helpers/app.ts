@@ -25,7 +25,7 @@ export interface TestResponse<T = any> {
 export interface RequestOptions {
   body?: unknown;
   /** Sent as-is (no JSON encoding). */
-  rawBody?: string;
+  rawBody?: string | Buffer;
   headers?: Record<string, string>;
   /** Skip the response check, for responses a test deliberately provokes outside the spec. */
   unchecked?: boolean;
@@ -97,12 +97,16 @@ export async function send<T>(
   options: RequestOptions,
 ): Promise<TestResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | undefined = options.rawBody;
+  let body: string | Buffer | undefined = options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: Buffer.isBuffer(body) ? new Uint8Array(body) : body,
+  });
   const contentType = response.headers.get('content-type');
   // An event stream never ends: its status and headers are the answer; see tests/helpers/realtime.ts.
   const streaming = contentType?.startsWith('text/event-stream') === true;

@@ -59,6 +59,21 @@ const recompute: Row['setup'] = async (db) => {
   const [created] = await db('scoring_recomputes').insert({ rules_version: 1 }).returning('id');
   return { id: created.id, snapshot: () => db('scoring_recomputes').where({ id: created.id }).first() };
 };
+/** An import the owner (the admin) sent: a manager reaches only their own. */
+const csvImport: Row['setup'] = async (db, owner) => {
+  const [created] = await db('imports')
+    .insert({
+      resource: 'people',
+      file: Buffer.from('Prénom;Nom\nCamille;Lefèvre\n'),
+      bytes: 26,
+      principal_type: 'user',
+      principal_id: owner.id,
+      requested_by: owner.id,
+      error_report: 'row,column,reason\n3,E-mail,must match format "email"\n',
+    })
+    .returning('id');
+  return { id: created.id, snapshot: () => db('imports').where({ id: created.id }).first() };
+};
 const notification: Row['setup'] = async (db, owner) => {
   const created = await createNotification(db, owner.id);
   return { id: created.id, snapshot: () => db('notifications').where({ id: created.id }).first() };
@@ -147,6 +162,18 @@ const MATRIX: Record<string, Row> = {
     otherScope: 'organisations:read',
   },
   getPersonLeadScore: { setup: person, allowed: READERS, refused: NOT_READERS, otherScope: 'people:read' },
+  getImport: {
+    setup: csvImport,
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'people:create',
+  },
+  getImportErrors: {
+    setup: csvImport,
+    allowed: ['admin'],
+    refused: ['manager', 'user', 'readonly', 'key-other-scope', 'embed-token'],
+    otherScope: 'imports:create',
+  },
   getLeadScoreRecompute: {
     setup: recompute,
     allowed: ['admin'],

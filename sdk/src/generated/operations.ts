@@ -47,6 +47,10 @@ export const operationTable: Record<string, string> = {
   'inbox.list': 'GET /v1/inbox ql',
   'people.exportPersonalData': 'GET /v1/people/{id}/export',
   'people.erase': 'POST /v1/people/{id}/erase b',
+  'imports.create': 'POST /v1/imports qb',
+  'imports.list': 'GET /v1/imports ql',
+  'imports.get': 'GET /v1/imports/{id}',
+  'imports.errors': 'GET /v1/imports/{id}/errors',
   'exports.people': 'GET /v1/exports/people q',
   'exports.organisations': 'GET /v1/exports/organisations q',
   'exports.interactions': 'GET /v1/exports/interactions q',
@@ -186,6 +190,16 @@ export interface RelaisOperations {
   inbox: {
     /** Open work, by when it is due (`GET /v1/inbox`). */
     list(query?: Query<'getInbox'>, options?: CallOptions): PagePromise<Result<'getInbox'>>;
+  };
+  imports: {
+    /** Import a CSV file of people or organisations (`POST /v1/imports`). */
+    create(body: Body<'createImport'>, query: Query<'createImport'>, options?: CallOptions): ApiPromise<Result<'createImport'>>;
+    /** Imports, newest first (`GET /v1/imports`). */
+    list(query?: Query<'listImports'>, options?: CallOptions): PagePromise<Result<'listImports'>>;
+    /** An import and its progress (`GET /v1/imports/{id}`). */
+    get(id: PathParams<'getImport'>['id'], options?: CallOptions): ApiPromise<Result<'getImport'>>;
+    /** The rows an import rejected, as CSV (`GET /v1/imports/{id}/errors`). */
+    errors(id: PathParams<'getImportErrors'>['id'], options?: CallOptions): ApiPromise<Result<'getImportErrors'>>;
   };
   exports: {
     /** Export people as CSV or JSON Lines (`GET /v1/exports/people`). */

@@ -679,6 +679,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Imports, newest first
+         * @description Requires `imports:read`; managers see their own imports, admins every import.
+         */
+        get: operations["listImports"];
+        put?: never;
+        /**
+         * Import a CSV file of people or organisations
+         * @description Requires `imports:create` (managers and admins). Send the file as the body
+         *     (`Content-Type: text/csv`, up to `IMPORT_BODY_LIMIT`, 50 MB by default; larger files: `npx
+         *     relais import`). The file is read as `npx relais import` reads it (UTF-8 or Windows-1252,
+         *     `;`, `,` or tab, French and English headers, see docs/import-export.md) by a background job:
+         *     poll `GET /v1/imports/{id}` or listen for `import.finished`. The header is checked at once:
+         *     a missing required column or a bad `map` is a 400 here, not a failed import.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An import and its progress
+         * @description Requires `imports:read` (managers, for their own imports). `rows` and the counts grow after every batch of 1,000 rows.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The rows an import rejected, as CSV
+         * @description `row,column,reason`, one line per problem; `row` numbers lines as a spreadsheet does (the header is row 1). Empty (the header line only) until the import has finished. Requires `imports:read`.
+         */
+        get: operations["getImportErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exports/people": {
         parameters: {
             query?: never;
@@ -1195,13 +1270,15 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "notification.created" | "interaction.created" | "interaction.updated" | "interaction.deleted" | "lead_score.changed" | "sync.required";
+            type: "notification.created" | "interaction.created" | "interaction.updated" | "interaction.deleted" | "lead_score.changed" | "import.finished" | "sync.required";
             /** Format: date-time */
             occurred_at: string;
             /**
              * @description `notification.created`: the notification. `interaction.*`: the interaction as `GET
              *     /v1/interactions/{id}` returns it (only `id` when deleted). `lead_score.changed`:
-             *     `person_id`, `score`, `previous_score`, `hot`. `sync.required`: `reason`.
+             *     `person_id`, `score`, `previous_score`, `hot`. `import.finished`: the import as `GET
+             *     /v1/imports/{id}` returns it (to its requester, or to every reader of imports when an API
+             *     key sent it). `sync.required`: `reason`.
              */
             data: {
                 [key: string]: unknown;
@@ -1695,6 +1772,58 @@ export interface components {
             read_at: string | null;
             created_at: components["schemas"]["Timestamp"];
         };
+        Import: {
+            id: components["schemas"]["Id"];
+            /** @enum {string} */
+            resource: "people" | "organisations";
+            /**
+             * @description `failed`: the file could not be read (`failure` says why); rows rejected one by one do not fail an import.
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed";
+            dry_run: boolean;
+            /** @description The header mapping sent, header → field. */
+            map: {
+                [key: string]: string;
+            };
+            /** @description The file's size. */
+            bytes: number;
+            /**
+             * Format: uuid
+             * @description The user who sent it (null for an API key).
+             */
+            requested_by: string | null;
+            /** @description Runs so far; more than one when a worker stopped and another took the import over (rows the first run wrote then count as skipped). */
+            attempts: number;
+            /** @description Data rows read so far. */
+            rows: number;
+            created: number;
+            updated: number;
+            /** @description Rows matching a record they would not change. */
+            skipped: number;
+            /** @description Problems reported in `GET /v1/imports/{id}/errors` (a row may have several). */
+            errors: number;
+            /** @description Once finished, how the file was read. */
+            report: null | {
+                /** @enum {string} */
+                encoding: "utf-8" | "windows-1252";
+                delimiter: string;
+                /** @description Header → field, for the columns read. */
+                columns: {
+                    [key: string]: string;
+                };
+                ignored_columns: string[];
+            };
+            failure: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        ImportPage: components["schemas"]["CursorPage"] & {
+            data?: components["schemas"]["Import"][];
+        };
         NotificationPage: components["schemas"]["CursorPage"] & {
             data?: components["schemas"]["Notification"][];
         };
@@ -2035,7 +2164,7 @@ export interface components {
          * @description A `resource:action` pair of the permission table (docs/permissions.md).
          * @enum {string}
          */
-        Scope: "api_keys:create" | "api_keys:delete" | "api_keys:read" | "audit_log:read" | "cache:read" | "dashboard:read" | "email_events:read" | "embed_tokens:create" | "interactions:assign" | "interactions:create" | "interactions:delete" | "interactions:read" | "interactions:update" | "jobs:manage" | "jobs:read" | "lead_scores:manage" | "lead_scores:read" | "mandates:create" | "mandates:delete" | "mandates:read" | "mandates:update" | "marketing:create" | "notifications:read" | "notifications:update" | "organisations:create" | "organisations:delete" | "organisations:read" | "organisations:update" | "people:create" | "people:delete" | "people:read" | "people:update" | "personal_data:delete" | "personal_data:read" | "scoring_rules:read" | "scoring_rules:update" | "users:create" | "users:manage" | "users:read" | "users:update";
+        Scope: "api_keys:create" | "api_keys:delete" | "api_keys:read" | "audit_log:read" | "cache:read" | "dashboard:read" | "email_events:read" | "embed_tokens:create" | "interactions:assign" | "interactions:create" | "interactions:delete" | "interactions:read" | "interactions:update" | "imports:create" | "imports:read" | "jobs:manage" | "jobs:read" | "lead_scores:manage" | "lead_scores:read" | "mandates:create" | "mandates:delete" | "mandates:read" | "mandates:update" | "marketing:create" | "notifications:read" | "notifications:update" | "organisations:create" | "organisations:delete" | "organisations:read" | "organisations:update" | "people:create" | "people:delete" | "people:read" | "people:update" | "personal_data:delete" | "personal_data:read" | "scoring_rules:read" | "scoring_rules:update" | "users:create" | "users:manage" | "users:read" | "users:update";
         ApiKey: components["schemas"]["ApiKeyFields"];
         ApiKeyFields: {
             id: components["schemas"]["Id"];
@@ -3909,6 +4038,138 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                status?: "queued" | "running" | "succeeded" | "failed";
+                resource?: "people" | "organisations";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of imports. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createImport: {
+        parameters: {
+            query: {
+                /** @description What the rows are. */
+                resource: "people" | "organisations";
+                /** @description Count what would be created, updated and skipped, writing nothing. */
+                dry_run?: boolean;
+                /** @description Header=field pairs, comma-separated, added to the default header names: `Raison sociale=name,Pays=country`. */
+                map?: string;
+            };
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request's response is stored for 24 hours and
+                 *     replayed (with `Idempotent-Replayed: true`) for a retry with the same key and body. The same
+                 *     key with another body is a 422; a retry while the first still runs is a 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The import, queued. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getImportErrors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The error report. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };

@@ -17,8 +17,10 @@ export function bodyReader(limit: number, raw: boolean): RequestHandler {
     read(req, res, (error?: unknown) => {
       if (error) return next(error);
       const bytes = Buffer.isBuffer(req.body) ? req.body : undefined;
-      if (raw) req.body = bytes;
-      else if (bytes && JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+      if (raw) {
+        req.body = bytes;
+        req.rawBody = bytes;
+      } else if (bytes && JSON_TYPE.test(req.headers['content-type'] ?? '')) {
         try {
           req.body = parseJson(req, bytes);
         } catch (parseError) {

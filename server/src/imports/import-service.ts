@@ -19,6 +19,7 @@
  */
 import { pipeline, Readable, type Writable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
 import { linkEmailEvents } from '../marketing';
@@ -163,12 +164,90 @@ export interface ImportOptions {
   /** Extra or overriding header → field pairs. */
   map?: Record<string, string>;
   dryRun?: boolean;
-  /** Who imports: recorded in the audit log (null: the system). */
-  context: RequestContext | null;
+  /** Who imports: the audit log's actor and the owner of what is created. */
+  importer: Importer;
   /** Receives the error CSV (`row,column,reason`); ended at the end. */
   errors?: Writable;
   onProgress?: (rows: number) => void;
+  /** After each batch is written (or rolled back, in a dry run): the counts so far. */
+  onBatch?: (
+    progress: Pick<ImportReport, 'rows' | 'created' | 'updated' | 'skipped' | 'errors'>,
+  ) => Promise<void>;
   now?: Date;
+}
+
+/** Who an import acts as: the audit log's actor, the owner of what it creates, the request it serves. */
+export interface Importer {
+  actor: { type: string; id: string | null };
+  ownerId: string | null;
+  requestId: string | null;
+}
+
+/** The importer of a request or command (null: the system). */
+export function importerOf(context: RequestContext | null): Importer {
+  if (!context) return { actor: { type: 'system', id: null }, ownerId: null, requestId: null };
+  return {
+    actor: actorOf(context.principal),
+    ownerId: context.principal.kind === 'user' ? context.principal.user.id : null,
+    requestId: context.requestId,
+  };
+}
+
+/**
+ * Which field each column fills: the mapping given, else the French and English defaults; a field
+ * named twice is read from its first column. Throws when a mapping names no field or a required
+ * column is missing.
+ */
+export function mapColumns(
+  resource: ImportResource,
+  headers: readonly string[],
+  map: Record<string, string> = {},
+  /** How the reader names a mapping, for the error's fix. */
+  mapping = (pair: string) => `--map "${pair}"`,
+): { fieldOf: Array<string | undefined>; columns: Record<string, string>; ignored: string[] } {
+  const overrides = new Map(Object.entries(map).map(([header, field]) => [foldHeader(header), field]));
+  for (const [header, field] of overrides) {
+    if (!FIELDS[resource].includes(field))
+      throw new ImportFileError(
+        `cannot map "${header}" to "${field}": the fields are ${FIELDS[resource].join(', ')}`,
+      );
+  }
+  const taken = new Set<string>();
+  const fieldOf = headers.map((header) => {
+    const field = overrides.get(foldHeader(header)) ?? DEFAULT_HEADERS[resource][foldHeader(header)];
+    if (!field || taken.has(field)) return undefined;
+    taken.add(field);
+    return field;
+  });
+  const columns: Record<string, string> = {};
+  const ignored: string[] = [];
+  headers.forEach((header, index) => {
+    const field = fieldOf[index];
+    if (field) columns[header] = field;
+    else ignored.push(header);
+  });
+  const missing = REQUIRED[resource].filter((field) => !taken.has(field));
+  if (missing.length)
+    throw new ImportFileError(
+      `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: name ${missing.length > 1 ? 'them' : 'it'} in the header, or map one with ${mapping(`Header=${missing[0]}`)}`,
+    );
+  return { fieldOf, columns, ignored };
+}
+
+/** The header line of a file (its first 64 kB suffice), as `importCsv` would read it. */
+export function headerLine(file: Buffer): string[] {
+  const head = file.subarray(0, 64 * 1024);
+  const { encoding, delimiter } = sniff(head);
+  const text = iconv.decode(head, encoding);
+  const [header] = parseSync(text, {
+    delimiter,
+    bom: true,
+    to_line: 1,
+    relax_quotes: true,
+    trim: true,
+  }) as string[][];
+  if (!header) throw new ImportFileError('the file is empty: a header line is expected');
+  return header;
 }
 
 /** Reads the first bytes: encoding (BOM, or valid UTF-8, else Windows-1252) and separator. */
@@ -284,39 +363,17 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
     if (batch.length === 0) return;
     await upsertBatch(db, resource, batch, Object.values(report.columns), options, report, fail);
     batch = [];
+    const { rows, created, updated, skipped, errors } = report;
+    await options.onBatch?.({ rows, created, updated, skipped, errors });
   };
 
   for await (const record of parser as AsyncIterable<string[]>) {
     if (!headers) {
       headers = record;
-      const overrides = new Map(
-        Object.entries(options.map ?? {}).map(([header, field]) => [foldHeader(header), field]),
-      );
-      for (const [header, field] of overrides) {
-        if (!FIELDS[resource].includes(field))
-          throw new ImportFileError(
-            `cannot map "${header}" to "${field}": the fields are ${FIELDS[resource].join(', ')}`,
-          );
-      }
-      fieldOf = headers.map(
-        (header) => overrides.get(foldHeader(header)) ?? DEFAULT_HEADERS[resource][foldHeader(header)],
-      );
-      const taken = new Set<string>();
-      fieldOf = fieldOf.map((field) => {
-        if (!field || taken.has(field)) return undefined;
-        taken.add(field);
-        return field;
-      });
-      headers.forEach((header, index) => {
-        const field = fieldOf[index];
-        if (field) report.columns[header] = field;
-        else report.ignored_columns.push(header);
-      });
-      const missing = REQUIRED[resource].filter((field) => !taken.has(field));
-      if (missing.length)
-        throw new ImportFileError(
-          `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: name ${missing.length > 1 ? 'them' : 'it'} in the header, or map one with --map "Header=${missing[0]}"`,
-        );
+      const mapping = mapColumns(resource, headers, options.map);
+      fieldOf = mapping.fieldOf;
+      report.columns = mapping.columns;
+      report.ignored_columns = mapping.ignored;
       continue;
     }
     rowNumber += 1;
@@ -415,8 +472,7 @@ async function upsertBatch(
       const fields = STORED[resource].filter((field) => mapped.includes(field));
       const insertFields =
         resource === 'organisations' && !fields.includes('type') ? [...fields, 'type'] : fields;
-      const actor = options.context ? actorOf(options.context.principal) : { type: 'system', id: null };
-      const owner = options.context?.principal.kind === 'user' ? options.context.principal.user.id : null;
+      const { actor, ownerId: owner, requestId } = options.importer;
       const input = JSON.stringify(rows.map((row) => ({ row: row.row, ...row.values })));
       const table = resource;
       // Each branch on its own index: the email's, or the name's for people without one.
@@ -465,15 +521,7 @@ async function upsertBatch(
                          jsonb_strip_nulls(jsonb_build_object(${insertFields.map((field) => `'${field}', c.${field}`).join(', ')}, 'imported', true)), ?
                     FROM created c)
            SELECT id, ${resource === 'people' ? 'email::text, first_name, last_name' : 'NULL AS email, name, country'} FROM created`,
-          [
-            JSON.stringify(toCreate),
-            owner,
-            owner,
-            actor.type,
-            actor.id,
-            resource,
-            options.context?.requestId ?? null,
-          ],
+          [JSON.stringify(toCreate), owner, owner, actor.type, actor.id, resource, requestId],
         );
         // Which row made which record: they share the key rows are told apart by.
         const byKey = new Map(
@@ -505,7 +553,7 @@ async function upsertBatch(
                   (SELECT jsonb_object_agg(f, jsonb_build_object('from', to_jsonb(b) -> f, 'to', to_jsonb(i) -> f))
                      FROM unnest(i.changed) AS f), ?
              FROM i JOIN before b ON b.id = i.id`,
-          [JSON.stringify(updates), actor.type, actor.id, resource, options.context?.requestId ?? null],
+          [JSON.stringify(updates), actor.type, actor.id, resource, requestId],
         );
         counts.updated = toUpdate.length;
         touched.push(...toUpdate.map((row) => row.id!));

@@ -26,6 +26,7 @@ export interface JobPayloads {
   'maintenance.backup': Record<string, never>;
   'scoring.recompute': Record<string, never>;
   'scoring.refresh': Record<string, never>;
+  'imports.run': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 

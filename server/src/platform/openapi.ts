@@ -450,9 +450,13 @@ function compileBody(
   );
   const contentTypes = new Map<string, ValidateFunction | null>();
   for (const [mediaType, media] of Object.entries(requestBody.content)) {
+    // Only JSON is checked against its schema; other bodies (a CSV file) arrive as bytes, for
+    // their handler to read.
     contentTypes.set(
       mediaType.toLowerCase(),
-      media.schema === undefined ? null : ajv.compile(forContext(media.schema, 'request') as object),
+      media.schema === undefined || !mediaType.includes('json')
+        ? null
+        : ajv.compile(forContext(media.schema, 'request') as object),
     );
   }
   return {

@@ -33,6 +33,8 @@ export const RESOURCES = {
   lead_scores: 'Lead scores and their ledgers. manage: trigger a recompute.',
   scoring_rules: 'Lead-scoring rules.',
   dashboard: 'The dashboard summary.',
+  imports:
+    'CSV imports through the API. create: send a file (it creates and updates people or organisations); read: an import’s progress and error report (own: one’s own imports).',
   jobs: 'Background jobs. manage: inspect failures and retry.',
   cache: 'The read cache. read: its hit and miss counters.',
 } as const;
@@ -74,6 +76,7 @@ const MANAGER: Grants = {
   people: CRM_ALL,
   mandates: CRM_ALL,
   interactions: { ...CRM_ALL, assign: 'all' },
+  imports: { create: 'all', read: 'own' },
 };
 
 const ADMIN: Grants = {
@@ -86,6 +89,7 @@ const ADMIN: Grants = {
   marketing: { create: 'all' },
   lead_scores: { read: 'all', manage: 'all' },
   scoring_rules: { read: 'all', update: 'all' },
+  imports: { create: 'all', read: 'all' },
   jobs: { read: 'all', manage: 'all' },
   cache: { read: 'all' },
 };

@@ -1,0 +1,65 @@
+import { can } from '../platform/access';
+import { contextOf } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { ValidationError } from '../platform/errors';
+import { Routes } from '../platform/routes';
+import { getImport, importErrors, listImports, parseMap, requestImport } from './import-runs';
+import { headerLine, ImportFileError, type ImportResource, mapColumns } from './import-service';
+
+/** `POST /v1/imports` (a CSV body, run by the `imports.run` job) and its progress. */
+export function importRoutes(db: Knex, options: { bodyLimit: number }): Routes {
+  const routes = new Routes();
+
+  routes.post(
+    '/v1/imports',
+    can('imports', 'create'),
+    async (req, reply) => {
+      const query = req.query as { resource: ImportResource; dry_run: boolean; map?: string };
+      const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const map = parseMap(query.map);
+      // The header is read now: a file that cannot be imported is refused here, not by the job.
+      try {
+        mapColumns(query.resource, headerLine(file), map, (pair) => `map=${pair}`);
+      } catch (error) {
+        if (!(error instanceof ImportFileError)) throw error;
+        const field = error.message.startsWith('cannot map') ? 'map' : '';
+        throw new ValidationError(`The file cannot be imported: ${error.message}.`, {
+          errors: [
+            field
+              ? { in: 'query', field, message: error.message }
+              : { in: 'body', field: '', message: error.message },
+          ],
+        });
+      }
+      const created = await requestImport(db, contextOf(req), {
+        resource: query.resource,
+        file,
+        dryRun: query.dry_run,
+        map,
+      });
+      reply.code(202).header('Location', `/v1/imports/${created.id}`).send(created);
+    },
+    { rawBody: { bodyLimit: options.bodyLimit } },
+  );
+
+  routes.get('/v1/imports', can('imports', 'read'), async (req, reply) => {
+    const { limit, cursor, ...filters } = req.query as {
+      limit: number;
+      cursor?: string;
+      status?: 'queued' | 'running' | 'succeeded' | 'failed';
+      resource?: ImportResource;
+    };
+    reply.send(await listImports(db, contextOf(req), filters, { limit, cursor }));
+  });
+
+  routes.get('/v1/imports/:id', can('imports', 'read'), async (req, reply) => {
+    reply.send(await getImport(db, contextOf(req), req.params.id!));
+  });
+
+  routes.get('/v1/imports/:id/errors', can('imports', 'read'), async (req, reply) => {
+    const csv = await importErrors(db, contextOf(req), req.params.id!);
+    reply.type('text/csv; charset=utf-8').send(csv);
+  });
+
+  return routes;
+}

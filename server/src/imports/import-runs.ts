@@ -1,0 +1,317 @@
+/**
+ * Imports sent through the API. `POST /v1/imports` stores the file as a row of `imports`
+ * (`queued`); the `imports.run` job claims queued rows (or running ones whose worker stopped
+ * beating) with SKIP LOCKED and runs the same import as the command line, recording progress after
+ * every batch. When it ends the file is deleted, the counts and the error report stay, and an
+ * `import.finished` event reaches the importer.
+ *
+ * An import taken over after a worker died runs the file again from the top: the upsert is
+ * idempotent, so the records end the same; rows the first attempt had already written then count
+ * as skipped (`attempts` says it happened).
+ */
+import { Readable, Writable } from 'node:stream';
+import { transaction } from '../platform/after-commit';
+import type { RequestContext } from '../platform/context';
+import type { Knex } from '../platform/db';
+import { NotFoundError, ValidationError } from '../platform/errors';
+import { publish } from '../platform/events';
+import type { JobDefinition } from '../platform/jobs';
+import type { OpenApiValidator } from '../platform/openapi';
+import { keysetPage, type Page } from '../platform/pagination';
+import {
+  ImportFileError,
+  type ImportReport,
+  type ImportResource,
+  importCsv,
+  importerOf,
+} from './import-service';
+
+export interface ImportRun {
+  id: string;
+  resource: ImportResource;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  dry_run: boolean;
+  map: Record<string, string>;
+  bytes: number;
+  requested_by: string | null;
+  attempts: number;
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: number;
+  /** Once finished: encoding, separator, the columns read and ignored. */
+  report: Pick<ImportReport, 'encoding' | 'delimiter' | 'columns' | 'ignored_columns'> | null;
+  failure: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+const COLUMNS = [
+  'id',
+  'resource',
+  'status',
+  'dry_run',
+  'map',
+  'bytes',
+  'requested_by',
+  'attempts',
+  'rows',
+  'created',
+  'updated',
+  'skipped',
+  'errors',
+  'report',
+  'failure',
+  'created_at',
+  'started_at',
+  'finished_at',
+];
+
+/** `"Nom=last_name,Prénom=first_name"` → `{ Nom: 'last_name', Prénom: 'first_name' }`. */
+export function parseMap(text: string | undefined, field = 'map'): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',')) {
+    if (!pair.trim()) continue;
+    const at = pair.lastIndexOf('=');
+    const header = pair.slice(0, at).trim();
+    const target = pair.slice(at + 1).trim();
+    if (at < 0 || !header || !target)
+      throw new ValidationError(`The column mapping "${pair.trim()}" is not Header=field.`, {
+        errors: [{ in: 'query', field, message: 'must be comma-separated Header=field pairs' }],
+      });
+    map[header] = target;
+  }
+  return map;
+}
+
+export async function requestImport(
+  db: Knex,
+  context: RequestContext,
+  input: { resource: ImportResource; file: Buffer; dryRun: boolean; map: Record<string, string> },
+): Promise<ImportRun> {
+  const importer = importerOf(context);
+  const [row] = await db('imports')
+    .insert({
+      resource: input.resource,
+      dry_run: input.dryRun,
+      map: JSON.stringify(input.map),
+      file: input.file,
+      bytes: input.file.length,
+      principal_type: importer.actor.type,
+      principal_id: importer.actor.id,
+      requested_by: importer.ownerId,
+      request_id: importer.requestId,
+    })
+    .returning(COLUMNS);
+  return row;
+}
+
+/** An import, if `context` may see it: its requester, or anyone with reach `all`. */
+export async function getImport(db: Knex, context: RequestContext, id: string): Promise<ImportRun> {
+  const row = await visible(db, context).where({ id }).first(COLUMNS);
+  if (!row) throw new NotFoundError(`Import ${id} not found.`);
+  return row;
+}
+
+export function listImports(
+  db: Knex,
+  context: RequestContext,
+  filters: { status?: ImportRun['status']; resource?: ImportResource },
+  page: { limit: number; cursor?: string },
+): Promise<Page<ImportRun>> {
+  const query = visible(db, context).select(COLUMNS);
+  if (filters.status) query.where({ status: filters.status });
+  if (filters.resource) query.where({ resource: filters.resource });
+  return keysetPage<ImportRun>(query, {
+    tag: 'imports:created_at:desc',
+    sortColumn: 'created_at',
+    sortField: 'created_at',
+    idColumn: 'id',
+    direction: 'desc',
+    limit: page.limit,
+    cursor: page.cursor,
+  });
+}
+
+/** The rejected rows (`row,column,reason`), once the import has finished. */
+export async function importErrors(db: Knex, context: RequestContext, id: string): Promise<string> {
+  const row = await visible(db, context).where({ id }).first('status', 'error_report');
+  if (!row) throw new NotFoundError(`Import ${id} not found.`);
+  return row.error_report ?? 'row,column,reason\n';
+}
+
+function visible(db: Knex, context: RequestContext) {
+  const query = db('imports');
+  if (context.reach === 'own') {
+    const userId = context.principal.kind === 'api_key' ? null : context.principal.user.id;
+    query.where({ requested_by: userId });
+  }
+  return query;
+}
+
+export interface ImportRunOptions {
+  validator: OpenApiValidator;
+  /** A running import without a heartbeat for this long is taken over. */
+  staleAfterMs: number;
+  touch?: () => Promise<void>;
+}
+
+/** Runs every pending import; returns how many finished. */
+export async function runPendingImports(db: Knex, options: ImportRunOptions): Promise<number> {
+  let finished = 0;
+  for (;;) {
+    const claimed = await transaction(db, async (trx) => {
+      const [row] = await trx('imports')
+        .where({ status: 'queued' })
+        .orWhere((stale) =>
+          stale
+            .where({ status: 'running' })
+            .andWhere(
+              'heartbeat_at',
+              '<',
+              trx.raw('now() - make_interval(secs => ?)', [options.staleAfterMs / 1000]),
+            ),
+        )
+        .orderBy('created_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .select('id');
+      if (!row) return null;
+      const [claim] = await trx('imports')
+        .where({ id: row.id })
+        .update({
+          status: 'running',
+          attempts: trx.raw('attempts + 1'),
+          started_at: trx.raw('COALESCE(started_at, now())'),
+          heartbeat_at: trx.fn.now(),
+          rows: 0,
+          created: 0,
+          updated: 0,
+          skipped: 0,
+          errors: 0,
+        })
+        .returning([
+          'id',
+          'resource',
+          'dry_run',
+          'map',
+          'file',
+          'principal_type',
+          'principal_id',
+          'requested_by',
+          'request_id',
+        ]);
+      return claim as {
+        id: string;
+        resource: ImportResource;
+        dry_run: boolean;
+        map: Record<string, string>;
+        file: Buffer;
+        principal_type: string;
+        principal_id: string | null;
+        requested_by: string | null;
+        request_id: string | null;
+      };
+    });
+    if (!claimed) return finished;
+    await runImport(db, claimed, options);
+    finished += 1;
+  }
+}
+
+async function runImport(
+  db: Knex,
+  run: {
+    id: string;
+    resource: ImportResource;
+    dry_run: boolean;
+    map: Record<string, string>;
+    file: Buffer;
+    principal_type: string;
+    principal_id: string | null;
+    requested_by: string | null;
+    request_id: string | null;
+  },
+  options: ImportRunOptions,
+): Promise<void> {
+  const errorChunks: Buffer[] = [];
+  const errors = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      errorChunks.push(chunk);
+      done();
+    },
+  });
+  let outcome: Record<string, unknown>;
+  let unexpected: unknown = null;
+  try {
+    const report = await importCsv(db, Readable.from([run.file]), {
+      resource: run.resource,
+      validator: options.validator,
+      map: run.map,
+      dryRun: run.dry_run,
+      importer: {
+        actor: { type: run.principal_type, id: run.principal_id },
+        ownerId: run.requested_by,
+        requestId: run.request_id,
+      },
+      errors,
+      onBatch: async (progress) => {
+        await db('imports')
+          .where({ id: run.id })
+          .update({ ...progress, heartbeat_at: db.fn.now() });
+        await options.touch?.();
+      },
+    });
+    outcome = {
+      status: 'succeeded',
+      rows: report.rows,
+      created: report.created,
+      updated: report.updated,
+      skipped: report.skipped,
+      errors: report.errors,
+      report: JSON.stringify({
+        encoding: report.encoding,
+        delimiter: report.delimiter,
+        columns: report.columns,
+        ignored_columns: report.ignored_columns,
+      }),
+      error_report: Buffer.concat(errorChunks).toString('utf8'),
+    };
+  } catch (error) {
+    // A file Relais cannot read is the importer's to fix; anything else fails the job run as well.
+    outcome = { status: 'failed', failure: (error as Error).message };
+    if (!(error instanceof ImportFileError)) {
+      outcome.failure = `the import stopped: ${(error as Error).message}`;
+      unexpected = error;
+    }
+  }
+  await transaction(db, async (trx) => {
+    const [finished] = await trx('imports')
+      .where({ id: run.id })
+      .update({ ...outcome, file: null, finished_at: trx.fn.now(), heartbeat_at: trx.fn.now() })
+      .returning(COLUMNS);
+    await publish(trx, {
+      type: 'import.finished',
+      data: { ...finished },
+      audience: { resource: 'imports', ...(run.requested_by ? { userIds: [run.requested_by] } : {}) },
+    });
+  });
+  if (unexpected) throw unexpected;
+}
+
+export function importJob(
+  db: Knex,
+  options: ImportRunOptions & { every: string },
+): JobDefinition<'imports.run'> {
+  return {
+    name: 'imports.run',
+    every: options.every,
+    run: async (_data, context) => {
+      const finished = await runPendingImports(db, { ...options, touch: context.touch });
+      if (finished > 0) context.log.info({ finished }, 'imports finished');
+    },
+  };
+}
