@@ -348,9 +348,16 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
     skipped: 0,
     errors: 0,
   };
+  // Problems are written in row order: those of rows read since the last batch wait for it, as
+  // writing a batch may refuse some of its rows too.
+  let problems: ImportError[] = [];
   const fail = (error: ImportError) => {
-    report.errors += 1;
-    errorCsv.write(error);
+    problems.push(error);
+  };
+  const writeProblems = (found: ImportError[]) => {
+    found.sort((a, b) => a.row - b.row);
+    report.errors += found.length;
+    for (const error of found) errorCsv.write(error);
   };
 
   let headers: string[] | null = null;
@@ -359,12 +366,25 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   const seen = new Map<string, number>();
   const operation = options.validator.operations.find((candidate) => candidate.id === OPERATION[resource])!;
   let rowNumber = 1;
+  // One batch is written while the next is read and checked: the database and this process work
+  // at once. Batches are written one at a time, in order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    if (batch.length === 0) return;
-    await upsertBatch(db, resource, batch, Object.values(report.columns), options, report, fail);
+    const rows = batch;
+    const found = problems;
     batch = [];
-    const { rows, created, updated, skipped, errors } = report;
-    await options.onBatch?.({ rows, created, updated, skipped, errors });
+    problems = [];
+    await writing;
+    writing = (async () => {
+      const refused = rows.length
+        ? await upsertBatch(db, resource, rows, Object.values(report.columns), options, report)
+        : [];
+      writeProblems([...found, ...refused]);
+      const { rows: read, created, updated, skipped, errors } = report;
+      if (rows.length) await options.onBatch?.({ rows: read, created, updated, skipped, errors });
+    })();
+    // Seen when awaited; until then a failure must not count as unhandled.
+    writing.catch(() => undefined);
   };
 
   for await (const record of parser as AsyncIterable<string[]>) {
@@ -428,6 +448,7 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   }
   if (!headers) throw new ImportFileError('the file is empty: a header line is expected');
   await flush();
+  await writing;
   options.onProgress?.(report.rows);
   errorCsv.end();
   await errorsDone;
@@ -443,8 +464,7 @@ async function upsertBatch(
   mapped: readonly string[],
   options: ImportOptions,
   report: ImportReport,
-  fail: (error: ImportError) => void,
-): Promise<void> {
+): Promise<ImportError[]> {
   const counts = { created: 0, updated: 0, skipped: 0 };
   const rejected: ImportError[] = [];
   try {
@@ -491,12 +511,16 @@ async function upsertBatch(
         rows: Array<{ row: number; id: string | null; changed: string[] }>;
       }>(
         `SELECT i.row, t.id,
-                ARRAY(SELECT f FROM unnest(?::text[]) AS f
-                      WHERE to_jsonb(i) ->> f IS NOT NULL AND to_jsonb(i) ->> f IS DISTINCT FROM to_jsonb(t) ->> f) AS changed
+                array_remove(ARRAY[${fields
+                  .map(
+                    (field) =>
+                      `CASE WHEN i.${field} IS NOT NULL AND i.${field} IS DISTINCT FROM t.${field}::text THEN '${field}' END`,
+                  )
+                  .join(', ')}]::text[], NULL) AS changed
            FROM jsonb_to_recordset(?::jsonb) AS i("row" int, ${columns})
            LEFT JOIN LATERAL (${match} LIMIT 1) t ON true
           ORDER BY i.row`,
-        [fields, input],
+        [input],
       );
       const byRow = new Map(rows.map((row) => [row.row, row.values]));
       const toCreate = matched
@@ -572,10 +596,10 @@ async function upsertBatch(
   } catch (error) {
     if (!(error instanceof DryRun)) throw error;
   }
-  for (const error of rejected) fail(error);
   report.created += counts.created;
   report.updated += counts.updated;
   report.skipped += counts.skipped;
+  return rejected;
 }
 
 /** Email events that arrived before these people existed are theirs now (as in the API). */
@@ -613,31 +637,48 @@ async function linkOrganisations(
 ): Promise<number> {
   const withOrganisation = rows.filter((row) => row.values.organisation);
   if (withOrganisation.length === 0) return 0;
-  const names = [...new Set(withOrganisation.map((row) => row.values.organisation!))];
-  await trx.raw(
-    `INSERT INTO organisations (name, type, owner_id, created_by)
-     SELECT DISTINCT ON (lower(n)) n, 'other', ?::uuid, ?::uuid FROM unnest(?::text[]) AS n
-      WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE lower(o.name) = lower(n))`,
-    [owner, owner, names],
+  // Each name once: the oldest organisation of that name, or a new one.
+  const names = [...new Map(withOrganisation.map((row) => [row.values.organisation!.toLowerCase(), row.values.organisation!])).values()];
+  const { rows: organisations } = await trx.raw<{ rows: Array<{ name: string; id: string }> }>(
+    `WITH wanted AS (SELECT n, lower(n) AS key FROM unnest(?::text[]) AS n),
+          found AS (
+            SELECT DISTINCT ON (w.key) w.key, o.id FROM wanted w
+              JOIN organisations o ON lower(o.name) = w.key
+             ORDER BY w.key, o.created_at, o.id),
+          made AS (
+            INSERT INTO organisations (name, type, owner_id, created_by)
+            SELECT w.n, 'other', ?::uuid, ?::uuid FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.key = w.key)
+            RETURNING lower(name) AS key, id)
+     SELECT key AS name, id FROM found UNION ALL SELECT key, id FROM made`,
+    [names, owner, owner],
   );
-  // Each row's person: the one it matched, or the one created for it.
+  const organisationOf = new Map(organisations.map((row) => [row.name, row.id]));
+  // Each row's person: the one it matched, or the one created for it (whose first link is primary).
   const personOf = new Map(createdFor);
   for (const row of matched) if (row.id) personOf.set(row.row, row.id);
-  const links = withOrganisation.flatMap((row) =>
-    personOf.has(row.row)
-      ? [{ person_id: personOf.get(row.row)!, organisation: row.values.organisation! }]
-      : [],
-  );
+  const links = withOrganisation.flatMap((row) => {
+    const person = personOf.get(row.row);
+    return person
+      ? [
+          {
+            person,
+            organisation: organisationOf.get(row.values.organisation!.toLowerCase())!,
+            created: createdFor.has(row.row),
+          },
+        ]
+      : [];
+  });
   const { rows: added } = await trx.raw<{ rows: Array<{ person_id: string }> }>(
     `INSERT INTO person_organisations (person_id, organisation_id, is_primary)
-     SELECT l.person_id, o.id,
-            NOT EXISTS (SELECT 1 FROM person_organisations p WHERE p.person_id = l.person_id AND p.is_primary)
-       FROM jsonb_to_recordset(?::jsonb) AS l(person_id uuid, organisation text)
-       JOIN LATERAL (SELECT id FROM organisations o WHERE lower(o.name) = lower(l.organisation)
-                      ORDER BY o.created_at, o.id LIMIT 1) o ON true
+     SELECT l.person_id, l.organisation_id,
+            l.created OR NOT EXISTS (SELECT 1 FROM person_organisations p WHERE p.person_id = l.person_id AND p.is_primary)
+       FROM unnest(?::uuid[], ?::uuid[], ?::boolean[]) AS l(person_id, organisation_id, created)
+      -- A conflict is costly (a speculative insert each): existing links are left out first.
+      WHERE l.created OR NOT EXISTS (SELECT 1 FROM person_organisations p
+                                      WHERE p.person_id = l.person_id AND p.organisation_id = l.organisation_id)
      ON CONFLICT DO NOTHING
      RETURNING person_id`,
-    [JSON.stringify(links)],
+    [links.map((link) => link.person), links.map((link) => link.organisation), links.map((link) => link.created)],
   );
   const changedBefore = new Set(touched);
   return new Set(added.map((row) => row.person_id).filter((id) => !changedBefore.has(id))).size;
