@@ -10,10 +10,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { apiKeyRoutes, verifyApiKey } from './api-keys';
+import type { AppDeps } from './app-deps';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { lastBackupAgeSeconds } from './backups';
-import type { Config } from './config';
 import { dashboardRoutes } from './dashboard';
 import { demoRoutes } from './demo/demo-page';
 import { embedRoutes } from './embed/embed-routes';
@@ -31,44 +31,23 @@ import { operationsAssetRoutes, operationsRoutes } from './operations/operations
 import { organisationRoutes } from './organisations';
 import { personRoutes } from './people';
 import { assertRoutesDeclareAccess, checkAccess, type RouteDeclaration } from './platform/access';
-import { authenticate, type CredentialStore, type TokenSettings } from './platform/auth';
+import { authenticate, type CredentialStore } from './platform/auth';
 import { attachCache, ReadCache } from './platform/cache';
 import type { Knex } from './platform/db';
-import type { DependencyCheck } from './platform/dependency-check';
 import { attachEventBus, EventBus } from './platform/events';
 import { effectiveScopes } from './platform/grants';
 import { idempotency } from './platform/idempotency';
 import type { Logger } from './platform/logger';
 import { observeRequest, readBackupAgeFrom } from './platform/metrics';
-import type { OpenApiValidator } from './platform/openapi';
 import { answerUnrouted, validateRequest } from './platform/openapi-hooks';
 import { handleError } from './platform/problem-json';
-import type { RedisClient } from './platform/redis';
 import { specPathOf } from './platform/routes';
 import { privacyRoutes } from './privacy';
 import { Realtime, realtimeRoutes } from './realtime';
 import { scoringRoutes } from './scoring';
 import { UserDirectory, userRoutes } from './users';
 
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  db: Knex;
-  redis: RedisClient | null;
-  validator: OpenApiValidator;
-  /** Secret and issuer of access and embed tokens. */
-  tokens: TokenSettings;
-  /** The time; injected so tests can stand at a given instant (inbox buckets, overdue flags). */
-  clock?: () => Date;
-  /** Cached user identities for authentication; without one every request reads the user. */
-  users?: UserDirectory;
-  /** The job worker's health, when this process runs one or can see its state. */
-  jobs?: { check(): Promise<DependencyCheck> };
-  /** The event bus (started); without one, events stay in this process. */
-  events?: EventBus;
-  /** The read cache; without one, a cache over `redis` (or in process) is made. */
-  cache?: ReadCache;
-}
+export type { AppDeps };
 
 /** The routes an app serves, for the boot-time checks and the route-permissions test. */
 const ROUTES = new WeakMap<HttpApp, readonly RouteDeclaration[]>();

@@ -5,12 +5,11 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request } from 'express';
-import type { RouteAccess } from '../platform/access';
-import type { Idempotency } from '../platform/idempotency';
 import type { Logger } from '../platform/logger';
 import type { CompiledOperation, ValidatedRequest } from '../platform/openapi';
 import type { Reach } from '../platform/permissions';
 import type { Principal } from '../platform/principal';
+import type { RouteAccess } from '../platform/route-access';
 
 declare global {
   namespace Express {
@@ -35,6 +34,12 @@ declare global {
       idempotency?: Idempotency;
     }
   }
+}
+
+/** The Idempotency-Key a request claimed, and whose it is. */
+export interface Idempotency {
+  principal: string;
+  key: string;
 }
 
 /** A request on its way through the pipeline (its query as parsed, then as validated). */

@@ -4,7 +4,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { can, publicRoute } from '../platform/access';
 import { cacheOf } from '../platform/cache';
 import { checkDatabase } from '../platform/db';

@@ -13,32 +13,9 @@ import type { HttpRequest } from '../http/types';
 import { AppError, ForbiddenError, UnauthorizedError } from './errors';
 import type { Action, Reach, Resource } from './permissions';
 import { describePrincipal, type Principal, principalReach } from './principal';
+import type { RouteAccess } from './route-access';
 
-export type RouteAccess =
-  | { kind: 'public' }
-  | { kind: 'signed-in' }
-  | { kind: 'authenticated' }
-  | { kind: 'permission'; resource: Resource; action: Action };
-
-/**
- * Requires the principal to hold `action` on `resource`; sets `req.reach` (`all` or `own`) for the
- * service to narrow `own` to the principal's records.
- */
-export function can(resource: Resource, action: Action): RouteAccess {
-  return { kind: 'permission', resource, action };
-}
-
-/** Any signed-in user (a user or an embed token acting as one); not an API key. */
-export const signedIn: RouteAccess = { kind: 'signed-in' };
-
-/**
- * Any authenticated principal — user, embed token or API key — for operations that filter what
- * they return by the principal's own permissions (the realtime streams).
- */
-export const authenticated: RouteAccess = { kind: 'authenticated' };
-
-/** Explicitly open to anyone; the operation must have `security: []` in the spec. */
-export const publicRoute: RouteAccess = { kind: 'public' };
+export { authenticated, can, publicRoute, type RouteAccess, signedIn } from './route-access';
 
 /** Enforces a route's declared access on an authenticated request. */
 export function checkAccess(req: HttpRequest, access: RouteAccess): void {

@@ -25,12 +25,6 @@ const TTL = "interval '24 hours'";
 const ABANDONED = "interval '2 minutes'";
 const REPLAYED_HEADERS = ['location', 'etag'];
 
-/** The key a request claimed. */
-export interface Idempotency {
-  principal: string;
-  key: string;
-}
-
 export function idempotency(db: Knex) {
   return {
     /** Claims the request's key, or answers with the response stored under it (then true). */
