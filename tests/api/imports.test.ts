@@ -33,7 +33,7 @@ const PEOPLE = iconv.encode(
 const csv = (headers: Record<string, string>) => ({ 'content-type': 'text/csv', ...headers });
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { IMPORT_BODY_LIMIT: '64kb' } });
+  app = await startTestApp({ env: { IMPORT_BODY_LIMIT: '256kb' } });
   roles = await createUsersPerRole(app.db.knex);
 });
 afterAll(() => app.close());
@@ -203,7 +203,7 @@ describe('POST /v1/imports', () => {
 
     const large = await app.request('POST', '/v1/imports?resource=people', {
       headers: csv(roles.manager.auth),
-      rawBody: `Prénom;Nom\n${'Ana;Lopes\n'.repeat(8_000)}`,
+      rawBody: `Prénom;Nom\n${'Ana;Lopes\n'.repeat(30_000)}`,
     });
     expect(large.status).toBe(413);
     expect(large.headers.get('content-type')).toMatch(/problem\+json/);
@@ -300,6 +300,43 @@ describe('POST /v1/imports', () => {
     expect(await app.db.knex('people').where({ first_name: 'Reprise' }).count({ n: '*' })).toEqual([
       { n: '2' },
     ]);
+  });
+
+  it('writes batches side by side without creating an organisation twice, reporting in row order', async () => {
+    // 3,500 rows: four batches, two written at once, naming 20 organisations none of which exists;
+    // every 500th row is bad, so problems come from every batch.
+    const lines = ['Prénom;Nom;E-mail;Société'];
+    for (let index = 0; index < 3_500; index += 1)
+      lines.push(
+        `Lot${index};Parallèle;${index % 500 === 499 ? 'pas-un-email' : `lot.${index}@parallele.fr`};Cabinet ${index % 20}`,
+      );
+    const queued = await app.request('POST', '/v1/imports?resource=people', {
+      headers: csv(roles.manager.auth),
+      rawBody: `${lines.join('\n')}\n`,
+    });
+    expect(await run()).toBe(1);
+    const done = await app.request('GET', `/v1/imports/${queued.body.id}`, { headers: roles.manager.auth });
+    expect(done.body).toMatchObject({ status: 'succeeded', rows: 3_500, created: 3_493, errors: 7 });
+    const errors = await app.request('GET', `/v1/imports/${queued.body.id}/errors`, {
+      headers: roles.manager.auth,
+    });
+    expect(errors.text.trimEnd().split('\n').slice(1)).toEqual(
+      [501, 1_001, 1_501, 2_001, 2_501, 3_001, 3_501].map((row) => `${row},E-mail,must be an email address`),
+    );
+    const cabinets = await app.db
+      .knex('organisations')
+      .where('name', 'like', 'Cabinet %')
+      .select('name')
+      .count({ n: '*' })
+      .groupBy('name');
+    expect(cabinets).toHaveLength(20);
+    expect(cabinets.every((row) => row.n === '1')).toBe(true);
+    const links = await app.db
+      .knex('person_organisations as l')
+      .join('people as p', 'p.id', 'l.person_id')
+      .where('p.last_name', 'Parallèle')
+      .select(app.db.knex.raw('count(*) AS n, count(*) FILTER (WHERE l.is_primary) AS primary'));
+    expect(links).toEqual([{ n: '3493', primary: '3493' }]);
   });
 
   it('reports a file that turns out unreadable as failed, and keeps the job going', async () => {

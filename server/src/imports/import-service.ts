@@ -117,6 +117,8 @@ const STORED: Record<ImportResource, readonly string[]> = {
   organisations: ['name', 'type', 'category', 'country', 'website', 'notes'],
 };
 const BATCH = 1_000;
+/** Batches written at once. */
+const WRITERS = 2;
 
 export function foldHeader(header: string): string {
   return header
@@ -366,25 +368,42 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   const seen = new Map<string, number>();
   const operation = options.validator.operations.find((candidate) => candidate.id === OPERATION[resource])!;
   let rowNumber = 1;
-  // One batch is written while the next is read and checked: the database and this process work
-  // at once. Batches are written one at a time, in order.
-  let writing: Promise<void> = Promise.resolve();
+  // Batches are written by `WRITERS` transactions at once while the next rows are read and
+  // checked, so the database's cores and this process work together. A file names each record
+  // once (later rows naming it again are refused above), so no two batches touch the same record;
+  // organisations named by rows are created under a lock. Problems and progress are reported in
+  // batch order.
+  const writing = new Set<Promise<void>>();
+  let reported: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
   const flush = async () => {
     const rows = batch;
     const found = problems;
     batch = [];
     problems = [];
-    await writing;
-    writing = (async () => {
-      const refused = rows.length
-        ? await upsertBatch(db, resource, rows, Object.values(report.columns), options, report)
-        : [];
+    while (writing.size >= WRITERS) await Promise.race(writing);
+    if (failure) throw failure.error;
+    const written = rows.length
+      ? upsertBatch(db, resource, rows, Object.values(report.columns), options, report)
+      : Promise.resolve([]);
+    const settled = written.then(
+      () => undefined,
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
+    writing.add(settled);
+    void settled.then(() => writing.delete(settled));
+    const previous = reported;
+    reported = (async () => {
+      const refused = await written;
+      await previous;
       writeProblems([...found, ...refused]);
       const { rows: read, created, updated, skipped, errors } = report;
       if (rows.length) await options.onBatch?.({ rows: read, created, updated, skipped, errors });
     })();
-    // Seen when awaited; until then a failure must not count as unhandled.
-    writing.catch(() => undefined);
+    // Seen when awaited at the end; until then a failure must not count as unhandled.
+    reported.catch(() => undefined);
   };
 
   for await (const record of parser as AsyncIterable<string[]>) {
@@ -448,7 +467,8 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   }
   if (!headers) throw new ImportFileError('the file is empty: a header line is expected');
   await flush();
-  await writing;
+  await Promise.all(writing);
+  await reported;
   options.onProgress?.(report.rows);
   errorCsv.end();
   await errorsDone;
@@ -638,7 +658,13 @@ async function linkOrganisations(
   const withOrganisation = rows.filter((row) => row.values.organisation);
   if (withOrganisation.length === 0) return 0;
   // Each name once: the oldest organisation of that name, or a new one.
-  const names = [...new Map(withOrganisation.map((row) => [row.values.organisation!.toLowerCase(), row.values.organisation!])).values()];
+  const names = [
+    ...new Map(
+      withOrganisation.map((row) => [row.values.organisation!.toLowerCase(), row.values.organisation!]),
+    ).values(),
+  ];
+  // Batches written at once must not both create the same organisation.
+  await trx.raw("SELECT pg_advisory_xact_lock(hashtext('relais.import.organisations'))");
   const { rows: organisations } = await trx.raw<{ rows: Array<{ name: string; id: string }> }>(
     `WITH wanted AS (SELECT n, lower(n) AS key FROM unnest(?::text[]) AS n),
           found AS (
@@ -678,7 +704,11 @@ async function linkOrganisations(
                                       WHERE p.person_id = l.person_id AND p.organisation_id = l.organisation_id)
      ON CONFLICT DO NOTHING
      RETURNING person_id`,
-    [links.map((link) => link.person), links.map((link) => link.organisation), links.map((link) => link.created)],
+    [
+      links.map((link) => link.person),
+      links.map((link) => link.organisation),
+      links.map((link) => link.created),
+    ],
   );
   const changedBefore = new Set(touched);
   return new Set(added.map((row) => row.person_id).filter((id) => !changedBefore.has(id))).size;
