@@ -10,7 +10,9 @@
  * as skipped (`attempts` says it happened).
  */
 import { Readable, Writable } from 'node:stream';
+import type { components } from '../generated/openapi';
 import { transaction } from '../platform/after-commit';
+import { claimNext } from '../platform/claims';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { NotFoundError, ValidationError } from '../platform/errors';
@@ -18,35 +20,14 @@ import { publish } from '../platform/events';
 import type { JobDefinition } from '../platform/jobs';
 import type { OpenApiValidator } from '../platform/openapi';
 import { keysetPage, type Page } from '../platform/pagination';
-import {
-  ImportFileError,
-  type ImportReport,
-  type ImportResource,
-  importCsv,
-  importerOf,
-} from './import-service';
+import { ImportFileError, type ImportResource, importCsv, importerOf } from './import-service';
 
-export interface ImportRun {
-  id: string;
-  resource: ImportResource;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  dry_run: boolean;
-  map: Record<string, string>;
-  bytes: number;
-  requested_by: string | null;
-  attempts: number;
-  rows: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  errors: number;
-  /** Once finished: encoding, separator, the columns read and ignored. */
-  report: Pick<ImportReport, 'encoding' | 'delimiter' | 'columns' | 'ignored_columns'> | null;
-  failure: string | null;
+/** An import as `GET /v1/imports/{id}` shows it (the spec's `Import`), its times as read from the database. */
+export type ImportRun = Omit<components['schemas']['Import'], 'created_at' | 'started_at' | 'finished_at'> & {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
-}
+};
 
 const COLUMNS = [
   'id',
@@ -151,6 +132,30 @@ function visible(db: Knex, context: RequestContext) {
   return query;
 }
 
+/** What a worker needs of an import it claimed. */
+interface ClaimedImport {
+  id: string;
+  resource: ImportResource;
+  dry_run: boolean;
+  map: Record<string, string>;
+  file: Buffer;
+  principal_type: string;
+  principal_id: string | null;
+  requested_by: string | null;
+  request_id: string | null;
+}
+const CLAIMED_COLUMNS = [
+  'id',
+  'resource',
+  'dry_run',
+  'map',
+  'file',
+  'principal_type',
+  'principal_id',
+  'requested_by',
+  'request_id',
+];
+
 export interface ImportRunOptions {
   validator: OpenApiValidator;
   /** A running import without a heartbeat for this long is taken over. */
@@ -162,81 +167,27 @@ export interface ImportRunOptions {
 export async function runPendingImports(db: Knex, options: ImportRunOptions): Promise<number> {
   let finished = 0;
   for (;;) {
-    const claimed = await transaction(db, async (trx) => {
-      const [row] = await trx('imports')
-        .where({ status: 'queued' })
-        .orWhere((stale) =>
-          stale
-            .where({ status: 'running' })
-            .andWhere(
-              'heartbeat_at',
-              '<',
-              trx.raw('now() - make_interval(secs => ?)', [options.staleAfterMs / 1000]),
-            ),
-        )
-        .orderBy('created_at')
-        .limit(1)
-        .forUpdate()
-        .skipLocked()
-        .select('id');
-      if (!row) return null;
-      const [claim] = await trx('imports')
-        .where({ id: row.id })
-        .update({
-          status: 'running',
+    const claimed = await transaction(db, (trx) =>
+      claimNext<ClaimedImport>(trx, 'imports', {
+        staleAfterMs: options.staleAfterMs,
+        changes: {
           attempts: trx.raw('attempts + 1'),
-          started_at: trx.raw('COALESCE(started_at, now())'),
-          heartbeat_at: trx.fn.now(),
           rows: 0,
           created: 0,
           updated: 0,
           skipped: 0,
           errors: 0,
-        })
-        .returning([
-          'id',
-          'resource',
-          'dry_run',
-          'map',
-          'file',
-          'principal_type',
-          'principal_id',
-          'requested_by',
-          'request_id',
-        ]);
-      return claim as {
-        id: string;
-        resource: ImportResource;
-        dry_run: boolean;
-        map: Record<string, string>;
-        file: Buffer;
-        principal_type: string;
-        principal_id: string | null;
-        requested_by: string | null;
-        request_id: string | null;
-      };
-    });
+        },
+        returning: CLAIMED_COLUMNS,
+      }),
+    );
     if (!claimed) return finished;
     await runImport(db, claimed, options);
     finished += 1;
   }
 }
 
-async function runImport(
-  db: Knex,
-  run: {
-    id: string;
-    resource: ImportResource;
-    dry_run: boolean;
-    map: Record<string, string>;
-    file: Buffer;
-    principal_type: string;
-    principal_id: string | null;
-    requested_by: string | null;
-    request_id: string | null;
-  },
-  options: ImportRunOptions,
-): Promise<void> {
+async function runImport(db: Knex, run: ClaimedImport, options: ImportRunOptions): Promise<void> {
   const errorChunks: Buffer[] = [];
   const errors = new Writable({
     write(chunk: Buffer, _encoding, done) {

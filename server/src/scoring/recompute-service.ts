@@ -7,6 +7,7 @@
  */
 
 import { transaction } from '../platform/after-commit';
+import { claimNext } from '../platform/claims';
 import type { Knex } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
 import type { JobDefinition } from '../platform/jobs';
@@ -66,34 +67,16 @@ export async function runPendingRecomputes(db: Knex, options: RecomputeOptions):
   let rescored = 0;
   for (;;) {
     const claimed = await transaction(db, async (trx) => {
-      const [row] = await trx('scoring_recomputes')
-        .where({ status: 'queued' })
-        .orWhere((stale) =>
-          stale
-            .where({ status: 'running' })
-            .andWhere(
-              'heartbeat_at',
-              '<',
-              trx.raw('now() - make_interval(secs => ?)', [options.staleAfterMs / 1000]),
-            ),
-        )
-        .orderBy('created_at')
-        .limit(1)
-        .forUpdate()
-        .skipLocked()
-        .select('id');
-      if (!row) return null;
-      await trx('scoring_recomputes')
-        .where({ id: row.id })
-        .update({
-          status: 'running',
-          started_at: trx.raw('COALESCE(started_at, now())'),
-          heartbeat_at: trx.fn.now(),
+      const row = await claimNext<{ id: string }>(trx, 'scoring_recomputes', {
+        staleAfterMs: options.staleAfterMs,
+        changes: {
           people_total: trx.raw(
             '(SELECT count(*) FROM lead_scores WHERE rules_version < (SELECT max(version) FROM scoring_rules))',
           ),
-        });
-      return row.id as string;
+        },
+        returning: ['id'],
+      });
+      return row?.id ?? null;
     });
     if (!claimed) return rescored;
     try {
