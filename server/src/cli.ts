@@ -20,7 +20,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys/api-key-serv
 import { backupDatabase, restoreDatabase } from './backups';
 import { type Config, loadConfig } from './config';
 import { EXPORT_RESOURCES, type ExportResource, streamExport } from './exports';
-import { IMPORT_RESOURCES, type ImportResource, importCsv, importerOf } from './imports';
+import { IMPORT_RESOURCES, type ImportResource, importCsv, importerOf, parseColumnMap } from './imports';
 import type { RequestContext } from './platform/context';
 import { createDatabase, type Knex, migrateLatest } from './platform/db';
 import { runningEmbeddedUrl, startEmbeddedPostgres } from './platform/embedded-postgres';
@@ -154,14 +154,13 @@ const roleOption = (value: string): Role => {
     throw new InvalidArgumentError(`one of ${ROLES.join(', ')}`);
   return value as Role;
 };
-const mapOption = (value: string): Record<string, string> =>
-  Object.fromEntries(
-    value.split(',').map((pair) => {
-      const at = pair.lastIndexOf('=');
-      if (at <= 0) throw new InvalidArgumentError(`"${pair}" is not header=field`);
-      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-    }),
-  );
+const mapOption = (value: string): Record<string, string> => {
+  try {
+    return parseColumnMap(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
 const scopesOption = (value: string): string[] => {
   const scopes = value.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !SCOPES.includes(scope));

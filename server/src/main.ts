@@ -112,6 +112,8 @@ async function main(): Promise<void> {
     attachEventBus(db, events);
     const cache = new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache });
     attachCache(db, cache);
+    // The spec compiled once (about a second), for the API's checks and the import job's rows.
+    const validator = new OpenApiValidator();
 
     if (role === 'all' || role === 'worker') {
       const rescoring = { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs };
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
             : []),
           recomputeJob(db, { ...rescoring, every: config.jobs.rescoreEvery }),
           importJob(db, {
-            validator: new OpenApiValidator(),
+            validator,
             staleAfterMs: config.jobs.lockLifetimeMs,
             every: config.jobs.importEvery,
           }),
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
       }
     }
     if (role === 'all' || role === 'api') {
-      const http = await serveApi(running, logger, { db, redis, events, cache }, tokens);
+      const http = await serveApi(running, logger, { db, redis, events, cache, validator }, tokens);
       stops.unshift(() => http.close(config.shutdownTimeoutMs));
       printBanner(
         running,
@@ -212,7 +214,13 @@ async function resolveDatabaseUrl(
 async function serveApi(
   config: Config,
   logger: Logger,
-  shared: { db: Knex; redis: RedisClient | null; events: EventBus; cache: ReadCache },
+  shared: {
+    db: Knex;
+    redis: RedisClient | null;
+    events: EventBus;
+    cache: ReadCache;
+    validator: OpenApiValidator;
+  },
   tokens: TokenSettings,
 ): Promise<HttpServerHandle> {
   const { db } = shared;
@@ -233,7 +241,6 @@ async function serveApi(
     tokens,
     users,
     jobs,
-    validator: new OpenApiValidator(),
   });
   const http = await startHttpServer(app, { host: config.host, port: config.port });
   return {

@@ -3,8 +3,26 @@ import { contextOf } from '../platform/context';
 import type { Knex } from '../platform/db';
 import { ValidationError } from '../platform/errors';
 import { Routes } from '../platform/routes';
-import { getImport, importErrors, listImports, parseMap, requestImport } from './import-runs';
-import { headerLine, ImportFileError, type ImportResource, mapColumns } from './import-service';
+import { getImport, importErrors, listImports, requestImport } from './import-runs';
+import {
+  headerLine,
+  ImportFileError,
+  type ImportResource,
+  mapColumns,
+  parseColumnMap,
+} from './import-service';
+
+/** The `map` parameter, or a 400 naming it. */
+function mappingOf(text: string | undefined): Record<string, string> {
+  try {
+    return parseColumnMap(text ?? '');
+  } catch (error) {
+    if (!(error instanceof ImportFileError)) throw error;
+    throw new ValidationError(`The column mapping is not Header=field pairs: ${error.message}.`, {
+      errors: [{ in: 'query', field: 'map', message: 'must be comma-separated Header=field pairs' }],
+    });
+  }
+}
 
 /** `POST /v1/imports` (a CSV body, run by the `imports.run` job) and its progress. */
 export function importRoutes(db: Knex, options: { bodyLimit: number }): Routes {
@@ -16,17 +34,17 @@ export function importRoutes(db: Knex, options: { bodyLimit: number }): Routes {
     async (req, reply) => {
       const query = req.query as { resource: ImportResource; dry_run: boolean; map?: string };
       const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const map = parseMap(query.map);
-      // The header is read now: a file that cannot be imported is refused here, not by the job.
+      // The mapping and the header are read now: a file that cannot be imported is refused here,
+      // not by the job.
+      const map = mappingOf(query.map);
       try {
         mapColumns(query.resource, headerLine(file), map, (pair) => `map=${pair}`);
       } catch (error) {
         if (!(error instanceof ImportFileError)) throw error;
-        const field = error.message.startsWith('cannot map') ? 'map' : '';
         throw new ValidationError(`The file cannot be imported: ${error.message}.`, {
           errors: [
-            field
-              ? { in: 'query', field, message: error.message }
+            error.parameter === 'map'
+              ? { in: 'query', field: 'map', message: error.message }
               : { in: 'body', field: '', message: error.message },
           ],
         });

@@ -15,7 +15,7 @@ import { transaction } from '../platform/after-commit';
 import { claimNext } from '../platform/claims';
 import type { RequestContext } from '../platform/context';
 import type { Knex } from '../platform/db';
-import { NotFoundError, ValidationError } from '../platform/errors';
+import { NotFoundError } from '../platform/errors';
 import { publish } from '../platform/events';
 import type { JobDefinition } from '../platform/jobs';
 import type { OpenApiValidator } from '../platform/openapi';
@@ -49,23 +49,6 @@ const COLUMNS = [
   'started_at',
   'finished_at',
 ];
-
-/** `"Nom=last_name,Prénom=first_name"` → `{ Nom: 'last_name', Prénom: 'first_name' }`. */
-export function parseMap(text: string | undefined, field = 'map'): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const pair of (text ?? '').split(',')) {
-    if (!pair.trim()) continue;
-    const at = pair.lastIndexOf('=');
-    const header = pair.slice(0, at).trim();
-    const target = pair.slice(at + 1).trim();
-    if (at < 0 || !header || !target)
-      throw new ValidationError(`The column mapping "${pair.trim()}" is not Header=field.`, {
-        errors: [{ in: 'query', field, message: 'must be comma-separated Header=field pairs' }],
-      });
-    map[header] = target;
-  }
-  return map;
-}
 
 export async function requestImport(
   db: Knex,
@@ -118,7 +101,7 @@ export function listImports(
 
 /** The rejected rows (`row,column,reason`), once the import has finished. */
 export async function importErrors(db: Knex, context: RequestContext, id: string): Promise<string> {
-  const row = await visible(db, context).where({ id }).first('status', 'error_report');
+  const row = await visible(db, context).where({ id }).first('error_report');
   if (!row) throw new NotFoundError(`Import ${id} not found.`);
   return row.error_report ?? 'row,column,reason\n';
 }

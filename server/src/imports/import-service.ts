@@ -128,7 +128,30 @@ export function foldHeader(header: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-export class ImportFileError extends Error {}
+/** A file (or its column mapping, `parameter: 'map'`) that cannot be imported at all. */
+export class ImportFileError extends Error {
+  constructor(
+    message: string,
+    readonly parameter?: 'map',
+  ) {
+    super(message);
+  }
+}
+
+/** `"Nom=last_name,Prénom=first_name"` → `{ Nom: 'last_name', Prénom: 'first_name' }`. */
+export function parseColumnMap(text: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    if (!pair.trim()) continue;
+    const at = pair.lastIndexOf('=');
+    const header = pair.slice(0, at).trim();
+    const target = pair.slice(at + 1).trim();
+    if (at < 0 || !header || !target)
+      throw new ImportFileError(`"${pair.trim()}" is not header=field`, 'map');
+    map[header] = target;
+  }
+  return map;
+}
 
 /** What tells records apart in an import: the email, else the name; an organisation's name and country. */
 function keyOf(resource: ImportResource, values: Row): string {
@@ -212,6 +235,7 @@ export function mapColumns(
     if (!FIELDS[resource].includes(field))
       throw new ImportFileError(
         `cannot map "${header}" to "${field}": the fields are ${FIELDS[resource].join(', ')}`,
+        'map',
       );
   }
   const taken = new Set<string>();
@@ -370,7 +394,7 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   let rowNumber = 1;
   // Batches are written by `WRITERS` transactions at once while the next rows are read and
   // checked, so the database's cores and this process work together. A file names each record
-  // once (later rows naming it again are refused above), so no two batches touch the same record;
+  // once (a later row naming it again is refused as a duplicate), so no two batches touch the same record;
   // organisations named by rows are created under a lock. Problems and progress are reported in
   // batch order.
   const writing = new Set<Promise<void>>();

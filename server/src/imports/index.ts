@@ -8,4 +8,5 @@ export {
   type ImportResource,
   importCsv,
   importerOf,
+  parseColumnMap,
 } from './import-service';
