@@ -3,6 +3,8 @@
  * - `server/src/generated/openapi-document.ts` — the document itself, bundled into the server;
  * - `server/src/generated/openapi.ts` and `sdk/src/generated/openapi.ts` — TypeScript types
  *   (openapi-typescript);
+ * - `server/src/generated/routes.ts` — the operation behind each route and the query parameters
+ *   the spec gives a default, from which route handlers get their typed requests;
  * - `sdk/src/generated/operations.ts` — the SDK's operations by name (`relais.people.list(...)`),
  *   from each operation's `x-sdk-method` (see `operationsFile`);
  * - `docs/permissions.md` — the permission table, from `server/src/platform/permissions.ts`.
@@ -38,6 +40,7 @@ export async function generateFiles(): Promise<Map<string, string>> {
     ['server/src/generated/openapi.ts', typesFile],
     ['sdk/src/generated/openapi.ts', typesFile],
     ['sdk/src/generated/operations.ts', operationsFile(document)],
+    ['server/src/generated/routes.ts', routesFile(document)],
     ['docs/permissions.md', permissionsMarkdown()],
   ]);
 }
@@ -47,6 +50,7 @@ interface SpecParameter {
   name?: string;
   in?: string;
   required?: boolean;
+  schema?: { default?: unknown };
 }
 interface SpecOperation {
   operationId: string;
@@ -72,38 +76,30 @@ type SpecDocument = {
 function operationsFile(document: SpecDocument): string {
   const groups = new Map<string, string[]>();
   const table: string[] = [];
-  for (const [route, item] of Object.entries(document.paths)) {
-    const shared = Array.isArray(item.parameters) ? item.parameters : [];
-    for (const [method, value] of Object.entries(item)) {
-      if (method === 'parameters' || Array.isArray(value)) continue;
-      const op = value;
-      const name = op['x-sdk-method'];
-      if (!name) continue;
-      const [group, member] = name.split('.');
-      if (!group || !member)
-        throw new Error(`${op.operationId}: x-sdk-method must be "group.method", not "${name}"`);
-      const params = [...shared, ...(op.parameters ?? [])].map((p) =>
-        p.$ref ? (document.components.parameters[p.$ref.split('/').pop() ?? ''] ?? {}) : p,
-      );
-      const query = params.filter((p) => p.in === 'query');
-      const list = query.some((p) => p.name === 'cursor');
-      const body = op.requestBody !== undefined;
-      // A body and a required query (an import's CSV file and its resource): both are arguments.
-      const bodyAndQuery = body && query.some((p) => p.required);
-      const kind = `${(!body || bodyAndQuery) && query.length ? 'q' : ''}${body ? 'b' : ''}${list ? 'l' : ''}`;
-      table.push(`  '${name}': '${method.toUpperCase()} ${route}${kind ? ` ${kind}` : ''}',`);
-      const id = `'${op.operationId}'`;
-      const args = [...route.matchAll(/\{(\w+)\}/g)].map(([, p]) => `${p}: PathParams<${id}>['${p}']`);
-      if (body) args.push(`body${op.requestBody?.required ? '' : '?'}: Body<${id}>`);
-      if ((!body || bodyAndQuery) && query.length)
-        args.push(`query${query.some((p) => p.required) ? '' : '?'}: Query<${id}>`);
-      args.push('options?: CallOptions');
-      const returns = list ? `PagePromise<Result<${id}>>` : `ApiPromise<Result<${id}>>`;
-      const doc = `    /** ${op.summary ?? op.operationId} (\`${method.toUpperCase()} ${route}\`). */`;
-      const members = groups.get(group) ?? [];
-      members.push(`${doc}\n    ${member}(${args.join(', ')}): ${returns};`);
-      groups.set(group, members);
-    }
+  for (const { route, method, op, params } of operationsOf(document)) {
+    const name = op['x-sdk-method'];
+    if (!name) continue;
+    const [group, member] = name.split('.');
+    if (!group || !member)
+      throw new Error(`${op.operationId}: x-sdk-method must be "group.method", not "${name}"`);
+    const query = params.filter((p) => p.in === 'query');
+    const list = query.some((p) => p.name === 'cursor');
+    const body = op.requestBody !== undefined;
+    // A body and a required query (an import's CSV file and its resource): both are arguments.
+    const bodyAndQuery = body && query.some((p) => p.required);
+    const kind = `${(!body || bodyAndQuery) && query.length ? 'q' : ''}${body ? 'b' : ''}${list ? 'l' : ''}`;
+    table.push(`  '${name}': '${method.toUpperCase()} ${route}${kind ? ` ${kind}` : ''}',`);
+    const id = `'${op.operationId}'`;
+    const args = [...route.matchAll(/\{(\w+)\}/g)].map(([, p]) => `${p}: PathParams<${id}>['${p}']`);
+    if (body) args.push(`body${op.requestBody?.required ? '' : '?'}: Body<${id}>`);
+    if ((!body || bodyAndQuery) && query.length)
+      args.push(`query${query.some((p) => p.required) ? '' : '?'}: Query<${id}>`);
+    args.push('options?: CallOptions');
+    const returns = list ? `PagePromise<Result<${id}>>` : `ApiPromise<Result<${id}>>`;
+    const doc = `    /** ${op.summary ?? op.operationId} (\`${method.toUpperCase()} ${route}\`). */`;
+    const members = groups.get(group) ?? [];
+    members.push(`${doc}\n    ${member}(${args.join(', ')}): ${returns};`);
+    groups.set(group, members);
   }
   const groupTypes = [...groups].map(([group, members]) => `  ${group}: {\n${members.join('\n')}\n  };`);
   return `${HEADER}
@@ -117,6 +113,51 @@ ${table.join('\n')}
 /** The operations, grouped as \`relais.<group>.<method>(...)\`. */
 export interface RelaisOperations {
 ${groupTypes.join('\n')}
+}
+`;
+}
+
+/** Every operation with its route and its parameters, `$ref`s resolved. */
+function operationsOf(
+  document: SpecDocument,
+): Array<{ route: string; method: string; op: SpecOperation; params: SpecParameter[] }> {
+  const found = [];
+  for (const [route, item] of Object.entries(document.paths)) {
+    const shared = Array.isArray(item.parameters) ? item.parameters : [];
+    for (const [method, value] of Object.entries(item)) {
+      if (method === 'parameters' || Array.isArray(value)) continue;
+      const params = [...shared, ...(value.parameters ?? [])].map((p) =>
+        p.$ref ? (document.components.parameters[p.$ref.split('/').pop() ?? ''] ?? {}) : p,
+      );
+      found.push({ route, method, op: value, params });
+    }
+  }
+  return found;
+}
+
+/**
+ * The server's side of the spec's operations: which operation each route serves (`"get
+ * /v1/people/{id}": "getPerson"`), and which query parameters have a default (present in every
+ * validated request). `server/src/platform/routes.ts` types each handler's request from them.
+ */
+function routesFile(document: SpecDocument): string {
+  const routes: string[] = [];
+  const defaults: string[] = [];
+  for (const { route, method, op, params } of operationsOf(document)) {
+    routes.push(`  '${method} ${route}': '${op.operationId}';`);
+    const defaulted = params.filter((p) => p.in === 'query' && p.schema?.default !== undefined);
+    if (defaulted.length)
+      defaults.push(`  ${op.operationId}: ${defaulted.map((p) => `'${p.name}'`).join(' | ')};`);
+  }
+  return `${HEADER}
+/** The operation each route serves: \`"<method> <path in the spec>": operationId\`. */
+export interface RouteOperations {
+${routes.join('\n')}
+}
+
+/** Query parameters the spec gives a default, by operation: validated requests always have them. */
+export interface QueryDefaults {
+${defaults.join('\n')}
 }
 `;
 }

@@ -8,7 +8,7 @@ export function apiKeyRoutes(db: Knex): Routes {
   const routes = new Routes();
 
   routes.get('/v1/api-keys', can('api_keys', 'read'), async (req, reply) => {
-    const { limit, cursor, revoked } = req.query as never;
+    const { limit, cursor, revoked } = req.query;
     reply.send(await listApiKeys(db, { revoked }, { limit, cursor }));
   });
 

@@ -49,20 +49,12 @@ export interface ParticipantInput {
   role?: string;
 }
 
+/** The columns a write sets; dates as Dates or as the API sends them (ISO 8601 strings). */
 export type InteractionFields = Partial<
   Pick<
     InteractionRow,
-    | 'type'
-    | 'title'
-    | 'body'
-    | 'occurred_at'
-    | 'duration_minutes'
-    | 'organisation_id'
-    | 'status'
-    | 'assignee_id'
-    | 'next_action_at'
-    | 'source'
-  >
+    'type' | 'title' | 'body' | 'duration_minutes' | 'organisation_id' | 'status' | 'assignee_id' | 'source'
+  > & { occurred_at: Date | string; next_action_at: Date | string | null }
 >;
 
 export const COLUMNS = [

@@ -8,7 +8,7 @@ import type { Page } from '../platform/pagination';
 import { actingUser, principalReach } from '../platform/principal';
 import { headerOf, Routes } from '../platform/routes';
 import { assertTimeZone } from '../platform/time-zone';
-import { getInbox, type InboxBucket } from './inbox-service';
+import { getInbox } from './inbox-service';
 import {
   type Clock,
   createInteraction,
@@ -31,16 +31,12 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   const routes = new Routes();
 
   routes.get('/v1/interactions', can('interactions', 'read'), async (req, reply) => {
-    const { limit, cursor, sort, ...filters } = req.query as never as {
-      limit: number;
-      cursor?: string;
-      sort: string;
-    };
+    const { limit, cursor, sort, ...filters } = req.query;
     reply.send(await listInteractions(db, filters, { limit, cursor, sort }, clock()));
   });
 
   routes.get('/v1/interactions/recent', can('interactions', 'read'), async (req, reply) => {
-    const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
+    const { limit, cursor } = req.query;
     const now = clock();
     reply.send(
       await listInteractions(
@@ -77,13 +73,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
 
   routes.get('/v1/inbox', can('interactions', 'read'), async (req, reply) => {
     const context = contextOf(req);
-    const { limit, cursor, bucket, tz, user_id } = req.query as unknown as {
-      limit: number;
-      cursor?: string;
-      bucket?: InboxBucket;
-      tz?: string;
-      user_id?: string;
-    };
+    const { limit, cursor, bucket, tz, user_id } = req.query;
     const caller = actingUser(context.principal);
     const userId = user_id ?? caller?.id;
     if (!userId)
@@ -111,7 +101,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
 
   // The first page of a timeline is cached; `overdue` is recomputed at every read.
   routes.get('/v1/people/:id/timeline', can('interactions', 'read'), async (req, reply) => {
-    const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
+    const { limit, cursor } = req.query;
     const id = String(req.params.id);
     const now = clock();
     const load = () => personTimeline(db, id, { limit, cursor }, now);
@@ -122,7 +112,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   });
 
   routes.get('/v1/organisations/:id/timeline', can('interactions', 'read'), async (req, reply) => {
-    const { limit, cursor } = req.query as unknown as { limit: number; cursor?: string };
+    const { limit, cursor } = req.query;
     const id = String(req.params.id);
     const now = clock();
     const load = () => organisationTimeline(db, id, { limit, cursor }, now);

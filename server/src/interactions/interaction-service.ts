@@ -18,6 +18,7 @@ import { assertReaches, creatorOf } from '../platform/ownership';
 import { chooseSort, type Page } from '../platform/pagination';
 import { actingUser, principalReach } from '../platform/principal';
 import { assertReferences } from '../platform/references';
+import type { RequestBody } from '../platform/spec-types';
 import {
   deleteInteractionRow,
   findInteraction,
@@ -36,7 +37,8 @@ import {
 import { assertTransition, isOpen } from './interaction-workflow';
 
 export type Interaction = InteractionRow & { overdue: boolean; participants: Participant[] };
-export type InteractionInput = InteractionFields & { participants?: ParticipantInput[] };
+/** What a create or an update sends (an update's fields, all optional: a create's are checked by the spec). */
+export type InteractionInput = RequestBody<'updateInteraction'>;
 export type Clock = () => Date;
 
 export const INTERACTION_SORTS = {

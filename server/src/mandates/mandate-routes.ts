@@ -9,11 +9,7 @@ export function mandateRoutes(db: Knex): Routes {
   const routes = new Routes();
 
   routes.get('/v1/mandates', can('mandates', 'read'), async (req, reply) => {
-    const { limit, cursor, sort, ...filters } = req.query as never as {
-      limit: number;
-      cursor?: string;
-      sort: string;
-    };
+    const { limit, cursor, sort, ...filters } = req.query;
     reply.send(await listMandates(db, filters, { limit, cursor, sort }));
   });
 

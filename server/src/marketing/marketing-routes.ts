@@ -91,7 +91,7 @@ export function marketingRoutes(deps: {
   );
 
   routes.get('/v1/email-events', can('email_events', 'read'), async (req, reply) => {
-    reply.send(await listEmailEvents(db, req.query as never));
+    reply.send(await listEmailEvents(db, req.query));
   });
 
   return routes;

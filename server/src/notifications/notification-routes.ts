@@ -15,11 +15,7 @@ export function notificationRoutes(db: Knex): Routes {
   };
 
   routes.get('/v1/notifications', can('notifications', 'read'), async (req, reply) => {
-    const { limit, cursor, unread } = req.query as unknown as {
-      limit: number;
-      cursor?: string;
-      unread?: boolean;
-    };
+    const { limit, cursor, unread } = req.query;
     reply.send(await listNotifications(db, userOf(req), { unread }, { limit, cursor }));
   });
 

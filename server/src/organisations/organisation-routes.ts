@@ -16,11 +16,7 @@ export function organisationRoutes(db: Knex): Routes {
   const routes = new Routes();
 
   routes.get('/v1/organisations', can('organisations', 'read'), async (req, reply) => {
-    const { limit, cursor, sort, ...filters } = req.query as never as {
-      limit: number;
-      cursor?: string;
-      sort: string;
-    };
+    const { limit, cursor, sort, ...filters } = req.query;
     reply.send(await listOrganisations(db, filters, { limit, cursor, sort }));
   });
 

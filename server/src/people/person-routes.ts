@@ -18,11 +18,7 @@ export function personRoutes(db: Knex): Routes {
   const routes = new Routes();
 
   routes.get('/v1/people', can('people', 'read'), async (req, reply) => {
-    const { limit, cursor, sort, ...filters } = req.query as never as {
-      limit: number;
-      cursor?: string;
-      sort: string;
-    };
+    const { limit, cursor, sort, ...filters } = req.query;
     reply.send(await listPeople(db, filters, { limit, cursor, sort }));
   });
 

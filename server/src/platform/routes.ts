@@ -8,19 +8,46 @@
  * Handlers answer through `reply` (`reply.send`, `sendResource`) or throw an `AppError`, which the
  * app's error handler turns into a problem document.
  */
+import type { RouteOperations } from '../generated/routes';
 import type { HttpReply, HttpRequest } from '../http/types';
 import type { RouteAccess, RouteDeclaration } from './access';
 import type { HttpMethod } from './openapi';
+import type { OperationId, PathParameters, RequestBody, RequestQuery } from './spec-types';
 
-/** A request as handlers see it: path parameters are strings, the body is validated JSON. */
-export type RouteRequest = Omit<HttpRequest, 'params' | 'query' | 'body'> & {
+/** A route path in the spec's terms: `/v1/people/:id/organisations` → `/v1/people/{id}/organisations`. */
+type SpecPath<P extends string> = P extends `${infer Head}:${infer Param}/${infer Rest}`
+  ? `${Head}{${Param}}/${SpecPath<Rest>}`
+  : P extends `${infer Head}:${infer Param}`
+    ? `${Head}{${Param}}`
+    : P;
+
+/** The operation a route serves (`never` for routes outside the spec: pages, scripts). */
+export type OperationAt<
+  M extends HttpMethod,
+  P extends string,
+> = `${M} ${SpecPath<P>}` extends keyof RouteOperations ? RouteOperations[`${M} ${SpecPath<P>}`] : never;
+
+/** A request outside the spec: parameters as strings, nothing known of its query and body. */
+type UntypedRequest = Omit<HttpRequest, 'params' | 'query' | 'body'> & {
   params: Record<string, string>;
   query: Record<string, unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: validated against the spec before any handler runs.
-  body: any;
+  body: unknown;
 };
 
-export type RouteHandler = (req: RouteRequest, reply: HttpReply) => unknown;
+/**
+ * A request as the handler of operation `K` sees it, typed from the spec: its path parameters,
+ * its query (validated, defaults applied) and its body (validated JSON). `RouteRequest` alone is
+ * any request (for helpers that serve several routes).
+ */
+export type RouteRequest<K extends OperationId = never> = [K] extends [never]
+  ? UntypedRequest
+  : Omit<HttpRequest, 'params' | 'query' | 'body'> & {
+      params: PathParameters<K>;
+      query: RequestQuery<K>;
+      body: RequestBody<K>;
+    };
+
+export type RouteHandler<K extends OperationId = never> = (req: RouteRequest<K>, reply: HttpReply) => unknown;
 
 /** Steps a route runs around its handler, after the app's own (authentication, validation, access). */
 export interface RouteHooks {
@@ -39,38 +66,63 @@ export interface RouteOptions {
 export interface Route extends RouteDeclaration {
   method: HttpMethod;
   access: RouteAccess;
-  handler: RouteHandler;
+  handler: RouteHandler<never>;
   options: RouteOptions;
 }
 
 export class Routes {
   readonly list: Route[] = [];
 
-  get(path: string, access: RouteAccess, handler: RouteHandler, options: RouteOptions = {}): this {
-    return this.add('get', path, access, handler, options);
+  get<P extends string>(
+    path: P,
+    access: RouteAccess,
+    handler: RouteHandler<OperationAt<'get', P>>,
+    options: RouteOptions = {},
+  ): this {
+    return this.add('get', path, access, handler as RouteHandler<never>, options);
   }
 
-  post(path: string, access: RouteAccess, handler: RouteHandler, options: RouteOptions = {}): this {
-    return this.add('post', path, access, handler, options);
+  post<P extends string>(
+    path: P,
+    access: RouteAccess,
+    handler: RouteHandler<OperationAt<'post', P>>,
+    options: RouteOptions = {},
+  ): this {
+    return this.add('post', path, access, handler as RouteHandler<never>, options);
   }
 
-  put(path: string, access: RouteAccess, handler: RouteHandler, options: RouteOptions = {}): this {
-    return this.add('put', path, access, handler, options);
+  put<P extends string>(
+    path: P,
+    access: RouteAccess,
+    handler: RouteHandler<OperationAt<'put', P>>,
+    options: RouteOptions = {},
+  ): this {
+    return this.add('put', path, access, handler as RouteHandler<never>, options);
   }
 
-  patch(path: string, access: RouteAccess, handler: RouteHandler, options: RouteOptions = {}): this {
-    return this.add('patch', path, access, handler, options);
+  patch<P extends string>(
+    path: P,
+    access: RouteAccess,
+    handler: RouteHandler<OperationAt<'patch', P>>,
+    options: RouteOptions = {},
+  ): this {
+    return this.add('patch', path, access, handler as RouteHandler<never>, options);
   }
 
-  delete(path: string, access: RouteAccess, handler: RouteHandler, options: RouteOptions = {}): this {
-    return this.add('delete', path, access, handler, options);
+  delete<P extends string>(
+    path: P,
+    access: RouteAccess,
+    handler: RouteHandler<OperationAt<'delete', P>>,
+    options: RouteOptions = {},
+  ): this {
+    return this.add('delete', path, access, handler as RouteHandler<never>, options);
   }
 
   private add(
     method: HttpMethod,
     path: string,
     access: RouteAccess,
-    handler: RouteHandler,
+    handler: RouteHandler<never>,
     options: RouteOptions,
   ): this {
     this.list.push({ method, path, access, handler, options });

@@ -9,6 +9,7 @@
  * the connection over from the framework (`reply.hijack()`), with the headers set so far.
  */
 import { type IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { HttpReply } from '../http/types';
@@ -58,8 +59,13 @@ export class Realtime {
     request[UPGRADE_HEAD] = head;
     // Until ws owns it, a reset or malformed upgrade must not surface as an unhandled 'error'.
     socket.on('error', () => socket.destroy());
+    // Node upgrades on a net.Socket (its type says Duplex, for servers given other sockets).
+    if (!(socket instanceof Socket)) {
+      socket.destroy();
+      return;
+    }
     const response = new ServerResponse(req);
-    response.assignSocket(socket as never);
+    response.assignSocket(socket);
     response.once('finish', () => socket.destroy());
     app(req, response);
   }

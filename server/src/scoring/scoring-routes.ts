@@ -13,9 +13,9 @@ export function scoringRoutes(db: Knex, clock: () => Date): Routes {
   const routes = new Routes();
 
   routes.get('/v1/lead-scores', can('lead_scores', 'read'), async (req, reply) => {
-    const query = req.query as { cursor?: string };
+    const query = req.query;
     const now = clock();
-    const load = () => listLeadScores(db, query as never, now);
+    const load = () => listLeadScores(db, query, now);
     // First pages (hot leads) are cached per minute of decay: scores move by millionths meanwhile.
     const key = `${minuteOf(now)}:${JSON.stringify(query)}`;
     reply.send(
@@ -24,7 +24,7 @@ export function scoringRoutes(db: Knex, clock: () => Date): Routes {
   });
 
   routes.get('/v1/people/:id/lead-score', can('lead_scores', 'read'), async (req, reply) => {
-    const { entries_limit } = req.query as unknown as { entries_limit: number };
+    const { entries_limit } = req.query;
     reply.send(await personLeadScore(db, String(req.params.id), entries_limit, clock()));
   });
 

@@ -10,7 +10,7 @@ export function userRoutes(db: Knex, directory: UserDirectory): Routes {
   const routes = new Routes();
 
   routes.get('/v1/users', can('users', 'read'), async (req, reply) => {
-    const { limit, cursor, role, active } = req.query as never;
+    const { limit, cursor, role, active } = req.query;
     reply.send(await listUsers(db, { role, active }, { limit, cursor }));
   });
 
