@@ -40,6 +40,7 @@ import * as workerHeartbeats from './0031-worker-heartbeats';
 import * as erasures from './0032-erasures';
 import * as importMatching from './0033-import-matching';
 import * as imports from './0034-imports';
+import * as searchWordsInlined from './0035-search-words-inlined';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -81,6 +82,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0032-erasures', erasures],
   ['0033-import-matching', importMatching],
   ['0034-imports', imports],
+  ['0035-search-words-inlined', searchWordsInlined],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -33,7 +33,7 @@ const PEOPLE = iconv.encode(
 const csv = (headers: Record<string, string>) => ({ 'content-type': 'text/csv', ...headers });
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { IMPORT_BODY_LIMIT: '256kb' } });
+  app = await startTestApp({ env: { IMPORT_BODY_LIMIT: '512kb' } });
   roles = await createUsersPerRole(app.db.knex);
 });
 afterAll(() => app.close());
@@ -203,7 +203,7 @@ describe('POST /v1/imports', () => {
 
     const large = await app.request('POST', '/v1/imports?resource=people', {
       headers: csv(roles.manager.auth),
-      rawBody: `Prénom;Nom\n${'Ana;Lopes\n'.repeat(30_000)}`,
+      rawBody: `Prénom;Nom\n${'Ana;Lopes\n'.repeat(60_000)}`,
     });
     expect(large.status).toBe(413);
     expect(large.headers.get('content-type')).toMatch(/problem\+json/);
@@ -303,12 +303,19 @@ describe('POST /v1/imports', () => {
   });
 
   it('writes batches side by side without creating an organisation twice, reporting in row order', async () => {
-    // 3,500 rows: four batches, two written at once, naming 20 organisations none of which exists;
-    // every 500th row is bad, so problems come from every batch.
+    // 7,000 rows: four batches, two written at once, naming 20 organisations none of which exists;
+    // every 1,000th row is bad, so problems come from every batch. Two rows name a person again:
+    // one from the same batch, one from a batch written earlier.
+    const emailOf = (index: number) =>
+      index === 20
+        ? 'lot.15@parallele.fr'
+        : index === 5_500
+          ? 'LOT.10@parallele.fr'
+          : `lot.${index}@parallele.fr`;
     const lines = ['Prénom;Nom;E-mail;Société'];
-    for (let index = 0; index < 3_500; index += 1)
+    for (let index = 0; index < 7_000; index += 1)
       lines.push(
-        `Lot${index};Parallèle;${index % 500 === 499 ? 'pas-un-email' : `lot.${index}@parallele.fr`};Cabinet ${index % 20}`,
+        `Lot${index};Parallèle;${index % 1_000 === 999 ? 'pas-un-email' : emailOf(index)};Cabinet ${index % 20}`,
       );
     const queued = await app.request('POST', '/v1/imports?resource=people', {
       headers: csv(roles.manager.auth),
@@ -316,13 +323,16 @@ describe('POST /v1/imports', () => {
     });
     expect(await run()).toBe(1);
     const done = await app.request('GET', `/v1/imports/${queued.body.id}`, { headers: roles.manager.auth });
-    expect(done.body).toMatchObject({ status: 'succeeded', rows: 3_500, created: 3_493, errors: 7 });
+    expect(done.body).toMatchObject({ status: 'succeeded', rows: 7_000, created: 6_991, errors: 9 });
     const errors = await app.request('GET', `/v1/imports/${queued.body.id}/errors`, {
       headers: roles.manager.auth,
     });
-    expect(errors.text.trimEnd().split('\n').slice(1)).toEqual(
-      [501, 1_001, 1_501, 2_001, 2_501, 3_001, 3_501].map((row) => `${row},E-mail,must be an email address`),
-    );
+    expect(errors.text.trimEnd().split('\n').slice(1)).toEqual([
+      '22,E-mail,the same person as row 17',
+      ...[1_001, 2_001, 3_001, 4_001, 5_001].map((row) => `${row},E-mail,must be an email address`),
+      '5502,E-mail,the same person as row 12',
+      ...[6_001, 7_001].map((row) => `${row},E-mail,must be an email address`),
+    ]);
     const cabinets = await app.db
       .knex('organisations')
       .where('name', 'like', 'Cabinet %')
@@ -336,7 +346,7 @@ describe('POST /v1/imports', () => {
       .join('people as p', 'p.id', 'l.person_id')
       .where('p.last_name', 'Parallèle')
       .select(app.db.knex.raw('count(*) AS n, count(*) FILTER (WHERE l.is_primary) AS primary'));
-    expect(links).toEqual([{ n: '3493', primary: '3493' }]);
+    expect(links).toEqual([{ n: '6991', primary: '6991' }]);
   });
 
   it('reports a file that turns out unreadable as failed, and keeps the job going', async () => {

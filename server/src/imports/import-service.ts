@@ -12,8 +12,9 @@
  *   the good ones.
  * - **Upsert, set-based.** People are matched by email (case-insensitive), or by first and last
  *   name when the row has no email; organisations by name and country. A matched record is
- *   updated only where a non-empty cell differs; an unchanged one is skipped. Batches of 1,000
- *   rows are each one transaction of a few statements, audited row by row. Running a file twice
+ *   updated only where a non-empty cell differs; an unchanged one is skipped. Batches of 2,000
+ *   rows are each one transaction of a few statements, audited row by row. A record named twice
+ *   in a file is caught through a temporary table, not a map in memory. Running a file twice
  *   changes nothing the second time, and a run killed midway is finished by running it again.
  * - `dryRun` runs the same statements and rolls them back: the counts are what a real run does.
  */
@@ -30,6 +31,7 @@ import type { Knex } from '../platform/db';
 import type { FieldError } from '../platform/errors';
 import { type OpenApiValidator, RequestValidationFailure } from '../platform/openapi';
 import { actorOf } from '../platform/principal';
+import { openSession, type Session } from '../platform/sql';
 import { erasedAmong } from '../privacy';
 
 export const IMPORT_RESOURCES = ['people', 'organisations'] as const;
@@ -116,7 +118,7 @@ const STORED: Record<ImportResource, readonly string[]> = {
   people: ['first_name', 'last_name', 'email', 'phone', 'job_title', 'language', 'notes'],
   organisations: ['name', 'type', 'category', 'country', 'website', 'notes'],
 };
-const BATCH = 1_000;
+const BATCH = 2_000;
 /** Batches written at once. */
 const WRITERS = 2;
 
@@ -155,10 +157,11 @@ export function parseColumnMap(text: string): Record<string, string> {
 
 /** What tells records apart in an import: the email, else the name; an organisation's name and country. */
 function keyOf(resource: ImportResource, values: Row): string {
-  if (resource === 'organisations') return `org:${values.name!.toLowerCase()}\u0000${values.country ?? ''}`;
+  if (resource === 'organisations')
+    return JSON.stringify(['org', values.name!.toLowerCase(), values.country ?? '']);
   return values.email
     ? `email:${values.email.toLowerCase()}`
-    : `name:${values.first_name!.toLowerCase()}\u0000${values.last_name!.toLowerCase()}`;
+    : JSON.stringify(['name', values.first_name!.toLowerCase(), values.last_name!.toLowerCase()]);
 }
 
 export interface ImportError {
@@ -389,7 +392,8 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   let headers: string[] | null = null;
   let fieldOf: Array<string | undefined> = [];
   let batch: Array<{ row: number; values: Row }> = [];
-  const seen = new Map<string, number>();
+  const columnOf = (field: string) => headers![fieldOf.indexOf(field)] ?? field;
+  const keys = await FileKeys.open(db, resource);
   const operation = options.validator.operations.find((candidate) => candidate.id === OPERATION[resource])!;
   let rowNumber = 1;
   // Batches are written by `WRITERS` transactions at once while the next rows are read and
@@ -401,8 +405,18 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
   let reported: Promise<void> = Promise.resolve();
   let failure: { error: unknown } | null = null;
   const flush = async () => {
-    const rows = batch;
     const found = problems;
+    // The same record twice in one file: the first row counts.
+    const rows = await keys.firstOnly(batch, ({ row, values }, first) =>
+      found.push({
+        row,
+        column:
+          resource === 'people' && values.email
+            ? columnOf('email')
+            : columnOf(resource === 'people' ? 'last_name' : 'name'),
+        reason: `the same ${resource === 'people' ? 'person' : 'organisation'} as row ${first}`,
+      }),
+    );
     batch = [];
     problems = [];
     while (writing.size >= WRITERS) await Promise.race(writing);
@@ -430,69 +444,58 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
     reported.catch(() => undefined);
   };
 
-  for await (const record of parser as AsyncIterable<string[]>) {
-    if (!headers) {
-      headers = record;
-      const mapping = mapColumns(resource, headers, options.map);
-      fieldOf = mapping.fieldOf;
-      report.columns = mapping.columns;
-      report.ignored_columns = mapping.ignored;
-      continue;
-    }
-    rowNumber += 1;
-    report.rows += 1;
-    const values: Row = {};
-    record.forEach((cell, index) => {
-      const field = fieldOf[index];
-      if (field && cell !== '') values[field] = cell;
-    });
-    const columnOf = (field: string) => headers![fieldOf.indexOf(field)] ?? field;
-    if (resource === 'organisations') {
-      values.type ??= 'other';
-      if (values.country) values.country = values.country.toUpperCase();
-    }
-    const { organisation, ...body } = values;
-    if (organisation && organisation.length > 200) {
-      fail({
-        row: rowNumber,
-        column: columnOf('organisation'),
-        reason: 'must NOT have more than 200 characters',
-      });
-      continue;
-    }
-    try {
-      options.validator.validateBody(operation, body);
-    } catch (error) {
-      if (!(error instanceof RequestValidationFailure)) throw error;
-      for (const field of error.errors as FieldError[]) {
-        const name = field.field.replace(/^\//, '').split('/')[0] ?? '';
-        fail({ row: rowNumber, column: name ? columnOf(name) : '', reason: field.message });
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!headers) {
+        headers = record;
+        const mapping = mapColumns(resource, headers, options.map);
+        fieldOf = mapping.fieldOf;
+        report.columns = mapping.columns;
+        report.ignored_columns = mapping.ignored;
+        continue;
       }
-      continue;
-    }
-    // The same record twice in one file: the first row counts.
-    const key = keyOf(resource, values);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      fail({
-        row: rowNumber,
-        column:
-          resource === 'people' && values.email
-            ? columnOf('email')
-            : columnOf(resource === 'people' ? 'last_name' : 'name'),
-        reason: `the same ${resource === 'people' ? 'person' : 'organisation'} as row ${first}`,
+      rowNumber += 1;
+      report.rows += 1;
+      const values: Row = {};
+      record.forEach((cell, index) => {
+        const field = fieldOf[index];
+        if (field && cell !== '') values[field] = cell;
       });
-      continue;
+      if (resource === 'organisations') {
+        values.type ??= 'other';
+        if (values.country) values.country = values.country.toUpperCase();
+      }
+      const { organisation, ...body } = values;
+      if (organisation && organisation.length > 200) {
+        fail({
+          row: rowNumber,
+          column: columnOf('organisation'),
+          reason: 'must NOT have more than 200 characters',
+        });
+        continue;
+      }
+      try {
+        options.validator.validateBody(operation, body);
+      } catch (error) {
+        if (!(error instanceof RequestValidationFailure)) throw error;
+        for (const field of error.errors as FieldError[]) {
+          const name = field.field.replace(/^\//, '').split('/')[0] ?? '';
+          fail({ row: rowNumber, column: name ? columnOf(name) : '', reason: field.message });
+        }
+        continue;
+      }
+      batch.push({ row: rowNumber, values });
+      if (batch.length >= BATCH) await flush();
+      if (report.rows % BATCH === 0) options.onProgress?.(report.rows);
     }
-    seen.set(key, rowNumber);
-    batch.push({ row: rowNumber, values });
-    if (batch.length >= BATCH) await flush();
-    if (report.rows % BATCH === 0) options.onProgress?.(report.rows);
+    if (!headers) throw new ImportFileError('the file is empty: a header line is expected');
+    await flush();
+    await Promise.all(writing);
+    await reported;
+  } finally {
+    await Promise.allSettled(writing);
+    await keys.close();
   }
-  if (!headers) throw new ImportFileError('the file is empty: a header line is expected');
-  await flush();
-  await Promise.all(writing);
-  await reported;
   options.onProgress?.(report.rows);
   errorCsv.end();
   await errorsDone;
@@ -500,6 +503,76 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
 }
 
 class DryRun extends Error {}
+
+/**
+ * The records a file has named so far (by `keyOf`), so that a later row naming one again is
+ * refused. Kept in a temporary table of a session of the import's own, not in memory: memory stays
+ * flat whatever the file's size.
+ */
+class FileKeys {
+  private constructor(
+    private readonly session: Session,
+    private readonly resource: ImportResource,
+  ) {}
+
+  static async open(db: Knex, resource: ImportResource): Promise<FileKeys> {
+    const session = await openSession(db);
+    try {
+      await session.query('DROP TABLE IF EXISTS pg_temp.relais_import_keys');
+      await session.query(
+        'CREATE TEMPORARY TABLE relais_import_keys (key text PRIMARY KEY, "row" int NOT NULL)',
+      );
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    return new FileKeys(session, resource);
+  }
+
+  /** The rows of `batch` naming their record first; each other row goes to `duplicate`, with the first's number. */
+  async firstOnly(
+    batch: Array<{ row: number; values: Row }>,
+    duplicate: (row: { row: number; values: Row }, first: number) => void,
+  ): Promise<Array<{ row: number; values: Row }>> {
+    const inBatch = new Map<string, number>();
+    const keyed: Array<{ row: { row: number; values: Row }; key: string }> = [];
+    for (const row of batch) {
+      const key = keyOf(this.resource, row.values);
+      const first = inBatch.get(key);
+      if (first === undefined) {
+        inBatch.set(key, row.row);
+        keyed.push({ row, key });
+      } else duplicate(row, first);
+    }
+    if (keyed.length === 0) return [];
+    // Rows named by earlier batches; the others are recorded.
+    const earlier = await this.session.query<{ row: number; first: number }>(
+      `WITH input AS (SELECT * FROM unnest($1::text[], $2::int[]) AS i(key, "row")),
+            earlier AS (SELECT i.row, k.row AS first FROM input i JOIN relais_import_keys k ON k.key = i.key),
+            recorded AS (
+              INSERT INTO relais_import_keys SELECT key, "row" FROM input
+               WHERE "row" NOT IN (SELECT "row" FROM earlier))
+       SELECT "row", first FROM earlier`,
+      [keyed.map((entry) => entry.key), keyed.map((entry) => entry.row.row)],
+    );
+    const firstOf = new Map(earlier.map((entry) => [entry.row, entry.first]));
+    return keyed.flatMap(({ row }) => {
+      const first = firstOf.get(row.row);
+      if (first === undefined) return [row];
+      duplicate(row, first);
+      return [];
+    });
+  }
+
+  /** Drops the table and gives the session back. */
+  async close(): Promise<void> {
+    try {
+      await this.session.query('DROP TABLE IF EXISTS pg_temp.relais_import_keys');
+    } finally {
+      await this.session.release();
+    }
+  }
+}
 
 async function upsertBatch(
   db: Knex,
@@ -687,21 +760,11 @@ async function linkOrganisations(
       withOrganisation.map((row) => [row.values.organisation!.toLowerCase(), row.values.organisation!]),
     ).values(),
   ];
-  // Batches written at once must not both create the same organisation.
-  await trx.raw("SELECT pg_advisory_xact_lock(hashtext('relais.import.organisations'))");
-  const { rows: organisations } = await trx.raw<{ rows: Array<{ name: string; id: string }> }>(
-    `WITH wanted AS (SELECT n, lower(n) AS key FROM unnest(?::text[]) AS n),
-          found AS (
-            SELECT DISTINCT ON (w.key) w.key, o.id FROM wanted w
-              JOIN organisations o ON lower(o.name) = w.key
-             ORDER BY w.key, o.created_at, o.id),
-          made AS (
-            INSERT INTO organisations (name, type, owner_id, created_by)
-            SELECT w.n, 'other', ?::uuid, ?::uuid FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.key = w.key)
-            RETURNING lower(name) AS key, id)
-     SELECT key AS name, id FROM found UNION ALL SELECT key, id FROM made`,
-    [names, owner, owner],
-  );
+  const found = await findOrganisations(trx, names);
+  const missing = unfound(names, found);
+  const organisations = missing.length
+    ? [...found, ...(await createOrganisations(trx, missing, owner))]
+    : found;
   const organisationOf = new Map(organisations.map((row) => [row.name, row.id]));
   // Each row's person: the one it matched, or the one created for it (whose first link is primary).
   const personOf = new Map(createdFor);
@@ -718,22 +781,72 @@ async function linkOrganisations(
         ]
       : [];
   });
+  // A created person's link is new and primary; an existing person's may be there already.
+  const [forCreated, forExisting] = [
+    links.filter((link) => link.created),
+    links.filter((link) => !link.created),
+  ];
+  if (forCreated.length)
+    await trx.raw(
+      `INSERT INTO person_organisations (person_id, organisation_id, is_primary)
+       SELECT l.person_id, l.organisation_id, true FROM unnest(?::uuid[], ?::uuid[]) AS l(person_id, organisation_id)`,
+      [forCreated.map((link) => link.person), forCreated.map((link) => link.organisation)],
+    );
+  if (forExisting.length === 0) return 0;
   const { rows: added } = await trx.raw<{ rows: Array<{ person_id: string }> }>(
     `INSERT INTO person_organisations (person_id, organisation_id, is_primary)
      SELECT l.person_id, l.organisation_id,
-            l.created OR NOT EXISTS (SELECT 1 FROM person_organisations p WHERE p.person_id = l.person_id AND p.is_primary)
-       FROM unnest(?::uuid[], ?::uuid[], ?::boolean[]) AS l(person_id, organisation_id, created)
+            NOT EXISTS (SELECT 1 FROM person_organisations p WHERE p.person_id = l.person_id AND p.is_primary)
+       FROM unnest(?::uuid[], ?::uuid[]) AS l(person_id, organisation_id)
       -- A conflict is costly (a speculative insert each): existing links are left out first.
-      WHERE l.created OR NOT EXISTS (SELECT 1 FROM person_organisations p
-                                      WHERE p.person_id = l.person_id AND p.organisation_id = l.organisation_id)
+      WHERE NOT EXISTS (SELECT 1 FROM person_organisations p
+                         WHERE p.person_id = l.person_id AND p.organisation_id = l.organisation_id)
      ON CONFLICT DO NOTHING
      RETURNING person_id`,
-    [
-      links.map((link) => link.person),
-      links.map((link) => link.organisation),
-      links.map((link) => link.created),
-    ],
+    [forExisting.map((link) => link.person), forExisting.map((link) => link.organisation)],
   );
   const changedBefore = new Set(touched);
   return new Set(added.map((row) => row.person_id).filter((id) => !changedBefore.has(id))).size;
+}
+
+/** The oldest organisation of each name (case-insensitive), keyed by the lower-cased name. */
+async function findOrganisations(
+  trx: Knex.Transaction,
+  names: string[],
+): Promise<Array<{ name: string; id: string }>> {
+  const { rows } = await trx.raw<{ rows: Array<{ name: string; id: string }> }>(
+    `SELECT DISTINCT ON (w.key) w.key AS name, o.id
+       FROM (SELECT lower(n) AS key FROM unnest(?::text[]) AS n) w
+       JOIN organisations o ON lower(o.name) = w.key
+      ORDER BY w.key, o.created_at, o.id`,
+    [names],
+  );
+  return rows;
+}
+
+function unfound(names: readonly string[], found: ReadonlyArray<{ name: string }>): string[] {
+  const known = new Set(found.map((row) => row.name));
+  return names.filter((name) => !known.has(name.toLowerCase()));
+}
+
+/**
+ * Organisations named by rows that none has yet, created (type `other`). Under a lock, so that
+ * batches written at once do not both create one; a name another batch created meanwhile is found.
+ */
+async function createOrganisations(
+  trx: Knex.Transaction,
+  names: string[],
+  owner: string | null,
+): Promise<Array<{ name: string; id: string }>> {
+  await trx.raw("SELECT pg_advisory_xact_lock(hashtext('relais.import.organisations'))");
+  const found = await findOrganisations(trx, names);
+  const missing = unfound(names, found);
+  if (missing.length === 0) return found;
+  const { rows: made } = await trx.raw<{ rows: Array<{ name: string; id: string }> }>(
+    `INSERT INTO organisations (name, type, owner_id, created_by)
+     SELECT n, 'other', ?::uuid, ?::uuid FROM unnest(?::text[]) AS n
+     RETURNING lower(name) AS name, id`,
+    [owner, owner, missing],
+  );
+  return [...found, ...made];
 }

@@ -29,6 +29,27 @@ export async function selectRows<Row>(db: Knex, text: string, values: readonly u
   }
 }
 
+/** One connection of the pool, held: for what lives in a session (a temporary table). */
+export interface Session {
+  /** Runs SQL text (`$1, $2…` placeholders) on the held connection. */
+  query<Row>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  /** Gives the connection back to the pool; the session must be left as it was found. */
+  release(): Promise<void>;
+}
+
+/** Borrows a connection of the pool until `release()`. */
+export async function openSession(db: Knex): Promise<Session> {
+  const client = db.client as unknown as PoolClient;
+  const connection = await client.acquireConnection();
+  return {
+    async query<Row>(text: string, values: readonly unknown[] = []) {
+      client.emit('query', { method: 'raw', sql: text, bindings: values });
+      return (await connection.query(text, values)).rows as Row[];
+    },
+    release: () => client.releaseConnection(connection),
+  };
+}
+
 /**
  * The SQL text of a query built once with Knex (so identifiers are quoted its way), for
  * `selectRows`; its placeholders are numbered in the order the builder took its values.
