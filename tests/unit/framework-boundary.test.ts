@@ -1,6 +1,7 @@
 /**
  * The HTTP framework is imported in one folder only (ADR 0019): `server/src/http/` assembles
- * Express; route handlers and the platform see `HttpRequest` and `HttpReply`.
+ * Express; route handlers and the platform see `HttpRequest` and `HttpReply`. Route handlers get
+ * their request typed from the spec (`RouteRequest<'op'>`), so route files need no casts.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -31,5 +32,18 @@ describe('the framework boundary', () => {
     expect(
       sources(path.join(SERVER, 'http')).some((file) => FRAMEWORK.test(readFileSync(file, 'utf8'))),
     ).toBe(true);
+  });
+
+  it('route files cast nothing: their requests are typed from the spec', () => {
+    const routeFiles = sources(SERVER).filter((file) => file.endsWith('-routes.ts'));
+    expect(routeFiles.length).toBeGreaterThan(10);
+    const casts = routeFiles.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, index) =>
+          /\bas (never|unknown as|any)\b/.test(line) ? [`${path.relative(SERVER, file)}:${index + 1}`] : [],
+        ),
+    );
+    expect(casts).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ export function apiKeyRoutes(db: Knex): Routes {
   });
 
   routes.delete('/v1/api-keys/:id', can('api_keys', 'delete'), async (req, reply) => {
-    await revokeApiKey(db, contextOf(req), String(req.params.id));
+    await revokeApiKey(db, contextOf(req), req.params.id);
     reply.code(204).send();
   });
 

@@ -6,10 +6,7 @@ import { listAudit } from './audit-service';
 export function auditRoutes(db: Knex): Routes {
   const routes = new Routes();
   routes.get('/v1/audit-log', can('audit_log', 'read'), async (req, reply) => {
-    const { limit, cursor, ...filters } = req.query as { limit: number; cursor?: string } & Record<
-      string,
-      string
-    >;
+    const { limit, cursor, ...filters } = req.query;
     reply.send(await listAudit(db, filters, { limit, cursor }));
   });
   return routes;

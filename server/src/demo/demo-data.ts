@@ -6,6 +6,7 @@
 import { transaction } from '../platform/after-commit';
 import type { Knex } from '../platform/db';
 import type { Logger } from '../platform/logger';
+import { metaValue, setMetaOnce } from '../platform/meta';
 import { type Role, roleReach } from '../platform/permissions';
 import { createUser, findUserWithHashByEmail } from '../users';
 import { loadDemoCrm } from './demo-crm';
@@ -57,12 +58,9 @@ async function loadOnce(
   await transaction(db, async (trx) => {
     // One loader at a time: a second process starting together waits, then finds the step done.
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`relais-demo-${step}`]);
-    const loaded = await trx('relais_meta')
-      .where({ key: `demo:${step}` })
-      .first();
-    if (loaded) return;
+    if ((await metaValue(trx, `demo:${step}`)) !== undefined) return;
     const counts = await load(trx);
-    await trx('relais_meta').insert({ key: `demo:${step}`, value: JSON.stringify(counts) });
+    await setMetaOnce(trx, `demo:${step}`, counts);
     logger.info({ step, ...counts }, 'demo data loaded');
   });
 }

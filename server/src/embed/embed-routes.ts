@@ -19,7 +19,7 @@ export function embedRoutes(): Routes {
   routes.get('/embed/:file', publicRoute, async (req, reply) => {
     const bundle = await elementsBundle();
     if (!bundle) throw new NotFoundError('The web components are not built: run `npm run build`.');
-    const file = String(req.params.file);
+    const file = req.params.file;
     if (file === 'relais-elements.js') return sendScript(reply, bundle, SHORT_CACHE);
     if (file === bundle.file) return sendScript(reply, bundle, LONG_CACHE);
     if (file === 'relais-elements.json') {

@@ -2,21 +2,14 @@ import { can } from '../platform/access';
 import type { Knex } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { Routes } from '../platform/routes';
-import { EXPORT_RESOURCES, type ExportFormat, streamExport } from './export-service';
+import { EXPORT_RESOURCES, streamExport } from './export-service';
 
 /** `GET /v1/exports/{people|organisations|interactions}`: permission-checked like the lists. */
 export function exportRoutes(db: Knex, logger: Logger): Routes {
   const routes = new Routes();
   for (const resource of EXPORT_RESOURCES) {
     routes.get(`/v1/exports/${resource}`, can(resource, 'read'), async (req, reply) => {
-      const {
-        format = 'csv',
-        excel = false,
-        ...filters
-      } = req.query as {
-        format?: ExportFormat;
-        excel?: boolean;
-      } & Record<string, unknown>;
+      const { format = 'csv', excel = false, ...filters } = req.query;
       const date = new Date().toISOString().slice(0, 10);
       reply.hijack();
       const res = reply.raw;

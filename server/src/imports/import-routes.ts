@@ -4,13 +4,7 @@ import type { Knex } from '../platform/db';
 import { ValidationError } from '../platform/errors';
 import { Routes } from '../platform/routes';
 import { getImport, importErrors, listImports, requestImport } from './import-runs';
-import {
-  headerLine,
-  ImportFileError,
-  type ImportResource,
-  mapColumns,
-  parseColumnMap,
-} from './import-service';
+import { headerLine, ImportFileError, mapColumns, parseColumnMap } from './import-service';
 
 /** The `map` parameter, or a 400 naming it. */
 function mappingOf(text: string | undefined): Record<string, string> {
@@ -32,7 +26,7 @@ export function importRoutes(db: Knex, options: { bodyLimit: number }): Routes {
     '/v1/imports',
     can('imports', 'create'),
     async (req, reply) => {
-      const query = req.query as { resource: ImportResource; dry_run: boolean; map?: string };
+      const query = req.query;
       const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       // The mapping and the header are read now: a file that cannot be imported is refused here,
       // not by the job.
@@ -61,12 +55,7 @@ export function importRoutes(db: Knex, options: { bodyLimit: number }): Routes {
   );
 
   routes.get('/v1/imports', can('imports', 'read'), async (req, reply) => {
-    const { limit, cursor, ...filters } = req.query as {
-      limit: number;
-      cursor?: string;
-      status?: 'queued' | 'running' | 'succeeded' | 'failed';
-      resource?: ImportResource;
-    };
+    const { limit, cursor, ...filters } = req.query;
     reply.send(await listImports(db, contextOf(req), filters, { limit, cursor }));
   });
 

@@ -55,11 +55,11 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   });
 
   routes.get('/v1/interactions/:id', can('interactions', 'read'), async (req, reply) => {
-    sendResource(req, reply, await getInteraction(db, String(req.params.id), clock()));
+    sendResource(req, reply, await getInteraction(db, req.params.id, clock()));
   });
 
   routes.patch('/v1/interactions/:id', can('interactions', 'update'), async (req, reply) => {
-    const updated = await updateInteraction(db, contextOf(req), String(req.params.id), req.body, {
+    const updated = await updateInteraction(db, contextOf(req), req.params.id, req.body, {
       ifMatch: headerOf(req, 'if-match'),
       now: clock(),
     });
@@ -67,7 +67,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   });
 
   routes.delete('/v1/interactions/:id', can('interactions', 'delete'), async (req, reply) => {
-    await deleteInteraction(db, contextOf(req), String(req.params.id), headerOf(req, 'if-match'), clock());
+    await deleteInteraction(db, contextOf(req), req.params.id, headerOf(req, 'if-match'), clock());
     reply.code(204).send();
   });
 
@@ -102,7 +102,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   // The first page of a timeline is cached; `overdue` is recomputed at every read.
   routes.get('/v1/people/:id/timeline', can('interactions', 'read'), async (req, reply) => {
     const { limit, cursor } = req.query;
-    const id = String(req.params.id);
+    const id = req.params.id;
     const now = clock();
     const load = () => personTimeline(db, id, { limit, cursor }, now);
     const page = cursor
@@ -113,7 +113,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
 
   routes.get('/v1/organisations/:id/timeline', can('interactions', 'read'), async (req, reply) => {
     const { limit, cursor } = req.query;
-    const id = String(req.params.id);
+    const id = req.params.id;
     const now = clock();
     const load = () => organisationTimeline(db, id, { limit, cursor }, now);
     const page = cursor

@@ -4,51 +4,30 @@
  * after 30 days, notifications read longer ago than the retention, heartbeats of workers gone for a
  * day, and the search words no record holds any more.
  */
+import { pruneReplayTokens } from '../marketing';
+import { pruneReadNotifications } from '../notifications';
 import type { Knex } from '../platform/db';
-import type { JobDefinition } from '../platform/jobs';
+import { pruneIdempotencyKeys } from '../platform/idempotency';
+import { type JobDefinition, pruneJobs } from '../platform/jobs';
 import { pruneSearchWords } from '../platform/search';
+import { pruneFinishedRecomputes } from '../scoring';
 
+/** Each table is pruned by the feature that owns it (migrations/owners.ts). */
 export async function cleanUp(
   db: Knex,
   retention: { notificationDays: number },
 ): Promise<Record<string, number>> {
-  const idempotencyKeys = await db('idempotency_keys')
-    .where('created_at', '<', db.raw("now() - interval '24 hours'"))
-    .delete();
-  const notifications = await db('notifications')
-    .whereNotNull('read_at')
-    .andWhere('read_at', '<', db.raw('now() - make_interval(days => ?)', [retention.notificationDays]))
-    .delete();
-  const jobs = (await db.raw("SELECT to_regclass('agenda_jobs') AS table")).rows[0]?.table
-    ? await db('agenda_jobs')
-        .where({ type: 'normal' })
-        .whereNull('next_run_at')
-        .whereNotNull('last_finished_at')
-        .whereNull('failed_at')
-        .delete()
-    : 0;
-  // A token older than the signature tolerance (5 minutes) can no longer be replayed anyway.
-  const replayTokens = await db('webhook_replay_tokens')
-    .where('seen_at', '<', db.raw("now() - interval '1 hour'"))
-    .delete();
-  const recomputes = await db('scoring_recomputes')
-    .whereIn('status', ['succeeded', 'failed'])
-    .andWhere('finished_at', '<', db.raw("now() - interval '30 days'"))
-    .delete();
-  const heartbeats = await db('worker_heartbeats')
-    .where('beat_at', '<', db.raw("now() - interval '1 day'"))
-    .delete();
+  const { jobs, heartbeats } = await pruneJobs(db);
   return {
-    idempotency_keys: idempotencyKeys,
+    idempotency_keys: await pruneIdempotencyKeys(db),
     worker_heartbeats: heartbeats,
-    notifications,
+    notifications: await pruneReadNotifications(db, retention.notificationDays),
     jobs,
-    webhook_replay_tokens: replayTokens,
-    scoring_recomputes: recomputes,
+    webhook_replay_tokens: await pruneReplayTokens(db),
+    scoring_recomputes: await pruneFinishedRecomputes(db),
     search_words: await pruneSearchWords(db),
   };
 }
-
 export function cleanupJob(
   db: Knex,
   retention: { notificationDays: number },

@@ -20,19 +20,19 @@ export function mandateRoutes(db: Knex): Routes {
   });
 
   routes.get('/v1/mandates/:id', can('mandates', 'read'), async (req, reply) => {
-    sendResource(req, reply, await getMandate(db, String(req.params.id)));
+    sendResource(req, reply, await getMandate(db, req.params.id));
   });
 
   routes.patch('/v1/mandates/:id', can('mandates', 'update'), async (req, reply) => {
     sendResource(
       req,
       reply,
-      await updateMandate(db, contextOf(req), String(req.params.id), req.body, headerOf(req, 'if-match')),
+      await updateMandate(db, contextOf(req), req.params.id, req.body, headerOf(req, 'if-match')),
     );
   });
 
   routes.delete('/v1/mandates/:id', can('mandates', 'delete'), async (req, reply) => {
-    await deleteMandate(db, contextOf(req), String(req.params.id), headerOf(req, 'if-match'));
+    await deleteMandate(db, contextOf(req), req.params.id, headerOf(req, 'if-match'));
     reply.code(204).send();
   });
 

@@ -1,2 +1,2 @@
-export { linkEmailEvents } from './ingest-service';
+export { linkEmailEvents, pruneReplayTokens } from './ingest-service';
 export { INGEST_PATH, marketingRoutes } from './marketing-routes';

@@ -216,3 +216,8 @@ export async function linkEmailEvents(trx: Knex.Transaction, personId: string, e
   ]);
   await applyEvents(trx, rows, now);
 }
+
+/** Forgets signature tokens seen more than an hour ago (past the 5-minute tolerance, they cannot be replayed); returns how many. */
+export function pruneReplayTokens(db: Knex): Promise<number> {
+  return db('webhook_replay_tokens').where('seen_at', '<', db.raw("now() - interval '1 hour'")).delete();
+}

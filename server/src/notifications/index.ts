@@ -1,2 +1,2 @@
 export { notificationRoutes } from './notification-routes';
-export { type Notification, notify } from './notification-service';
+export { type Notification, notify, pruneReadNotifications } from './notification-service';

@@ -24,7 +24,7 @@ export function notificationRoutes(db: Knex): Routes {
   });
 
   routes.post('/v1/notifications/:id/read', can('notifications', 'update'), async (req, reply) => {
-    reply.send(await markRead(db, userOf(req), String(req.params.id)));
+    reply.send(await markRead(db, userOf(req), req.params.id));
   });
 
   return routes;

@@ -83,3 +83,11 @@ export async function markRead(db: Knex, userId: string, id: string): Promise<No
 export async function markAllRead(db: Knex, userId: string): Promise<number> {
   return db('notifications').where({ user_id: userId }).whereNull('read_at').update({ read_at: db.fn.now() });
 }
+
+/** Forgets notifications read more than `days` ago; returns how many. */
+export function pruneReadNotifications(db: Knex, days: number): Promise<number> {
+  return db('notifications')
+    .whereNotNull('read_at')
+    .andWhere('read_at', '<', db.raw('now() - make_interval(days => ?)', [days]))
+    .delete();
+}

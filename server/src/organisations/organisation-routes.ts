@@ -27,7 +27,7 @@ export function organisationRoutes(db: Knex): Routes {
   });
 
   routes.get('/v1/organisations/:id', can('organisations', 'read'), async (req, reply) => {
-    const id = String(req.params.id);
+    const id = req.params.id;
     sendResource(
       req,
       reply,
@@ -39,7 +39,7 @@ export function organisationRoutes(db: Knex): Routes {
     const updated = await updateOrganisation(
       db,
       contextOf(req),
-      String(req.params.id),
+      req.params.id,
       req.body,
       headerOf(req, 'if-match'),
     );
@@ -47,8 +47,8 @@ export function organisationRoutes(db: Knex): Routes {
   });
 
   routes.delete('/v1/organisations/:id', can('organisations', 'delete'), async (req, reply) => {
-    const { archive } = req.query as { archive?: boolean };
-    await deleteOrganisation(db, contextOf(req), String(req.params.id), {
+    const { archive } = req.query;
+    await deleteOrganisation(db, contextOf(req), req.params.id, {
       archive: archive ?? false,
       ifMatch: headerOf(req, 'if-match'),
     });

@@ -29,7 +29,7 @@ export function personRoutes(db: Knex): Routes {
   });
 
   routes.get('/v1/people/:id', can('people', 'read'), async (req, reply) => {
-    const id = String(req.params.id);
+    const id = req.params.id;
     sendResource(req, reply, await cachedJson(db, 'person', id, [tags.person(id)], () => getPerson(db, id)));
   });
 
@@ -37,13 +37,13 @@ export function personRoutes(db: Knex): Routes {
     sendResource(
       req,
       reply,
-      await updatePerson(db, contextOf(req), String(req.params.id), req.body, headerOf(req, 'if-match')),
+      await updatePerson(db, contextOf(req), req.params.id, req.body, headerOf(req, 'if-match')),
     );
   });
 
   routes.delete('/v1/people/:id', can('people', 'delete'), async (req, reply) => {
-    const { archive } = req.query as { archive?: boolean };
-    await deletePerson(db, contextOf(req), String(req.params.id), {
+    const { archive } = req.query;
+    await deletePerson(db, contextOf(req), req.params.id, {
       archive: archive ?? false,
       ifMatch: headerOf(req, 'if-match'),
     });
@@ -51,7 +51,7 @@ export function personRoutes(db: Knex): Routes {
   });
 
   routes.post('/v1/people/:id/organisations', can('people', 'update'), async (req, reply) => {
-    const { created, person } = await linkOrganisation(db, contextOf(req), String(req.params.id), req.body);
+    const { created, person } = await linkOrganisation(db, contextOf(req), req.params.id, req.body);
     sendResource(req, reply, person, created ? 201 : 200);
   });
 
@@ -59,7 +59,7 @@ export function personRoutes(db: Knex): Routes {
     '/v1/people/:id/organisations/:organisation_id',
     can('people', 'update'),
     async (req, reply) => {
-      await unlinkOrganisation(db, contextOf(req), String(req.params.id), String(req.params.organisation_id));
+      await unlinkOrganisation(db, contextOf(req), req.params.id, req.params.organisation_id);
       reply.code(204).send();
     },
   );

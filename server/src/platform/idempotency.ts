@@ -117,3 +117,8 @@ export function idempotency(db: Knex) {
     },
   };
 }
+
+/** Forgets keys past their 24 hours; returns how many. */
+export function pruneIdempotencyKeys(db: Knex): Promise<number> {
+  return db('idempotency_keys').where('created_at', '<', db.raw("now() - interval '24 hours'")).delete();
+}

@@ -354,3 +354,19 @@ export function intervalSeconds(interval: string): number {
   ];
   return Number(match[1]) * unit;
 }
+
+/** Forgets finished one-off jobs and the heartbeats of workers gone for a day; returns how many of each. */
+export async function pruneJobs(db: Knex): Promise<{ jobs: number; heartbeats: number }> {
+  const jobs = (await db.raw("SELECT to_regclass('agenda_jobs') AS table")).rows[0]?.table
+    ? await db('agenda_jobs')
+        .where({ type: 'normal' })
+        .whereNull('next_run_at')
+        .whereNotNull('last_finished_at')
+        .whereNull('failed_at')
+        .delete()
+    : 0;
+  const heartbeats = await db('worker_heartbeats')
+    .where('beat_at', '<', db.raw("now() - interval '1 day'"))
+    .delete();
+  return { jobs, heartbeats };
+}

@@ -9,7 +9,7 @@ export function privacyRoutes(db: Knex, logger: Logger): Routes {
   const routes = new Routes();
 
   routes.get('/v1/people/:id/export', can('personal_data', 'read'), async (req, reply) => {
-    const id = String(req.params.id);
+    const id = req.params.id;
     const document = await exportPersonalData(db, contextOf(req), id);
     reply.header('Content-Disposition', `attachment; filename="relais-person-${id}.json"`);
     reply.header('Cache-Control', 'no-store');
@@ -17,8 +17,8 @@ export function privacyRoutes(db: Knex, logger: Logger): Routes {
   });
 
   routes.post('/v1/people/:id/erase', can('personal_data', 'delete'), async (req, reply) => {
-    const { confirm } = req.body as { confirm: string };
-    reply.send(await erasePerson(db, contextOf(req), String(req.params.id), { confirm, logger }));
+    const { confirm } = req.body;
+    reply.send(await erasePerson(db, contextOf(req), req.params.id, { confirm, logger }));
   });
 
   return routes;

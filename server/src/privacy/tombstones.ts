@@ -6,6 +6,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Knex } from '../platform/db';
+import { setMetaOnce } from '../platform/meta';
 
 const SALT_KEY = 'erasure_salt';
 const salts = new WeakMap<object, Promise<Buffer>>();
@@ -15,12 +16,8 @@ function saltOf(db: Knex): Promise<Buffer> {
   let salt = salts.get(key);
   if (!salt) {
     salt = (async () => {
-      await db('relais_meta')
-        .insert({ key: SALT_KEY, value: JSON.stringify(randomBytes(32).toString('base64')) })
-        .onConflict('key')
-        .ignore();
-      const row = await db('relais_meta').where({ key: SALT_KEY }).first('value');
-      return Buffer.from(String(row.value), 'base64');
+      const value = await setMetaOnce(db, SALT_KEY, randomBytes(32).toString('base64'));
+      return Buffer.from(String(value), 'base64');
     })();
     salt.catch(() => salts.delete(key));
     salts.set(key, salt);

@@ -1,3 +1,3 @@
 export { listLeadScores } from './lead-score-service';
-export { recomputeJob, refreshJob } from './recompute-service';
+export { pruneFinishedRecomputes, recomputeJob, refreshJob } from './recompute-service';
 export { scoringRoutes } from './scoring-routes';

@@ -171,3 +171,11 @@ export function refreshJob(db: Knex, options: RecomputeOptions): JobDefinition<'
       ),
   };
 }
+
+/** Forgets recomputes finished more than 30 days ago; returns how many. */
+export function pruneFinishedRecomputes(db: Knex): Promise<number> {
+  return db('scoring_recomputes')
+    .whereIn('status', ['succeeded', 'failed'])
+    .andWhere('finished_at', '<', db.raw("now() - interval '30 days'"))
+    .delete();
+}

@@ -25,7 +25,7 @@ export function scoringRoutes(db: Knex, clock: () => Date): Routes {
 
   routes.get('/v1/people/:id/lead-score', can('lead_scores', 'read'), async (req, reply) => {
     const { entries_limit } = req.query;
-    reply.send(await personLeadScore(db, String(req.params.id), entries_limit, clock()));
+    reply.send(await personLeadScore(db, req.params.id, entries_limit, clock()));
   });
 
   routes.get('/v1/scoring-rules', can('scoring_rules', 'read'), async (_req, reply) => {
@@ -33,6 +33,8 @@ export function scoringRoutes(db: Knex, clock: () => Date): Routes {
   });
 
   routes.put('/v1/scoring-rules', can('scoring_rules', 'update'), async (req, reply) => {
+    // Validation filled each rule's defaults (`first_per_message`, `daily_cap`, …), which the
+    // spec's type leaves optional.
     const input = req.body as { rules: ScoringRule[]; half_life_days: number; hot_threshold: number };
     assertRulesConsistent(input.rules);
     const userId = actingUser(contextOf(req).principal)?.id ?? null;
@@ -46,7 +48,7 @@ export function scoringRoutes(db: Knex, clock: () => Date): Routes {
   });
 
   routes.get('/v1/lead-scores/recompute/:id', can('lead_scores', 'manage'), async (req, reply) => {
-    reply.send(await getRecompute(db, String(req.params.id)));
+    reply.send(await getRecompute(db, req.params.id));
   });
 
   return routes;

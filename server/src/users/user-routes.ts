@@ -20,14 +20,14 @@ export function userRoutes(db: Knex, directory: UserDirectory): Routes {
   });
 
   routes.get('/v1/users/:id', can('users', 'read'), async (req, reply) => {
-    sendResource(req, reply, await getUser(db, String(req.params.id)));
+    sendResource(req, reply, await getUser(db, req.params.id));
   });
 
   routes.patch('/v1/users/:id', can('users', 'update'), async (req, reply) => {
     const context = contextOf(req);
     if (req.body.role !== undefined || req.body.active !== undefined)
       assertCan(context.principal, 'users', 'manage');
-    const updated = await updateUser(db, context, String(req.params.id), req.body, headerOf(req, 'if-match'));
+    const updated = await updateUser(db, context, req.params.id, req.body, headerOf(req, 'if-match'));
     directory.evict(updated.id);
     sendResource(req, reply, updated);
   });
