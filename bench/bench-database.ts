@@ -4,9 +4,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type pg from 'pg';
-import { createDatabase, type Knex, migrateLatest } from '../server/src/platform/db';
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../server/src/platform/embedded-postgres';
-import { createLogger } from '../server/src/platform/logger';
+import { createLogger } from '../server/src/platform/core/logger';
+import { createDatabase, type Knex, migrateLatest } from '../server/src/platform/data/db';
+import {
+  type EmbeddedPostgresHandle,
+  startEmbeddedPostgres,
+} from '../server/src/platform/data/embedded-postgres';
 
 export const logger = createLogger({ logLevel: 'warn' });
 

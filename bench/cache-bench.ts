@@ -11,8 +11,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import os from 'node:os';
-import { hashPassword } from '../server/src/platform/passwords';
-import { signAccessToken } from '../server/src/platform/tokens';
+import { hashPassword } from '../server/src/platform/core/passwords';
+import { signAccessToken } from '../server/src/platform/web/tokens';
 import { insertUser } from '../server/src/users/user-repository';
 import { OwnRedis } from '../tests/helpers/redis-server';
 import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';

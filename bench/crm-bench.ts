@@ -18,9 +18,9 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { listOrganisations } from '../server/src/organisations/organisation-service';
 import { listPeople } from '../server/src/people/person-service';
-import { findFreePort } from '../server/src/platform/embedded-postgres';
-import { hashPassword } from '../server/src/platform/passwords';
-import { signAccessToken } from '../server/src/platform/tokens';
+import { hashPassword } from '../server/src/platform/core/passwords';
+import { findFreePort } from '../server/src/platform/data/embedded-postgres';
+import { signAccessToken } from '../server/src/platform/web/tokens';
 import { captureQueries, DATABASE_TIME_RUNS, databaseTime, openBenchDatabase, round } from './bench-database';
 import { loadBenchData } from './load-bench-data';
 

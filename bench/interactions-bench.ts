@@ -15,10 +15,10 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { getInbox } from '../server/src/interactions/inbox-service';
 import { personTimeline } from '../server/src/interactions/timeline-service';
-import type { Knex } from '../server/src/platform/db';
-import { findFreePort } from '../server/src/platform/embedded-postgres';
-import { hashPassword } from '../server/src/platform/passwords';
-import { signAccessToken } from '../server/src/platform/tokens';
+import { hashPassword } from '../server/src/platform/core/passwords';
+import type { Knex } from '../server/src/platform/data/db';
+import { findFreePort } from '../server/src/platform/data/embedded-postgres';
+import { signAccessToken } from '../server/src/platform/web/tokens';
 import {
   captureQueries,
   databaseTime,

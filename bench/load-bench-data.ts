@@ -6,7 +6,7 @@
  *   BENCH_DATABASE_URL=postgres://... npx tsx bench/load-bench-data.ts
  */
 import { fakerDE, fakerEN, fakerES, fakerFR, fakerIT, fakerNL, fakerPL } from '@faker-js/faker';
-import type { Knex } from '../server/src/platform/db';
+import type { Knex } from '../server/src/platform/data/db';
 import { openBenchDatabase, progress } from './bench-database';
 
 export const BENCH_ORGANISATIONS = 100_000;

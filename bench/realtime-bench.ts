@@ -13,8 +13,8 @@ import { openSync } from 'node:fs';
 import os from 'node:os';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { createClient } from 'redis';
-import { hashPassword } from '../server/src/platform/passwords';
-import { signAccessToken } from '../server/src/platform/tokens';
+import { hashPassword } from '../server/src/platform/core/passwords';
+import { signAccessToken } from '../server/src/platform/web/tokens';
 import { insertUser } from '../server/src/users/user-repository';
 import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
 

@@ -7,7 +7,8 @@
  *   the spec gives a default, from which route handlers get their typed requests;
  * - `sdk/src/generated/operations.ts` — the SDK's operations by name (`relais.people.list(...)`),
  *   from each operation's `x-sdk-method` (see `operationsFile`);
- * - `docs/permissions.md` — the permission table, from `server/src/platform/permissions.ts`.
+ * - `docs/permissions.md` — the permission table, from `server/src/platform/core/permissions.ts`;
+ * - `docs/table-owners.md` — who owns, reads and writes each table, from `migrations/owners.ts`.
  *
  * `npm run generate` writes them; `npm run generate -- --check` (and the test suite) fail when
  * the committed files differ from what the spec produces.
@@ -17,7 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
-import { permissionsMarkdown } from '../server/src/platform/permissions';
+import { TABLE_OWNERS, WRITES_EVERY_TABLE } from '../migrations/owners';
+import { permissionsMarkdown } from '../server/src/platform/core/permissions';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = path.join(root, 'openapi/openapi.yaml');
@@ -42,6 +44,7 @@ export async function generateFiles(): Promise<Map<string, string>> {
     ['sdk/src/generated/operations.ts', operationsFile(document)],
     ['server/src/generated/routes.ts', routesFile(document)],
     ['docs/permissions.md', permissionsMarkdown()],
+    ['docs/table-owners.md', tableOwnersMarkdown()],
   ]);
 }
 
@@ -138,7 +141,7 @@ function operationsOf(
 /**
  * The server's side of the spec's operations: which operation each route serves (`"get
  * /v1/people/{id}": "getPerson"`), and which query parameters have a default (present in every
- * validated request). `server/src/platform/routes.ts` types each handler's request from them.
+ * validated request). `server/src/platform/web/routes.ts` types each handler's request from them.
  */
 function routesFile(document: SpecDocument): string {
   const routes: string[] = [];
@@ -159,6 +162,31 @@ ${routes.join('\n')}
 export interface QueryDefaults {
 ${defaults.join('\n')}
 }
+`;
+}
+
+/** The table owners as a page of the docs. */
+function tableOwnersMarkdown(): string {
+  const rows = Object.entries(TABLE_OWNERS)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([table, { owner, readers = [], writers = {} }]) => {
+      const others = Object.entries(writers).map(([feature, why]) => `\`${feature}\` (${why})`);
+      return `| \`${table}\` | \`${owner}\` | ${readers.map((feature) => `\`${feature}\``).join(', ')} | ${others.join('; ')} |`;
+    });
+  const everywhere = Object.entries(WRITES_EVERY_TABLE).map(([feature, why]) => `\`${feature}\` (${why})`);
+  return `<!-- DO NOT EDIT: generated from migrations/owners.ts by \`npm run generate\`. -->
+# Table owners
+
+Each table is written by one feature (a folder of \`server/src\`); other features call its
+operations through its \`index.ts\`. Where another feature names the table in its own SQL, it is
+listed here, as a reader or as a writer with the reason. \`tests/unit/table-owners.test.ts\` reads
+the server's SQL and fails on any use not listed (and on a listed use that is gone).
+
+May write any table: ${everywhere.join('; ')}.
+
+| table | owner | also read by | also written by |
+|---|---|---|---|
+${rows.join('\n')}
 `;
 }
 

@@ -1,13 +1,13 @@
 /** What the API app is assembled from (`createApp` in app.ts); routes that need several take it whole. */
 import type { Config } from './config';
-import type { TokenSettings } from './platform/auth';
-import type { ReadCache } from './platform/cache';
-import type { Knex } from './platform/db';
-import type { DependencyCheck } from './platform/dependency-check';
-import type { EventBus } from './platform/events';
-import type { Logger } from './platform/logger';
-import type { OpenApiValidator } from './platform/openapi';
-import type { RedisClient } from './platform/redis';
+import type { DependencyCheck } from './platform/core/dependency-check';
+import type { Logger } from './platform/core/logger';
+import type { Knex } from './platform/data/db';
+import type { ReadCache } from './platform/runtime/cache';
+import type { EventBus } from './platform/runtime/events';
+import type { RedisClient } from './platform/runtime/redis';
+import type { TokenSettings } from './platform/web/auth';
+import type { OpenApiValidator } from './platform/web/openapi';
 import type { UserDirectory } from './users';
 
 export interface AppDeps {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config';
 import { loadDemoData } from '../../server/src/demo/demo-data';
-import { createLogger } from '../../server/src/platform/logger';
+import { createLogger } from '../../server/src/platform/core/logger';
 import { startTestApp, type TestApp } from '../helpers/app';
 
 let app: TestApp;

@@ -7,7 +7,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPendingImports } from '../../server/src/imports/import-runs';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createApiKey, createUsersPerRole, type TestUser } from '../helpers/factories';
 import { openEventStream } from '../helpers/realtime';

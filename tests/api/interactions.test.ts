@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERACTION_TRANSITIONS } from '../../server/src/interactions/interaction-workflow';
-import type { Role } from '../../server/src/platform/permissions';
+import type { Role } from '../../server/src/platform/core/permissions';
 import { startTestApp, type TestApp } from '../helpers/app';
 import {
   createInteraction,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderJob } from '../../server/src/interactions';
-import { checkJobs, JobRuntime } from '../../server/src/platform/jobs';
-import { createLogger } from '../../server/src/platform/logger';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { checkJobs, JobRuntime } from '../../server/src/platform/runtime/jobs';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser, type TestUser } from '../helpers/factories';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANDATE_TRANSITIONS } from '../../server/src/mandates/mandate-service';
-import type { Role } from '../../server/src/platform/permissions';
+import type { Role } from '../../server/src/platform/core/permissions';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createMandate, createOrganisation, createUsersPerRole, type TestUser } from '../helpers/factories';
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
 import { startHttpServer } from '../../server/src/http/http-server';
-import { createDatabase } from '../../server/src/platform/db';
-import { createLogger } from '../../server/src/platform/logger';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { createDatabase } from '../../server/src/platform/data/db';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { send, startTestApp, type TestApp } from '../helpers/app';
 
 let app: TestApp;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../server/src/platform/permissions';
+import type { Role } from '../../server/src/platform/core/permissions';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createMandate, createOrganisation, createUsersPerRole, type TestUser } from '../helpers/factories';
 

@@ -4,9 +4,9 @@
  * through the table's close words. Each must give every match once, in the list's order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEARCH_WINDOW } from '../../server/src/platform/pagination';
-import type { Role } from '../../server/src/platform/permissions';
-import { pruneSearchWords } from '../../server/src/platform/search';
+import type { Role } from '../../server/src/platform/core/permissions';
+import { SEARCH_WINDOW } from '../../server/src/platform/data/pagination';
+import { pruneSearchWords } from '../../server/src/platform/data/search';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUsersPerRole, type TestUser } from '../helpers/factories';
 

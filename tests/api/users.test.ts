@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../server/src/platform/permissions';
+import type { Role } from '../../server/src/platform/core/permissions';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser, createUsersPerRole, type TestUser } from '../helpers/factories';
 

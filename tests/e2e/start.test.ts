@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/src/demo/demo-data';
-import { findFreePort } from '../../server/src/platform/embedded-postgres';
+import { findFreePort } from '../../server/src/platform/data/embedded-postgres';
 import { startServerProcess } from '../helpers/processes';
 
 const run = promisify(execFile);

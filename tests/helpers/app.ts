@@ -5,10 +5,10 @@
 import { createApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
 import { type HttpServerHandle, startHttpServer } from '../../server/src/http/http-server';
-import { EventBus } from '../../server/src/platform/events';
-import { createLogger } from '../../server/src/platform/logger';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
-import { closeRedis, createRedis, type RedisClient } from '../../server/src/platform/redis';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { EventBus } from '../../server/src/platform/runtime/events';
+import { closeRedis, createRedis, type RedisClient } from '../../server/src/platform/runtime/redis';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { UserDirectory } from '../../server/src/users';
 import { createTestDatabase, type TestDatabase } from './database';
 

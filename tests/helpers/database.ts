@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabase, type Knex } from '../../server/src/platform/db';
-import { createLogger } from '../../server/src/platform/logger';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { createDatabase, type Knex } from '../../server/src/platform/data/db';
 import { adminQuery, withDatabase } from './postgres';
 
 export interface TestDatabase {

@@ -5,12 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createApiKey as createApiKeyThroughService } from '../../server/src/api-keys/api-key-service';
-import type { RequestContext } from '../../server/src/platform/context';
-import type { Knex } from '../../server/src/platform/db';
-import { hashPassword } from '../../server/src/platform/passwords';
-import type { Role } from '../../server/src/platform/permissions';
-import type { EmbedSubject, Widget } from '../../server/src/platform/principal';
-import { signAccessToken, signEmbedToken } from '../../server/src/platform/tokens';
+import type { RequestContext } from '../../server/src/platform/core/context';
+import { hashPassword } from '../../server/src/platform/core/passwords';
+import type { Role } from '../../server/src/platform/core/permissions';
+import type { EmbedSubject, Widget } from '../../server/src/platform/core/principal';
+import type { Knex } from '../../server/src/platform/data/db';
+import { signAccessToken, signEmbedToken } from '../../server/src/platform/web/tokens';
 import { insertUser, type User } from '../../server/src/users/user-repository';
 import { TEST_JWT_SECRET } from './app';
 

@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
 import type { TestProject } from 'vitest/node';
-import { createDatabase, migrateLatest } from '../../server/src/platform/db';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { createDatabase, migrateLatest } from '../../server/src/platform/data/db';
 import {
   type EmbeddedPostgresHandle,
   startEmbeddedPostgres,
-} from '../../server/src/platform/embedded-postgres';
-import { createLogger } from '../../server/src/platform/logger';
+} from '../../server/src/platform/data/embedded-postgres';
 import { adminQuery, withDatabase } from './postgres';
 
 declare module 'vitest' {

@@ -4,10 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config';
-import { transaction } from '../../server/src/platform/after-commit';
-import { attachCache, invalidate, ReadCache } from '../../server/src/platform/cache';
-import { attachEventBus, EventBus, type PublishedEvent, publish } from '../../server/src/platform/events';
-import { createLogger } from '../../server/src/platform/logger';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { transaction } from '../../server/src/platform/data/after-commit';
+import { attachCache, invalidate, ReadCache } from '../../server/src/platform/runtime/cache';
+import {
+  attachEventBus,
+  EventBus,
+  type PublishedEvent,
+  publish,
+} from '../../server/src/platform/runtime/events';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 const logger = createLogger(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }));

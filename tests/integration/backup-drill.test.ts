@@ -15,7 +15,7 @@ import {
   lastBackupAgeSeconds,
   restoreDatabase,
 } from '../../server/src/backups/backup-service';
-import type { Knex } from '../../server/src/platform/db';
+import type { Knex } from '../../server/src/platform/data/db';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createPerson, createUser, FACTORY_PASSWORD, type TestUser } from '../helpers/factories';

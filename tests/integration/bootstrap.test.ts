@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../../server/src/demo/demo-data';
-import { createLogger } from '../../server/src/platform/logger';
-import { verifyPassword } from '../../server/src/platform/passwords';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { verifyPassword } from '../../server/src/platform/core/passwords';
 import { ensureAdmin } from '../../server/src/users';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderJob } from '../../server/src/interactions';
-import { JobRuntime } from '../../server/src/platform/jobs';
-import { createLogger } from '../../server/src/platform/logger';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { JobRuntime } from '../../server/src/platform/runtime/jobs';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;

@@ -8,8 +8,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDueReminders } from '../../server/src/interactions';
 import { reminderEmails } from '../../server/src/interactions/interaction-jobs';
-import { createLogger } from '../../server/src/platform/logger';
-import { createMailer, type Mailer } from '../../server/src/platform/mailer';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { createMailer, type Mailer } from '../../server/src/platform/runtime/mailer';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createInteraction, createUser } from '../helpers/factories';
 

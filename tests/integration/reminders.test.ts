@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDueReminders } from '../../server/src/interactions';
 import { cleanUp } from '../../server/src/maintenance';
-import { createDatabase } from '../../server/src/platform/db';
-import { createLogger } from '../../server/src/platform/logger';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { createDatabase } from '../../server/src/platform/data/db';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createInteraction, createUser } from '../helpers/factories';
 

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSentry, flushSentry, initSentry } from '../../server/src/platform/sentry';
+import { closeSentry, flushSentry, initSentry } from '../../server/src/platform/runtime/sentry';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser, type TestUser } from '../helpers/factories';
 

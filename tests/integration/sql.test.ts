@@ -4,8 +4,8 @@
  * and gives every borrowed connection back, after a failed query too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRowById } from '../../server/src/platform/rows';
-import { selectRows } from '../../server/src/platform/sql';
+import { findRowById } from '../../server/src/platform/data/rows';
+import { selectRows } from '../../server/src/platform/data/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;

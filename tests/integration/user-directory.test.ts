@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/src/platform/logger';
+import { createLogger } from '../../server/src/platform/core/logger';
 import { UserDirectory } from '../../server/src/users';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createUser } from '../helpers/factories';

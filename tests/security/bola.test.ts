@@ -5,8 +5,8 @@
  * without a row here fails this file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Knex } from '../../server/src/platform/db';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
+import type { Knex } from '../../server/src/platform/data/db';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import {
   createApiKey,

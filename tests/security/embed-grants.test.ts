@@ -5,8 +5,8 @@
  * widget the token does not hold is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../server/src/platform/openapi';
-import type { Widget } from '../../server/src/platform/principal';
+import type { Widget } from '../../server/src/platform/core/principal';
+import { openApiDocument } from '../../server/src/platform/web/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import {
   createInteraction,

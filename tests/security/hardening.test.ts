@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createPerson, createUser, embedTokenFor, type TestUser } from '../helpers/factories';
 import { openEventStream } from '../helpers/realtime';

@@ -5,7 +5,7 @@
  * success), and no row may change on a refusal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser, type TestUser } from '../helpers/factories';
 

@@ -5,7 +5,7 @@
  * fields must have a valid example here, or this file fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenApiValidator, openApiDocument } from '../../server/src/platform/openapi';
+import { OpenApiValidator, openApiDocument } from '../../server/src/platform/web/openapi';
 import { startTestApp, type TestApp } from '../helpers/app';
 import {
   createInteraction,

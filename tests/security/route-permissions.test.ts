@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { createApp, routesOf } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
-import { assertRoutesDeclareAccess, can, type RouteAccess } from '../../server/src/platform/access';
-import { createDatabase } from '../../server/src/platform/db';
-import { createLogger } from '../../server/src/platform/logger';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
-import { specPathOf } from '../../server/src/platform/routes';
+import { createLogger } from '../../server/src/platform/core/logger';
+import { createDatabase } from '../../server/src/platform/data/db';
+import { assertRoutesDeclareAccess, can, type RouteAccess } from '../../server/src/platform/web/access';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
+import { specPathOf } from '../../server/src/platform/web/routes';
 
 const validator = new OpenApiValidator();
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });

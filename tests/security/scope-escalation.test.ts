@@ -6,9 +6,9 @@
  * same request succeed. A new scope is covered without anyone remembering to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scopesOfRole, WIDGET_READS } from '../../server/src/platform/grants';
-import { ROLES, SCOPES } from '../../server/src/platform/permissions';
-import { WIDGETS } from '../../server/src/platform/principal';
+import { scopesOfRole, WIDGET_READS } from '../../server/src/platform/core/grants';
+import { ROLES, SCOPES } from '../../server/src/platform/core/permissions';
+import { WIDGETS } from '../../server/src/platform/core/principal';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createApiKey, createUser, type TestUser } from '../helpers/factories';
 

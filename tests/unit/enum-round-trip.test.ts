@@ -9,7 +9,7 @@ import {
   INTERACTION_STATUSES,
   INTERACTION_TYPES,
 } from '../../server/src/interactions/interaction-repository';
-import { openApiDocument } from '../../server/src/platform/openapi';
+import { openApiDocument } from '../../server/src/platform/web/openapi';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;

@@ -4,7 +4,7 @@ import {
   type OpenApiDocument,
   OpenApiValidator,
   RequestValidationFailure,
-} from '../../server/src/platform/openapi';
+} from '../../server/src/platform/web/openapi';
 
 const document: OpenApiDocument = {
   openapi: '3.1.0',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../server/src/platform/openapi';
-import { ROLE_PERMISSIONS, roleReach, SCOPES } from '../../server/src/platform/permissions';
+import { ROLE_PERMISSIONS, roleReach, SCOPES } from '../../server/src/platform/core/permissions';
+import { openApiDocument } from '../../server/src/platform/web/openapi';
 
 describe('the permission table', () => {
   it('offers exactly the spec’s Scope enum as API key scopes', () => {

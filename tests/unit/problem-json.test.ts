@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, NotFoundError, PROBLEM_BASE_URI } from '../../server/src/platform/errors';
-import { toAppError } from '../../server/src/platform/problem-json';
+import { AppError, NotFoundError, PROBLEM_BASE_URI } from '../../server/src/platform/core/errors';
+import { toAppError } from '../../server/src/platform/web/problem-json';
 
 describe('toAppError', () => {
   it('keeps an AppError with its own status, type and title', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrubBreadcrumb, scrubEvent, scrubText } from '../../server/src/platform/sentry';
+import { scrubBreadcrumb, scrubEvent, scrubText } from '../../server/src/platform/runtime/sentry';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiYXVkIjoicmVsYWlzLWFwaSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';

@@ -1,6 +1,6 @@
 /** Conventions every operation of the contract keeps, checked over the whole document. */
 import { describe, expect, it } from 'vitest';
-import { OpenApiValidator } from '../../server/src/platform/openapi';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 
 const validator = new OpenApiValidator();
 const parameterNames = (operation: (typeof validator.operations)[number]) => [

@@ -1,5 +1,5 @@
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page } from '../platform/pagination';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
 
 export interface ApiKey {
   id: string;

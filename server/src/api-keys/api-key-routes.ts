@@ -1,7 +1,7 @@
-import { can } from '../platform/access';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { Routes } from '../platform/routes';
+import type { Knex } from '../platform/data/db';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { Routes } from '../platform/web/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-key-service';
 
 export function apiKeyRoutes(db: Knex): Routes {

@@ -5,13 +5,13 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { recordChange } from '../audit';
-import { transaction } from '../platform/after-commit';
-import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { NotFoundError, ValidationError } from '../platform/errors';
-import { assertHolds } from '../platform/grants';
-import { SCOPES } from '../platform/permissions';
-import { actingUser } from '../platform/principal';
+import type { RequestContext } from '../platform/core/context';
+import { NotFoundError, ValidationError } from '../platform/core/errors';
+import { assertHolds } from '../platform/core/grants';
+import { SCOPES } from '../platform/core/permissions';
+import { actingUser } from '../platform/core/principal';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
 import {
   type ApiKey,
   findApiKey,

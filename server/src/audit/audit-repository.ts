@@ -1,5 +1,5 @@
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page } from '../platform/pagination';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
 
 export interface AuditEntryInput {
   principal_type: 'user' | 'api_key' | 'embed' | 'system';

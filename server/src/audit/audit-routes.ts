@@ -1,6 +1,6 @@
-import { can } from '../platform/access';
-import type { Knex } from '../platform/db';
-import { Routes } from '../platform/routes';
+import type { Knex } from '../platform/data/db';
+import { can } from '../platform/web/access';
+import { Routes } from '../platform/web/routes';
 import { listAudit } from './audit-service';
 
 export function auditRoutes(db: Knex): Routes {

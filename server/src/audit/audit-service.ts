@@ -3,9 +3,9 @@
  * itself. Secret values never enter it — fields named in SECRET_FIELDS are recorded as changed,
  * with their value replaced.
  */
-import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { actorOf } from '../platform/principal';
+import type { RequestContext } from '../platform/core/context';
+import { actorOf } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
 import {
   type AuditEntryInput,
   type AuditFilters,

@@ -1,12 +1,12 @@
 import type { Config } from '../config';
-import { publicRoute, signedIn } from '../platform/access';
-import type { TokenSettings } from '../platform/auth';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { actingUser } from '../platform/principal';
-import { createRateLimit } from '../platform/rate-limit';
-import type { RedisClient } from '../platform/redis';
-import { Routes } from '../platform/routes';
+import { actingUser } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import type { RedisClient } from '../platform/runtime/redis';
+import { publicRoute, signedIn } from '../platform/web/access';
+import type { TokenSettings } from '../platform/web/auth';
+import { contextOf } from '../platform/web/context-of';
+import { createRateLimit } from '../platform/web/rate-limit';
+import { Routes } from '../platform/web/routes';
 import { findUserById, signOutEverywhere, type UserDirectory, updateOwnProfile } from '../users';
 import { login } from './auth-service';
 

@@ -2,11 +2,12 @@
  * Signing in: email and password for an access token. An unknown email and a wrong password get
  * the same answer in the same time, so the endpoint tells nobody which emails exist.
  */
-import type { TokenSettings } from '../platform/auth';
-import type { Knex } from '../platform/db';
-import { UnauthorizedError } from '../platform/errors';
-import { verifyAgainstNothing, verifyPassword } from '../platform/passwords';
-import { signAccessToken } from '../platform/tokens';
+
+import { UnauthorizedError } from '../platform/core/errors';
+import { verifyAgainstNothing, verifyPassword } from '../platform/core/passwords';
+import type { Knex } from '../platform/data/db';
+import type { TokenSettings } from '../platform/web/auth';
+import { signAccessToken } from '../platform/web/tokens';
 import { findUserWithHashByEmail, type User } from '../users';
 
 export interface LoginResult {

@@ -1,5 +1,5 @@
-import type { Knex } from '../platform/db';
-import type { JobDefinition } from '../platform/jobs';
+import type { Knex } from '../platform/data/db';
+import type { JobDefinition } from '../platform/runtime/jobs';
 import { backupDatabase } from './backup-service';
 
 /** The scheduled backup (worker role, when `BACKUP_DIR` is set). */

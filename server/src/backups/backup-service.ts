@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Knex } from '../platform/db';
+import type { Knex } from '../platform/data/db';
 
 const run = promisify(execFile);
 

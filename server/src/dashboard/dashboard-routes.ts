@@ -4,12 +4,12 @@
  */
 
 import { type Clock, getInbox, listInteractions } from '../interactions';
-import { can } from '../platform/access';
-import { cached, minuteOf, tags } from '../platform/cache';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { actingUser, type UserIdentity } from '../platform/principal';
-import { Routes } from '../platform/routes';
+import { actingUser, type UserIdentity } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import { cached, minuteOf, tags } from '../platform/runtime/cache';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { Routes } from '../platform/web/routes';
 import { listLeadScores } from '../scoring';
 
 export function dashboardRoutes(db: Knex, clock: Clock): Routes {

@@ -4,7 +4,7 @@
  * mandates in every status. Seeded, so every install gets the same data.
  */
 import { fakerFR as faker } from '@faker-js/faker';
-import type { Knex } from '../platform/db';
+import type { Knex } from '../platform/data/db';
 
 const ORGANISATIONS = 300;
 const PEOPLE = 1_000;

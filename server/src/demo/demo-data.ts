@@ -3,11 +3,11 @@
  * one writes. Each feature adds its part here as it arrives.
  */
 
-import { transaction } from '../platform/after-commit';
-import type { Knex } from '../platform/db';
-import type { Logger } from '../platform/logger';
-import { metaValue, setMetaOnce } from '../platform/meta';
-import { type Role, roleReach } from '../platform/permissions';
+import type { Logger } from '../platform/core/logger';
+import { type Role, roleReach } from '../platform/core/permissions';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
+import { metaValue, setMetaOnce } from '../platform/data/meta';
 import { createUser, findUserWithHashByEmail } from '../users';
 import { loadDemoCrm } from './demo-crm';
 import { loadDemoInteractions } from './demo-interactions';

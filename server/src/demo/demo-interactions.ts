@@ -4,7 +4,7 @@
  * and next actions in the coming days.
  */
 import { fakerFR as faker } from '@faker-js/faker';
-import type { Knex } from '../platform/db';
+import type { Knex } from '../platform/data/db';
 
 const HISTORY = 3_000;
 const OPEN_PER_USER = 24;

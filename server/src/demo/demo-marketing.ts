@@ -7,7 +7,7 @@
 import { fakerFR as faker } from '@faker-js/faker';
 import type { NormalisedEvent } from '../marketing/email-events';
 import { ingestEvents } from '../marketing/ingest-service';
-import type { Knex } from '../platform/db';
+import type { Knex } from '../platform/data/db';
 
 const DAY = 86_400_000;
 const CAMPAIGNS = ['market-outlook-q3', 'private-equity-letter', 'esg-briefing', 'year-end-review'];

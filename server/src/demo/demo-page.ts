@@ -3,13 +3,14 @@
  * under the strict Content-Security-Policy a host page would set — the page carries no inline
  * script or style, and gets its embed token from `/demo/token` as a host's backend would mint it.
  */
-import { publicRoute } from '../platform/access';
-import type { TokenSettings } from '../platform/auth';
-import type { Knex } from '../platform/db';
-import { NotFoundError } from '../platform/errors';
-import { WIDGETS } from '../platform/principal';
-import { ownOrigin, Routes } from '../platform/routes';
-import { signEmbedToken } from '../platform/tokens';
+
+import { NotFoundError } from '../platform/core/errors';
+import { WIDGETS } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import { publicRoute } from '../platform/web/access';
+import type { TokenSettings } from '../platform/web/auth';
+import { ownOrigin, Routes } from '../platform/web/routes';
+import { signEmbedToken } from '../platform/web/tokens';
 
 const DEMO_USER = 'manager@relais.demo';
 const TOKEN_TTL_SECONDS = 900;

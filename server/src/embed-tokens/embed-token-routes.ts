@@ -1,9 +1,9 @@
 import type { Config } from '../config';
-import { can, signedIn } from '../platform/access';
-import type { TokenSettings } from '../platform/auth';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { Routes } from '../platform/routes';
+import type { Knex } from '../platform/data/db';
+import { can, signedIn } from '../platform/web/access';
+import type { TokenSettings } from '../platform/web/auth';
+import { contextOf } from '../platform/web/context-of';
+import { Routes } from '../platform/web/routes';
 import { createEmbedToken } from './embed-token-service';
 
 export function embedTokenRoutes(deps: { db: Knex; config: Config; tokens: TokenSettings }): Routes {

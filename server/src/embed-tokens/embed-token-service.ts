@@ -4,13 +4,13 @@
  * for at most an hour. Tokens are not stored; revoking the acting user revokes them.
  */
 import { recordChange } from '../audit';
-import type { TokenSettings } from '../platform/auth';
-import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import { assertMayActFor, assertMayMintWidgets } from '../platform/grants';
-import { actingUser, type EmbedSubject, type Widget } from '../platform/principal';
-import { signEmbedToken } from '../platform/tokens';
+import type { RequestContext } from '../platform/core/context';
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/core/errors';
+import { assertMayActFor, assertMayMintWidgets } from '../platform/core/grants';
+import { actingUser, type EmbedSubject, type Widget } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import type { TokenSettings } from '../platform/web/auth';
+import { signEmbedToken } from '../platform/web/tokens';
 import { findUserCredential } from '../users';
 
 /**

@@ -6,9 +6,9 @@
  */
 
 import type { HttpReply } from '../http/types';
-import { publicRoute } from '../platform/access';
-import { NotFoundError } from '../platform/errors';
-import { Routes } from '../platform/routes';
+import { NotFoundError } from '../platform/core/errors';
+import { publicRoute } from '../platform/web/access';
+import { Routes } from '../platform/web/routes';
 import { type ElementsBundle, elementsBundle } from './elements-bundle';
 
 const SHORT_CACHE = 'public, max-age=300';

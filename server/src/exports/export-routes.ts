@@ -1,7 +1,7 @@
-import { can } from '../platform/access';
-import type { Knex } from '../platform/db';
-import type { Logger } from '../platform/logger';
-import { Routes } from '../platform/routes';
+import type { Logger } from '../platform/core/logger';
+import type { Knex } from '../platform/data/db';
+import { can } from '../platform/web/access';
+import { Routes } from '../platform/web/routes';
 import { EXPORT_RESOURCES, streamExport } from './export-service';
 
 /** `GET /v1/exports/{people|organisations|interactions}`: permission-checked like the lists. */

@@ -12,7 +12,7 @@ import QueryStream from 'pg-query-stream';
 import { filteredInteractions, INTERACTION_COLUMNS, type InteractionFilters } from '../interactions';
 import { filteredOrganisations, ORGANISATION_COLUMNS, type OrganisationFilters } from '../organisations';
 import { filteredPeople, PERSON_COLUMNS, type PersonFilters } from '../people';
-import type { Knex } from '../platform/db';
+import type { Knex } from '../platform/data/db';
 
 export const EXPORT_RESOURCES = ['people', 'organisations', 'interactions'] as const;
 export type ExportResource = (typeof EXPORT_RESOURCES)[number];

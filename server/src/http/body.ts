@@ -5,7 +5,7 @@
  * (signed webhooks) get the bytes themselves, whatever the type, to check their signature first.
  */
 import express, { type RequestHandler } from 'express';
-import { UnsupportedMediaTypeError, ValidationError } from '../platform/errors';
+import { UnsupportedMediaTypeError, ValidationError } from '../platform/core/errors';
 import type { HttpRequest } from './types';
 
 const JSON_TYPE = /^application\/(json|[\w.-]+\+json)(\s*;|$)/i;

@@ -5,11 +5,11 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request } from 'express';
-import type { Logger } from '../platform/logger';
-import type { CompiledOperation, ValidatedRequest } from '../platform/openapi';
-import type { Reach } from '../platform/permissions';
-import type { Principal } from '../platform/principal';
-import type { RouteAccess } from '../platform/route-access';
+import type { Logger } from '../platform/core/logger';
+import type { Reach } from '../platform/core/permissions';
+import type { Principal } from '../platform/core/principal';
+import type { CompiledOperation, ValidatedRequest } from '../platform/web/openapi';
+import type { RouteAccess } from '../platform/web/route-access';
 
 declare global {
   namespace Express {

@@ -4,8 +4,8 @@
  * `node:http` server is all it takes.
  */
 import { createServer } from 'node:http';
-import type { DependencyCheck } from '../platform/dependency-check';
-import { registry } from '../platform/metrics';
+import type { DependencyCheck } from '../platform/core/dependency-check';
+import { registry } from '../platform/runtime/metrics';
 import { listen } from './http-server';
 
 export interface WorkerHealthChecks {

@@ -1,8 +1,8 @@
-import { can } from '../platform/access';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { ValidationError } from '../platform/errors';
-import { Routes } from '../platform/routes';
+import { ValidationError } from '../platform/core/errors';
+import type { Knex } from '../platform/data/db';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { Routes } from '../platform/web/routes';
 import { getImport, importErrors, listImports, requestImport } from './import-runs';
 import { headerLine, ImportFileError, mapColumns, parseColumnMap } from './import-service';
 

@@ -11,15 +11,15 @@
  */
 import { Readable, Writable } from 'node:stream';
 import type { components } from '../generated/openapi';
-import { transaction } from '../platform/after-commit';
-import { claimNext } from '../platform/claims';
-import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { NotFoundError } from '../platform/errors';
-import { publish } from '../platform/events';
-import type { JobDefinition } from '../platform/jobs';
-import type { OpenApiValidator } from '../platform/openapi';
-import { keysetPage, type Page } from '../platform/pagination';
+import type { RequestContext } from '../platform/core/context';
+import { NotFoundError } from '../platform/core/errors';
+import { transaction } from '../platform/data/after-commit';
+import { claimNext } from '../platform/data/claims';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
+import { publish } from '../platform/runtime/events';
+import type { JobDefinition } from '../platform/runtime/jobs';
+import type { OpenApiValidator } from '../platform/web/openapi';
 import { ImportFileError, type ImportResource, importCsv, importerOf } from './import-service';
 
 /** An import as `GET /v1/imports/{id}` shows it (the spec's `Import`), its times as read from the database. */

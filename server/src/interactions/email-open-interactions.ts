@@ -4,7 +4,7 @@
  * primary key of `email_open_interactions` claims (person, message) once, so concurrent deliveries
  * and later opens create nothing more.
  */
-import type { Knex } from '../platform/db';
+import type { Knex } from '../platform/data/db';
 import { COLUMNS, type InteractionRow } from './interaction-repository';
 import { announce, present } from './interaction-service';
 

@@ -4,9 +4,9 @@
  * (after local midnight), or no date — with a count per bucket. Local day bounds are computed by
  * PostgreSQL, which knows every zone's rules.
  */
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page } from '../platform/pagination';
-import { usableTimeZone } from '../platform/time-zone';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
+import { usableTimeZone } from '../platform/data/time-zone';
 import { COLUMNS, type InteractionRow, OPEN_STATUSES } from './interaction-repository';
 import { type Interaction, present } from './interaction-service';
 

@@ -5,12 +5,12 @@
  * same transaction: a worker that dies mid-batch rolls the whole batch back for another to take.
  */
 import { notify } from '../notifications';
-import { transaction } from '../platform/after-commit';
-import { invalidate } from '../platform/cache';
-import type { Knex } from '../platform/db';
-import type { JobDefinition } from '../platform/jobs';
-import type { Logger } from '../platform/logger';
-import type { Mailer } from '../platform/mailer';
+import type { Logger } from '../platform/core/logger';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
+import { invalidate } from '../platform/runtime/cache';
+import type { JobDefinition } from '../platform/runtime/jobs';
+import type { Mailer } from '../platform/runtime/mailer';
 import { interactionCacheTags } from './timeline-service';
 
 export interface SentReminder {

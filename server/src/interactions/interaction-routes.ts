@@ -1,13 +1,13 @@
-import { can } from '../platform/access';
-import { cached, tags } from '../platform/cache';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { ForbiddenError, ValidationError } from '../platform/errors';
-import { sendResource } from '../platform/etag';
-import type { Page } from '../platform/pagination';
-import { actingUser, principalReach } from '../platform/principal';
-import { headerOf, Routes } from '../platform/routes';
-import { assertTimeZone } from '../platform/time-zone';
+import { ForbiddenError, ValidationError } from '../platform/core/errors';
+import { actingUser, principalReach } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import type { Page } from '../platform/data/pagination';
+import { assertTimeZone } from '../platform/data/time-zone';
+import { cached, tags } from '../platform/runtime/cache';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { sendResource } from '../platform/web/etag';
+import { headerOf, Routes } from '../platform/web/routes';
 import { getInbox } from './inbox-service';
 import {
   type Clock,

@@ -6,19 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert, recordChange } from '../audit';
 import { notify } from '../notifications';
-import { assertCan } from '../platform/access';
-import { transaction } from '../platform/after-commit';
-import { invalidate, tags } from '../platform/cache';
-import type { RequestContext } from '../platform/context';
-import { type Knex, pgErrorCode } from '../platform/db';
-import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import { assertIfMatch } from '../platform/etag';
-import { publish } from '../platform/events';
-import { assertReaches, creatorOf } from '../platform/ownership';
-import { chooseSort, type Page } from '../platform/pagination';
-import { actingUser, principalReach } from '../platform/principal';
-import { assertReferences } from '../platform/references';
-import type { RequestBody } from '../platform/spec-types';
+import type { RequestContext } from '../platform/core/context';
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/core/errors';
+import { assertReaches, creatorOf } from '../platform/core/ownership';
+import { actingUser, principalReach } from '../platform/core/principal';
+import { assertIfMatch } from '../platform/core/versions';
+import { transaction } from '../platform/data/after-commit';
+import { type Knex, pgErrorCode } from '../platform/data/db';
+import { chooseSort, type Page } from '../platform/data/pagination';
+import { assertReferences } from '../platform/data/references';
+import { invalidate, tags } from '../platform/runtime/cache';
+import { publish } from '../platform/runtime/events';
+import { assertCan } from '../platform/web/access';
+import type { RequestBody } from '../platform/web/spec-types';
 import {
   deleteInteractionRow,
   findInteraction,

@@ -5,7 +5,7 @@
  *   todo | in_progress → cancelled, final unless someone who may update every interaction
  *   (a manager) reopens it to todo.
  */
-import { ConflictError } from '../platform/errors';
+import { ConflictError } from '../platform/core/errors';
 import type { InteractionStatus } from './interaction-repository';
 
 export const INTERACTION_TRANSITIONS: Readonly<Record<InteractionStatus, readonly InteractionStatus[]>> = {

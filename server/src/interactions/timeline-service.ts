@@ -7,10 +7,10 @@
  * (person, occurred_at, id) index, so page 1 and page 1,000 cost the same.
  */
 import { EMAIL_EVENT_COLUMNS, type EmailEvent } from '../marketing/email-event-service';
-import { tags } from '../platform/cache';
-import type { Knex } from '../platform/db';
-import { NotFoundError } from '../platform/errors';
-import { keysetPage, type Page } from '../platform/pagination';
+import { NotFoundError } from '../platform/core/errors';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
+import { tags } from '../platform/runtime/cache';
 import { COLUMNS } from './interaction-repository';
 import { type Interaction, present } from './interaction-service';
 

@@ -6,10 +6,10 @@
  */
 import { pruneReplayTokens } from '../marketing';
 import { pruneReadNotifications } from '../notifications';
-import type { Knex } from '../platform/db';
-import { pruneIdempotencyKeys } from '../platform/idempotency';
-import { type JobDefinition, pruneJobs } from '../platform/jobs';
-import { pruneSearchWords } from '../platform/search';
+import type { Knex } from '../platform/data/db';
+import { pruneSearchWords } from '../platform/data/search';
+import { type JobDefinition, pruneJobs } from '../platform/runtime/jobs';
+import { pruneIdempotencyKeys } from '../platform/web/idempotency';
 import { pruneFinishedRecomputes } from '../scoring';
 
 /** Each table is pruned by the feature that owns it (migrations/owners.ts). */

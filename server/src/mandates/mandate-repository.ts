@@ -1,6 +1,6 @@
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page, type SortChoice } from '../platform/data/pagination';
+import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/data/rows';
 
 export const MANDATE_STATUSES = ['draft', 'proposed', 'signed', 'active', 'terminated'] as const;
 export type MandateStatus = (typeof MANDATE_STATUSES)[number];

@@ -1,8 +1,8 @@
-import { can } from '../platform/access';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { sendResource } from '../platform/etag';
-import { headerOf, Routes } from '../platform/routes';
+import type { Knex } from '../platform/data/db';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { sendResource } from '../platform/web/etag';
+import { headerOf, Routes } from '../platform/web/routes';
 import { createMandate, deleteMandate, getMandate, listMandates, updateMandate } from './mandate-service';
 
 export function mandateRoutes(db: Knex): Routes {

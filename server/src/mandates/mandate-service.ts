@@ -4,14 +4,14 @@
  * may be terminated from any live status. Any other move is a 409 naming the allowed ones.
  */
 import { recordChange } from '../audit';
-import { transaction } from '../platform/after-commit';
-import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { assertIfMatch } from '../platform/etag';
-import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
-import { chooseSort, type Page } from '../platform/pagination';
-import { assertDateOrder, assertExists, assertUserExists } from '../platform/references';
+import type { RequestContext } from '../platform/core/context';
+import { ConflictError, NotFoundError } from '../platform/core/errors';
+import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
+import { assertIfMatch } from '../platform/core/versions';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
+import { chooseSort, type Page } from '../platform/data/pagination';
+import { assertDateOrder, assertExists, assertUserExists } from '../platform/data/references';
 import {
   deleteMandateRow,
   findMandate,

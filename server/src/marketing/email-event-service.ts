@@ -1,6 +1,6 @@
 /** Reading email events: the filtered list, and the events of a person's or organisation's timeline. */
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page } from '../platform/pagination';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
 
 export interface EmailEvent {
   id: string;

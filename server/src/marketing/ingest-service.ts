@@ -8,10 +8,10 @@
  */
 
 import { createEmailOpenInteractions } from '../interactions';
-import { transaction } from '../platform/after-commit';
-import { invalidate, tags } from '../platform/cache';
-import type { Knex } from '../platform/db';
-import { webhookEvents } from '../platform/metrics';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
+import { invalidate, tags } from '../platform/runtime/cache';
+import { webhookEvents } from '../platform/runtime/metrics';
 import { erasedAmong } from '../privacy';
 import { currentRules } from '../scoring/scoring-rules';
 import { rescorePeople } from '../scoring/scoring-service';

@@ -3,12 +3,17 @@
  * (declared with `rawBody`), authenticate it, and only then parse and validate it.
  */
 import type { Config } from '../config';
-import { can, publicRoute } from '../platform/access';
-import type { Knex } from '../platform/db';
-import { AppError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '../platform/errors';
-import { webhookDeliveries } from '../platform/metrics';
-import { type OpenApiValidator, RequestValidationFailure } from '../platform/openapi';
-import { type RouteHooks, type RouteRequest, Routes } from '../platform/routes';
+import {
+  AppError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationError,
+} from '../platform/core/errors';
+import type { Knex } from '../platform/data/db';
+import { webhookDeliveries } from '../platform/runtime/metrics';
+import { can, publicRoute } from '../platform/web/access';
+import { type OpenApiValidator, RequestValidationFailure } from '../platform/web/openapi';
+import { type RouteHooks, type RouteRequest, Routes } from '../platform/web/routes';
 import { listEmailEvents } from './email-event-service';
 import { type NormalisedEvent, PayloadError, type Provider } from './email-events';
 import { ingestEvents } from './ingest-service';

@@ -6,8 +6,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config';
 import type { HttpRequest as Request } from '../http/types';
-import { UnauthorizedError } from '../platform/errors';
-import { headerOf } from '../platform/routes';
+import { UnauthorizedError } from '../platform/core/errors';
+import { headerOf } from '../platform/web/routes';
 import type { Provider } from './email-events';
 import { type MailgunSignature, verifyMailgunSignature } from './providers/mailgun';
 import {

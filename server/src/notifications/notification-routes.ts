@@ -1,9 +1,9 @@
-import { can } from '../platform/access';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { ForbiddenError } from '../platform/errors';
-import { actingUser } from '../platform/principal';
-import { type RouteRequest, Routes } from '../platform/routes';
+import { ForbiddenError } from '../platform/core/errors';
+import { actingUser } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { type RouteRequest, Routes } from '../platform/web/routes';
 import { listNotifications, markAllRead, markRead } from './notification-service';
 
 export function notificationRoutes(db: Knex): Routes {

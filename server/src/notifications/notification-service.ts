@@ -2,10 +2,11 @@
  * Notifications, stored per user. Every notification is created by `notify`, the one place that
  * also publishes it (`notification.created`, to its recipient only) once its change commits.
  */
-import type { Knex } from '../platform/db';
-import { NotFoundError } from '../platform/errors';
-import { publish } from '../platform/events';
-import { keysetPage, type Page } from '../platform/pagination';
+
+import { NotFoundError } from '../platform/core/errors';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
+import { publish } from '../platform/runtime/events';
 
 export interface Notification {
   id: string;

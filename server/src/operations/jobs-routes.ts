@@ -1,7 +1,7 @@
-import { can } from '../platform/access';
-import type { Knex } from '../platform/db';
-import { recurringJobs, workerStatuses } from '../platform/jobs';
-import { Routes } from '../platform/routes';
+import type { Knex } from '../platform/data/db';
+import { recurringJobs, workerStatuses } from '../platform/runtime/jobs';
+import { can } from '../platform/web/access';
+import { Routes } from '../platform/web/routes';
 
 /** The recurring jobs and the worker processes, as every instance sees them in the database. */
 export function jobsRoutes(db: Knex, { heartbeatSeconds }: { heartbeatSeconds: number }): Routes {

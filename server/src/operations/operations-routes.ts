@@ -5,13 +5,13 @@
 
 import { readFile } from 'node:fs/promises';
 import type { AppDeps } from '../app-deps';
-import { can, publicRoute } from '../platform/access';
-import { cacheOf } from '../platform/cache';
-import { checkDatabase } from '../platform/db';
-import type { DependencyCheck } from '../platform/dependency-check';
-import { registry } from '../platform/metrics';
-import { checkRedis } from '../platform/redis';
-import { Routes } from '../platform/routes';
+import type { DependencyCheck } from '../platform/core/dependency-check';
+import { checkDatabase } from '../platform/data/db';
+import { cacheOf } from '../platform/runtime/cache';
+import { registry } from '../platform/runtime/metrics';
+import { checkRedis } from '../platform/runtime/redis';
+import { can, publicRoute } from '../platform/web/access';
+import { Routes } from '../platform/web/routes';
 import { DOCS_ASSET_PATH, DOCS_CONTENT_SECURITY_POLICY, docsPage, redocBundlePath } from './docs-page';
 
 export interface ReadinessReport {

@@ -1,7 +1,7 @@
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
-import { searchFor } from '../platform/search';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page, type SortChoice } from '../platform/data/pagination';
+import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/data/rows';
+import { searchFor } from '../platform/data/search';
 
 export const ORGANISATION_TYPES = ['client', 'prospect', 'partner', 'supplier', 'other'] as const;
 

@@ -4,16 +4,16 @@
  */
 import { recordChange } from '../audit';
 import { countInteractionsOf } from '../interactions';
-import { transaction } from '../platform/after-commit';
-import { archiveRecord, assertNotReferenced } from '../platform/archival';
-import { invalidate, tags } from '../platform/cache';
-import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { NotFoundError } from '../platform/errors';
-import { assertIfMatch } from '../platform/etag';
-import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
-import { chooseSort, type Page } from '../platform/pagination';
-import { assertUserExists } from '../platform/references';
+import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
+import type { RequestContext } from '../platform/core/context';
+import { NotFoundError } from '../platform/core/errors';
+import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
+import { assertIfMatch } from '../platform/core/versions';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
+import { chooseSort, type Page } from '../platform/data/pagination';
+import { assertUserExists } from '../platform/data/references';
+import { invalidate, tags } from '../platform/runtime/cache';
 import {
   countMandatesOf,
   deleteOrganisationRow,

@@ -1,8 +1,8 @@
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page, type SortChoice } from '../platform/pagination';
-import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/rows';
-import { searchFor } from '../platform/search';
-import { selectRows } from '../platform/sql';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page, type SortChoice } from '../platform/data/pagination';
+import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/data/rows';
+import { searchFor } from '../platform/data/search';
+import { selectRows } from '../platform/data/sql';
 
 export interface PersonRow {
   id: string;

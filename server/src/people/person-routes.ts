@@ -1,9 +1,9 @@
-import { can } from '../platform/access';
-import { cachedJson, tags } from '../platform/cache';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { sendResource } from '../platform/etag';
-import { headerOf, Routes } from '../platform/routes';
+import type { Knex } from '../platform/data/db';
+import { cachedJson, tags } from '../platform/runtime/cache';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { sendResource } from '../platform/web/etag';
+import { headerOf, Routes } from '../platform/web/routes';
 import {
   createPerson,
   deletePerson,

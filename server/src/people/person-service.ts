@@ -7,16 +7,16 @@
 import { recordChange } from '../audit';
 import { countInteractionsOf, personCacheTags } from '../interactions';
 import { linkEmailEvents } from '../marketing';
-import { transaction } from '../platform/after-commit';
-import { archiveRecord, assertNotReferenced } from '../platform/archival';
-import { invalidate } from '../platform/cache';
-import type { RequestContext } from '../platform/context';
-import { isUniqueViolation, type Knex } from '../platform/db';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { assertIfMatch } from '../platform/etag';
-import { assertReaches, creatorOf, resolveOwner } from '../platform/ownership';
-import { chooseSort, type Page } from '../platform/pagination';
-import { assertDateOrder, assertExists, assertUserExists } from '../platform/references';
+import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
+import type { RequestContext } from '../platform/core/context';
+import { ConflictError, NotFoundError } from '../platform/core/errors';
+import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
+import { assertIfMatch } from '../platform/core/versions';
+import { transaction } from '../platform/data/after-commit';
+import { isUniqueViolation, type Knex } from '../platform/data/db';
+import { chooseSort, type Page } from '../platform/data/pagination';
+import { assertDateOrder, assertExists, assertUserExists } from '../platform/data/references';
+import { invalidate } from '../platform/runtime/cache';
 import {
   deleteMembership,
   deletePersonRow,

@@ -1,8 +1,8 @@
-import { can } from '../platform/access';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import type { Logger } from '../platform/logger';
-import { Routes } from '../platform/routes';
+import type { Logger } from '../platform/core/logger';
+import type { Knex } from '../platform/data/db';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { Routes } from '../platform/web/routes';
 import { erasePerson, exportPersonalData } from './privacy-service';
 
 export function privacyRoutes(db: Knex, logger: Logger): Routes {

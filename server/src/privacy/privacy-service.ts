@@ -13,15 +13,15 @@
  * A last name alone is not searched for — it may be someone else's.
  */
 import { recordChange } from '../audit';
-import { transaction } from '../platform/after-commit';
-import { cacheOf } from '../platform/cache';
-import type { RequestContext } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import { eventBusOf } from '../platform/events';
-import type { Logger } from '../platform/logger';
-import { actingUser } from '../platform/principal';
-import { pruneSearchWords } from '../platform/search';
+import type { RequestContext } from '../platform/core/context';
+import { ForbiddenError, NotFoundError, ValidationError } from '../platform/core/errors';
+import type { Logger } from '../platform/core/logger';
+import { actingUser } from '../platform/core/principal';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
+import { pruneSearchWords } from '../platform/data/search';
+import { cacheOf } from '../platform/runtime/cache';
+import { eventBusOf } from '../platform/runtime/events';
 import { addTombstone } from './tombstones';
 
 /** What replaces a name, an email or a phone number in text that stays. */

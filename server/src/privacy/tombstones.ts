@@ -5,8 +5,8 @@
  * salt, nor by a dictionary of addresses without it.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Knex } from '../platform/db';
-import { setMetaOnce } from '../platform/meta';
+import type { Knex } from '../platform/data/db';
+import { setMetaOnce } from '../platform/data/meta';
 
 const SALT_KEY = 'erasure_salt';
 const salts = new WeakMap<object, Promise<Buffer>>();

@@ -13,11 +13,11 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { HttpReply } from '../http/types';
-import { authenticated, requirePrincipal } from '../platform/access';
-import { AppError, ValidationError } from '../platform/errors';
-import { type EventBus, isEventId } from '../platform/events';
-import { realtimeConnections } from '../platform/metrics';
-import { headerOf, type RouteRequest, Routes } from '../platform/routes';
+import { AppError, ValidationError } from '../platform/core/errors';
+import { type EventBus, isEventId } from '../platform/runtime/events';
+import { realtimeConnections } from '../platform/runtime/metrics';
+import { authenticated, requirePrincipal } from '../platform/web/access';
+import { headerOf, type RouteRequest, Routes } from '../platform/web/routes';
 import { type ClientEvent, subscribe } from './subscription';
 
 class UpgradeRequiredError extends AppError {

@@ -2,8 +2,9 @@
  * One realtime subscriber — an SSE response or a WebSocket — fed by the event bus: the events its
  * principal may receive, in id order, first those missed since `lastEventId`, then live ones.
  */
-import { compareEventIds, type EventBus, type PublishedEvent } from '../platform/events';
-import type { Principal } from '../platform/principal';
+
+import type { Principal } from '../platform/core/principal';
+import { compareEventIds, type EventBus, type PublishedEvent } from '../platform/runtime/events';
 import { canReceive } from './visibility';
 
 /** What a subscriber is sent when it cannot be brought up to date from the kept events. */

@@ -3,8 +3,9 @@
  * event's resource; a notification reaches only its recipient; an embed token receives only what
  * its widgets show about its subject.
  */
-import type { PublishedEvent } from '../platform/events';
-import { type Principal, principalReach, type Widget } from '../platform/principal';
+
+import { type Principal, principalReach, type Widget } from '../platform/core/principal';
+import type { PublishedEvent } from '../platform/runtime/events';
 
 export function canReceive(principal: Principal, event: PublishedEvent): boolean {
   const { audience } = event;

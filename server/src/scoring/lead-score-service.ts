@@ -1,7 +1,8 @@
 /** Reading scores: hot leads, and one person's score with its trend and ledger. */
-import type { Knex } from '../platform/db';
-import { NotFoundError } from '../platform/errors';
-import { keysetPage, type Page } from '../platform/pagination';
+
+import { NotFoundError } from '../platform/core/errors';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
 import { currentRules, scoreAt, weightedFor } from './scoring-rules';
 
 export interface LeadScore {

@@ -6,11 +6,11 @@
  * still used the old rules are caught as well.
  */
 
-import { transaction } from '../platform/after-commit';
-import { claimNext } from '../platform/claims';
-import type { Knex } from '../platform/db';
-import { NotFoundError } from '../platform/errors';
-import type { JobDefinition } from '../platform/jobs';
+import { NotFoundError } from '../platform/core/errors';
+import { transaction } from '../platform/data/after-commit';
+import { claimNext } from '../platform/data/claims';
+import type { Knex } from '../platform/data/db';
+import type { JobDefinition } from '../platform/runtime/jobs';
 import { currentRules, weightedFor } from './scoring-rules';
 import { rescorePeople } from './scoring-service';
 

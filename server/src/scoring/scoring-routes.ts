@@ -1,10 +1,10 @@
-import { can } from '../platform/access';
-import { cached, minuteOf, tags } from '../platform/cache';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { ValidationError } from '../platform/errors';
-import { actingUser } from '../platform/principal';
-import { Routes } from '../platform/routes';
+import { ValidationError } from '../platform/core/errors';
+import { actingUser } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import { cached, minuteOf, tags } from '../platform/runtime/cache';
+import { can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { Routes } from '../platform/web/routes';
 import { listLeadScores, personLeadScore } from './lead-score-service';
 import { getRecompute, requestRecompute } from './recompute-service';
 import { currentRules, type ScoringRule, saveRules } from './scoring-rules';

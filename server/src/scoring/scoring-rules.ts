@@ -5,9 +5,9 @@
  * per person per UTC day.
  */
 
-import { transaction } from '../platform/after-commit';
-import { invalidate, tags } from '../platform/cache';
-import type { Knex } from '../platform/db';
+import { transaction } from '../platform/data/after-commit';
+import type { Knex } from '../platform/data/db';
+import { invalidate, tags } from '../platform/runtime/cache';
 
 export interface ScoringRule {
   key: string;

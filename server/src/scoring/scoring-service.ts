@@ -8,9 +8,9 @@
  * a replay and a rescore under new rules all run the same function.
  */
 import { notify } from '../notifications';
-import { invalidate, tags } from '../platform/cache';
-import type { Knex } from '../platform/db';
-import { publish } from '../platform/events';
+import type { Knex } from '../platform/data/db';
+import { invalidate, tags } from '../platform/runtime/cache';
+import { publish } from '../platform/runtime/events';
 import { SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
 
 export interface RescoreResult {

@@ -1,6 +1,6 @@
-import type { Knex } from '../platform/db';
-import { ConflictError } from '../platform/errors';
-import type { Logger } from '../platform/logger';
+import { ConflictError } from '../platform/core/errors';
+import type { Logger } from '../platform/core/logger';
+import type { Knex } from '../platform/data/db';
 import { findUserWithHashByEmail } from './user-repository';
 import { createUser } from './user-service';
 

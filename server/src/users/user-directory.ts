@@ -5,9 +5,9 @@
  * cache is bypassed, so a missed notification can never serve a stale role or a deactivated user.
  */
 import pg from 'pg';
-import type { Knex } from '../platform/db';
-import type { Logger } from '../platform/logger';
-import type { UserIdentity } from '../platform/principal';
+import type { Logger } from '../platform/core/logger';
+import type { UserIdentity } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
 import { findUserCredential, type UserCredential } from './user-repository';
 
 const CHANNEL = 'relais_user_changed';

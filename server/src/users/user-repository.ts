@@ -1,7 +1,7 @@
-import type { Knex } from '../platform/db';
-import { keysetPage, type Page } from '../platform/pagination';
-import type { Role } from '../platform/permissions';
-import type { UserIdentity } from '../platform/principal';
+import type { Role } from '../platform/core/permissions';
+import type { UserIdentity } from '../platform/core/principal';
+import type { Knex } from '../platform/data/db';
+import { keysetPage, type Page } from '../platform/data/pagination';
 import { UserModel } from './user-model';
 
 export interface User extends UserIdentity {

@@ -1,8 +1,8 @@
-import { assertCan, can } from '../platform/access';
-import { contextOf } from '../platform/context';
-import type { Knex } from '../platform/db';
-import { sendResource } from '../platform/etag';
-import { headerOf, Routes } from '../platform/routes';
+import type { Knex } from '../platform/data/db';
+import { assertCan, can } from '../platform/web/access';
+import { contextOf } from '../platform/web/context-of';
+import { sendResource } from '../platform/web/etag';
+import { headerOf, Routes } from '../platform/web/routes';
 import type { UserDirectory } from './user-directory';
 import { createUser, getUser, listUsers, updateUser } from './user-service';
 

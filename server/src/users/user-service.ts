@@ -3,18 +3,18 @@
  * effect at the caller's next request, since authentication reloads the user every time).
  */
 import { recordChange } from '../audit';
-import { transaction } from '../platform/after-commit';
-import { invalidate, tags } from '../platform/cache';
-import type { RequestContext } from '../platform/context';
-import { isUniqueViolation, type Knex } from '../platform/db';
-import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
-import { assertIfMatch } from '../platform/etag';
-import { assertMayGiveRole, assertMayManageAccount } from '../platform/grants';
-import type { Page } from '../platform/pagination';
-import { hashPassword, verifyPassword } from '../platform/passwords';
-import type { Role } from '../platform/permissions';
-import { actingUser } from '../platform/principal';
-import { assertTimeZone } from '../platform/time-zone';
+import type { RequestContext } from '../platform/core/context';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/core/errors';
+import { assertMayGiveRole, assertMayManageAccount } from '../platform/core/grants';
+import { hashPassword, verifyPassword } from '../platform/core/passwords';
+import type { Role } from '../platform/core/permissions';
+import { actingUser } from '../platform/core/principal';
+import { assertIfMatch } from '../platform/core/versions';
+import { transaction } from '../platform/data/after-commit';
+import { isUniqueViolation, type Knex } from '../platform/data/db';
+import type { Page } from '../platform/data/pagination';
+import { assertTimeZone } from '../platform/data/time-zone';
+import { invalidate, tags } from '../platform/runtime/cache';
 import {
   countActiveAdmins,
   findPasswordHash,
