@@ -10,7 +10,10 @@ const layer = (name, below) => ({
   severity: 'error',
   comment: `platform/${name}/ imports only ${below.join(', ')} (and packages): move the shared part down.`,
   from: { path: `^server/src/platform/${name}/` },
-  to: { path: '^server/src/', pathNot: `^server/src/(${below.map((layer) => `platform/${layer}/`).join('|')}|generated/|config\\.ts$|http/types\\.ts$)` },
+  to: {
+    path: '^server/src/',
+    pathNot: `^server/src/(${below.map((layer) => `platform/${layer}/`).join('|')}|generated/|config\\.ts$|http/types\\.ts$)`,
+  },
 });
 module.exports = {
   forbidden: [

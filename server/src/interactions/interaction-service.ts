@@ -4,13 +4,12 @@
  * them; moving the next action re-arms its reminder.
  */
 import { randomUUID } from 'node:crypto';
-import { auditInsert, recordChange } from '../audit';
+import { auditInsert, changeRecord, type ExistingRecord } from '../audit';
 import { notify } from '../notifications';
 import type { RequestContext } from '../platform/core/context';
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/core/errors';
-import { assertReaches, creatorOf } from '../platform/core/ownership';
+import { creatorOf } from '../platform/core/ownership';
 import { actingUser, principalReach } from '../platform/core/principal';
-import { assertIfMatch } from '../platform/core/versions';
 import { transaction } from '../platform/data/after-commit';
 import { type Knex, pgErrorCode } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
@@ -169,43 +168,34 @@ export async function updateInteraction(
   if (participants) checkParticipants(participants);
   if (context.principal.kind === 'embed') assertInboxAction(input);
   const actor = actingUser(context.principal);
-  return transaction(db, async (trx) => {
-    const before = await findInteraction(trx, id, { lock: true });
-    if (!before) throw new NotFoundError(`Interaction ${id} not found.`);
-    const previous = await presentOne(trx, before, options.now);
-    assertIfMatch(options.ifMatch, previous);
-    assertReaches(context, { owner_id: before.assignee_id, created_by: before.created_by }, 'interactions');
-    if (context.principal.kind === 'embed' && before.assignee_id !== context.principal.user.id)
-      throw new ForbiddenError('An inbox widget acts only on interactions assigned to its user.');
-    if (changes.status) {
-      const mayReopen = principalReach(context.principal, 'interactions', 'update') === 'all';
-      assertTransition(before.status, changes.status, mayReopen);
-    }
-    const reassigned = changes.assignee_id !== undefined && changes.assignee_id !== before.assignee_id;
-    if (reassigned) assertCan(context.principal, 'interactions', 'assign');
-    await checkReferences(trx, changes, participants ?? []);
+  return changeRecord(db, context, {
+    ...existingInteraction(id, options.ifMatch, options.now),
+    write: async (trx, before, previous) => {
+      if (context.principal.kind === 'embed' && before.assignee_id !== context.principal.user.id)
+        throw new ForbiddenError('An inbox widget acts only on interactions assigned to its user.');
+      if (changes.status) {
+        const mayReopen = principalReach(context.principal, 'interactions', 'update') === 'all';
+        assertTransition(before.status, changes.status, mayReopen);
+      }
+      const reassigned = changes.assignee_id !== undefined && changes.assignee_id !== before.assignee_id;
+      if (reassigned) assertCan(context.principal, 'interactions', 'assign');
+      await checkReferences(trx, changes, participants ?? []);
 
-    const nextActionMoved =
-      changes.next_action_at !== undefined &&
-      String(changes.next_action_at) !== String(before.next_action_at?.toISOString() ?? null);
-    const row = await updateInteractionRow(trx, id, {
-      ...changes,
-      ...(nextActionMoved ? { reminder_sent_at: null } : {}),
-    });
-    if (participants) await replaceParticipants(trx, id, row.occurred_at, participants);
-    else if (changes.occurred_at !== undefined) await moveParticipants(trx, id, row.occurred_at);
-    await recordChange(trx, context, {
-      action: 'update',
-      resource: 'interactions',
-      resourceId: id,
-      changes: { ...input },
-      before: { ...before },
-    });
-    if (reassigned && row.assignee_id && row.assignee_id !== actor?.id)
-      await notifyAssignee(trx, row, actor?.id ?? null);
-    const updated = await presentOne(trx, row, options.now);
-    await announce(trx, 'interaction.updated', updated, previous);
-    return updated;
+      const nextActionMoved =
+        changes.next_action_at !== undefined &&
+        String(changes.next_action_at) !== String(before.next_action_at?.toISOString() ?? null);
+      const row = await updateInteractionRow(trx, id, {
+        ...changes,
+        ...(nextActionMoved ? { reminder_sent_at: null } : {}),
+      });
+      if (participants) await replaceParticipants(trx, id, row.occurred_at, participants);
+      else if (changes.occurred_at !== undefined) await moveParticipants(trx, id, row.occurred_at);
+      if (reassigned && row.assignee_id && row.assignee_id !== actor?.id)
+        await notifyAssignee(trx, row, actor?.id ?? null);
+      const updated = await presentOne(trx, row, options.now);
+      await announce(trx, 'interaction.updated', updated, previous);
+      return { result: updated, audit: { action: 'update', changes: { ...input }, before: { ...before } } };
+    },
   });
 }
 
@@ -216,21 +206,34 @@ export async function deleteInteraction(
   ifMatch: string | undefined,
   now: Date,
 ): Promise<void> {
-  await transaction(db, async (trx) => {
-    const before = await findInteraction(trx, id, { lock: true });
-    if (!before) throw new NotFoundError(`Interaction ${id} not found.`);
-    const previous = await presentOne(trx, before, now);
-    assertIfMatch(ifMatch, previous);
-    assertReaches(context, { owner_id: before.assignee_id, created_by: before.created_by }, 'interactions');
-    await announce(trx, 'interaction.deleted', { id }, previous);
-    await deleteInteractionRow(trx, id);
-    await recordChange(trx, context, {
-      action: 'delete',
-      resource: 'interactions',
-      resourceId: id,
-      changes: { title: before.title },
-    });
+  await changeRecord(db, context, {
+    ...existingInteraction(id, ifMatch, now),
+    write: async (trx, before, previous) => {
+      await announce(trx, 'interaction.deleted', { id }, previous);
+      await deleteInteractionRow(trx, id);
+      return { result: undefined, audit: { action: 'delete', changes: { title: before.title } } };
+    },
   });
+}
+
+/**
+ * An interaction as `changeRecord` finds it: locked, versioned as the API shows it (with its
+ * participants), reached through its assignee or creator. Its event invalidates what shows it.
+ */
+function existingInteraction(
+  id: string,
+  ifMatch: string | undefined,
+  now: Date,
+): ExistingRecord<InteractionRow, Interaction> {
+  return {
+    resource: 'interactions',
+    id,
+    name: 'Interaction',
+    ifMatch,
+    lock: (trx) => findInteraction(trx, id, { lock: true }),
+    representation: (trx, row) => presentOne(trx, row, now),
+    ownership: (row) => ({ owner_id: row.assignee_id, created_by: row.created_by }),
+  };
 }
 
 /**

@@ -3,11 +3,10 @@
  * draft → proposed → signed → active → terminated; a proposal may go back to draft, and a mandate
  * may be terminated from any live status. Any other move is a 409 naming the allowed ones.
  */
-import { recordChange } from '../audit';
+import { changeRecord, type ExistingRecord, recordChange } from '../audit';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError } from '../platform/core/errors';
-import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
-import { assertIfMatch } from '../platform/core/versions';
+import { creatorOf, resolveOwner } from '../platform/core/ownership';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
@@ -79,40 +78,32 @@ export async function updateMandate(
   ifMatch?: string,
 ): Promise<Mandate> {
   const owner_id = resolveOwner(context, 'mandates', changes.owner_id, false);
-  return transaction(db, async (trx) => {
-    const before = await findMandate(trx, id, { lock: true });
-    if (!before) throw new NotFoundError(`Mandate ${id} not found.`);
-    assertIfMatch(ifMatch, before);
-    assertReaches(context, before, 'mandates');
-    assertDateOrder(
-      changes.start_date ?? before.start_date,
-      changes.end_date ?? before.end_date,
-      MANDATE_DATES,
-    );
-    if (changes.status && changes.status !== before.status) {
-      const allowed = MANDATE_TRANSITIONS[before.status];
-      if (!allowed.includes(changes.status)) {
-        throw new ConflictError(
-          `A ${before.status} mandate cannot become ${changes.status}; ${allowed.length ? `it can become ${allowed.join(' or ')}` : 'it is final'}.`,
-          { extensions: { current_status: before.status, allowed_transitions: allowed } },
-        );
+  return changeRecord(db, context, {
+    ...existingMandate(id, ifMatch),
+    write: async (trx, before) => {
+      assertDateOrder(
+        changes.start_date ?? before.start_date,
+        changes.end_date ?? before.end_date,
+        MANDATE_DATES,
+      );
+      if (changes.status && changes.status !== before.status) {
+        const allowed = MANDATE_TRANSITIONS[before.status];
+        if (!allowed.includes(changes.status)) {
+          throw new ConflictError(
+            `A ${before.status} mandate cannot become ${changes.status}; ${allowed.length ? `it can become ${allowed.join(' or ')}` : 'it is final'}.`,
+            { extensions: { current_status: before.status, allowed_transitions: allowed } },
+          );
+        }
       }
-    }
-    if (changes.organisation_id)
-      await assertExists(trx, 'organisations', changes.organisation_id, '/organisation_id', 'organisation');
-    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
-    const updated = await updateMandateRow(trx, id, {
-      ...changes,
-      ...(owner_id !== undefined ? { owner_id } : {}),
-    });
-    await recordChange(trx, context, {
-      action: 'update',
-      resource: 'mandates',
-      resourceId: id,
-      changes,
-      before: { ...before },
-    });
-    return updated;
+      if (changes.organisation_id)
+        await assertExists(trx, 'organisations', changes.organisation_id, '/organisation_id', 'organisation');
+      if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+      const updated = await updateMandateRow(trx, id, {
+        ...changes,
+        ...(owner_id !== undefined ? { owner_id } : {}),
+      });
+      return { result: updated, audit: { action: 'update', changes, before: { ...before } } };
+    },
   });
 }
 
@@ -122,17 +113,23 @@ export async function deleteMandate(
   id: string,
   ifMatch?: string,
 ): Promise<void> {
-  await transaction(db, async (trx) => {
-    const before = await findMandate(trx, id, { lock: true });
-    if (!before) throw new NotFoundError(`Mandate ${id} not found.`);
-    assertIfMatch(ifMatch, before);
-    assertReaches(context, before, 'mandates');
-    await deleteMandateRow(trx, id);
-    await recordChange(trx, context, {
-      action: 'delete',
-      resource: 'mandates',
-      resourceId: id,
-      changes: { title: before.title },
-    });
+  await changeRecord(db, context, {
+    ...existingMandate(id, ifMatch),
+    write: async (trx, before) => {
+      await deleteMandateRow(trx, id);
+      return { result: undefined, audit: { action: 'delete', changes: { title: before.title } } };
+    },
   });
+}
+
+/** A mandate as `changeRecord` finds it: locked, reached through its owner. */
+function existingMandate(id: string, ifMatch: string | undefined): ExistingRecord<Mandate> {
+  return {
+    resource: 'mandates',
+    id,
+    name: 'Mandate',
+    ifMatch,
+    lock: (trx) => findMandate(trx, id, { lock: true }),
+    ownership: (row) => row,
+  };
 }

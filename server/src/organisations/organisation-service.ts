@@ -2,18 +2,17 @@
  * Organisations: clients, prospects, partners, suppliers. Deleting one that mandates (or, later,
  * interactions) point to is refused with what blocks it, unless the caller archives it instead.
  */
-import { recordChange } from '../audit';
+import { changeRecord, type ExistingRecord, recordChange } from '../audit';
 import { countInteractionsOf } from '../interactions';
 import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { NotFoundError } from '../platform/core/errors';
-import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
-import { assertIfMatch } from '../platform/core/versions';
+import { creatorOf, resolveOwner } from '../platform/core/ownership';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
 import { assertUserExists } from '../platform/data/references';
-import { invalidate, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
 import {
   countMandatesOf,
   deleteOrganisationRow,
@@ -72,25 +71,16 @@ export async function updateOrganisation(
   ifMatch?: string,
 ): Promise<Organisation> {
   const owner_id = resolveOwner(context, 'organisations', changes.owner_id, false);
-  return transaction(db, async (trx) => {
-    const before = await findOrganisation(trx, id, { lock: true });
-    if (!before) throw new NotFoundError(`Organisation ${id} not found.`);
-    assertIfMatch(ifMatch, before);
-    assertReaches(context, before, 'organisations');
-    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
-    const updated = await updateOrganisationRow(trx, id, {
-      ...changes,
-      ...(owner_id !== undefined ? { owner_id } : {}),
-    });
-    await recordChange(trx, context, {
-      action: 'update',
-      resource: 'organisations',
-      resourceId: id,
-      changes,
-      before: { ...before },
-    });
-    await invalidate(trx, await organisationCacheTags(trx, id));
-    return updated;
+  return changeRecord(db, context, {
+    ...existingOrganisation(id, ifMatch),
+    write: async (trx, before) => {
+      if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+      const updated = await updateOrganisationRow(trx, id, {
+        ...changes,
+        ...(owner_id !== undefined ? { owner_id } : {}),
+      });
+      return { result: updated, audit: { action: 'update', changes, before: { ...before } } };
+    },
   });
 }
 
@@ -104,35 +94,41 @@ export async function deleteOrganisation(
   id: string,
   options: { archive: boolean; ifMatch?: string },
 ): Promise<void> {
-  await transaction(db, async (trx) => {
-    const before = await findOrganisation(trx, id, { lock: true });
-    if (!before) throw new NotFoundError(`Organisation ${id} not found.`);
-    assertIfMatch(options.ifMatch, before);
-    assertReaches(context, before, 'organisations');
-    await invalidate(trx, await organisationCacheTags(trx, id));
-    if (options.archive) {
-      const target = {
-        table: 'organisations',
-        resource: 'organisations',
-        id,
-        archivedAt: before.archived_at,
-      };
-      await archiveRecord(trx, context, target, recordChange);
-      return;
-    }
-    assertNotReferenced(
-      `Organisation ${id}`,
-      `/v1/organisations/${id}`,
-      await Promise.all(referencesTo(trx, id)),
-    );
-    await deleteOrganisationRow(trx, id);
-    await recordChange(trx, context, {
-      action: 'delete',
-      resource: 'organisations',
-      resourceId: id,
-      changes: { name: before.name },
-    });
+  await changeRecord(db, context, {
+    ...existingOrganisation(id, options.ifMatch),
+    write: async (trx, before) => {
+      if (options.archive) {
+        const target = {
+          table: 'organisations',
+          resource: 'organisations',
+          id,
+          archivedAt: before.archived_at,
+        };
+        await archiveRecord(trx, context, target, recordChange);
+        return { result: undefined, audit: null };
+      }
+      assertNotReferenced(
+        `Organisation ${id}`,
+        `/v1/organisations/${id}`,
+        await Promise.all(referencesTo(trx, id)),
+      );
+      await deleteOrganisationRow(trx, id);
+      return { result: undefined, audit: { action: 'delete', changes: { name: before.name } } };
+    },
   });
+}
+
+/** An organisation as `changeRecord` finds it: locked, reached through its owner, its cache tags. */
+function existingOrganisation(id: string, ifMatch: string | undefined): ExistingRecord<Organisation> {
+  return {
+    resource: 'organisations',
+    id,
+    name: 'Organisation',
+    ifMatch,
+    lock: (trx: Knex.Transaction) => findOrganisation(trx, id, { lock: true }),
+    ownership: (row) => row,
+    tags: (trx) => organisationCacheTags(trx, id),
+  };
 }
 
 /** What must go before an organisation can be deleted. People links are removed with it. */

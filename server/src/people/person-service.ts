@@ -4,14 +4,13 @@
  * their person by it.
  */
 
-import { recordChange } from '../audit';
+import { changeRecord, type ExistingRecord, recordChange } from '../audit';
 import { countInteractionsOf, personCacheTags } from '../interactions';
 import { linkEmailEvents } from '../marketing';
 import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError } from '../platform/core/errors';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
-import { assertIfMatch } from '../platform/core/versions';
 import { transaction } from '../platform/data/after-commit';
 import { isUniqueViolation, type Knex } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
@@ -93,26 +92,21 @@ export async function updatePerson(
   ifMatch?: string,
 ): Promise<Person> {
   const owner_id = resolveOwner(context, 'people', changes.owner_id, false);
-  return transaction(db, async (trx) => {
-    const before = await lockPerson(trx, id);
-    assertIfMatch(ifMatch, await withMemberships(trx, before));
-    assertReaches(context, before, 'people');
-    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
-    const updated = await updatePersonRow(trx, id, {
-      ...changes,
-      ...(owner_id !== undefined ? { owner_id } : {}),
-    }).catch((error) => rethrowDuplicateEmail(db, error, changes.email));
-    await recordChange(trx, context, {
-      action: 'update',
-      resource: 'people',
-      resourceId: id,
-      changes,
-      before: { ...before },
-    });
-    if (updated.email && updated.email !== before.email)
-      await linkEmailEvents(trx, id, updated.email, new Date());
-    await invalidate(trx, await personCacheTags(trx, id));
-    return withMemberships(trx, updated);
+  return changeRecord(db, context, {
+    ...existingPerson(id, ifMatch),
+    write: async (trx, before) => {
+      if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
+      const updated = await updatePersonRow(trx, id, {
+        ...changes,
+        ...(owner_id !== undefined ? { owner_id } : {}),
+      }).catch((error) => rethrowDuplicateEmail(db, error, changes.email));
+      if (updated.email && updated.email !== before.email)
+        await linkEmailEvents(trx, id, updated.email, new Date());
+      return {
+        result: await withMemberships(trx, updated),
+        audit: { action: 'update', changes, before: { ...before } },
+      };
+    },
   });
 }
 
@@ -122,32 +116,43 @@ export async function deletePerson(
   id: string,
   options: { archive: boolean; ifMatch?: string },
 ): Promise<void> {
-  await transaction(db, async (trx) => {
-    const before = await lockPerson(trx, id);
-    assertIfMatch(options.ifMatch, await withMemberships(trx, before));
-    assertReaches(context, before, 'people');
-    await invalidate(trx, await personCacheTags(trx, id));
-    if (options.archive) {
-      await archiveRecord(
-        trx,
-        context,
-        { table: 'people', resource: 'people', id, archivedAt: before.archived_at },
-        recordChange,
-      );
-      return;
-    }
-    const interactions = await countInteractionsOf(trx, { person_id: id });
-    assertNotReferenced(`Person ${id}`, `/v1/people/${id}`, [
-      { resource: 'interactions', count: interactions },
-    ]);
-    await deletePersonRow(trx, id);
-    await recordChange(trx, context, {
-      action: 'delete',
-      resource: 'people',
-      resourceId: id,
-      changes: { first_name: before.first_name, last_name: before.last_name },
-    });
+  await changeRecord(db, context, {
+    ...existingPerson(id, options.ifMatch),
+    write: async (trx, before) => {
+      if (options.archive) {
+        await archiveRecord(
+          trx,
+          context,
+          { table: 'people', resource: 'people', id, archivedAt: before.archived_at },
+          recordChange,
+        );
+        return { result: undefined, audit: null };
+      }
+      const interactions = await countInteractionsOf(trx, { person_id: id });
+      assertNotReferenced(`Person ${id}`, `/v1/people/${id}`, [
+        { resource: 'interactions', count: interactions },
+      ]);
+      await deletePersonRow(trx, id);
+      return {
+        result: undefined,
+        audit: { action: 'delete', changes: { first_name: before.first_name, last_name: before.last_name } },
+      };
+    },
   });
+}
+
+/** A person as `changeRecord` finds them: locked, versioned with their organisations, reached through their owner. */
+function existingPerson(id: string, ifMatch: string | undefined): ExistingRecord<PersonRow, Person> {
+  return {
+    resource: 'people',
+    id,
+    name: 'Person',
+    ifMatch,
+    lock: (trx) => findPersonRow(trx, id, { lock: true }),
+    representation: (trx, row) => withMemberships(trx, row),
+    ownership: (row) => row,
+    tags: (trx) => personCacheTags(trx, id),
+  };
 }
 
 export interface MembershipInput {

@@ -2,19 +2,18 @@
  * Staff accounts: creation by admins, profile changes, deactivation and role changes (which take
  * effect at the caller's next request, since authentication reloads the user every time).
  */
-import { recordChange } from '../audit';
+import { changeRecord, recordChange } from '../audit';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/core/errors';
 import { assertMayGiveRole, assertMayManageAccount } from '../platform/core/grants';
 import { hashPassword, verifyPassword } from '../platform/core/passwords';
 import type { Role } from '../platform/core/permissions';
 import { actingUser } from '../platform/core/principal';
-import { assertIfMatch } from '../platform/core/versions';
 import { transaction } from '../platform/data/after-commit';
 import { isUniqueViolation, type Knex } from '../platform/data/db';
 import type { Page } from '../platform/data/pagination';
 import { assertTimeZone } from '../platform/data/time-zone';
-import { invalidate, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
 import {
   countActiveAdmins,
   findPasswordHash,
@@ -95,52 +94,61 @@ export async function updateUser(
 ): Promise<User> {
   await assertTimeZone(db, changes.time_zone, BODY_TIME_ZONE);
   const password_hash = changes.password ? await hashPassword(changes.password) : undefined;
-  return transaction(db, async (trx) => {
-    await trx.raw('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
-    const before = await findUserById(trx, id);
-    if (!before) throw new NotFoundError(`User ${id} not found.`);
-    assertIfMatch(ifMatch, before);
-    const takesOver = (['password', 'email', 'role', 'active'] as const).filter(
-      (field) => changes[field] !== undefined,
-    );
-    if (takesOver.length && actingUser(context.principal)?.id !== id) {
-      assertMayManageAccount(
-        context.principal,
-        before.role,
-        `Changing the ${takesOver.join(', ')} of a ${before.role} account`,
-      );
-    }
-    if (changes.role !== undefined) assertMayGiveRole(context.principal, changes.role);
-    const losesAdmin =
-      before.role === 'admin' &&
-      before.active &&
-      (changes.active === false || (changes.role && changes.role !== 'admin'));
-    if (losesAdmin && (await countActiveAdmins(trx)) <= 1) {
-      throw new ConflictError('This is the last active admin; make another user admin first.');
-    }
-    const { password: _password, ...rest } = changes;
-    const updated = await updateUserRow(trx, id, {
-      ...rest,
-      ...(rest.email ? { email: rest.email.toLowerCase() } : {}),
-      ...(password_hash ? { password_hash } : {}),
-      // A new password or a deactivation ends every session signed before it.
-      revokeTokens: password_hash !== undefined || (changes.active === false && before.active),
-    }).catch((error) => {
-      if (isUniqueViolation(error))
-        throw new ConflictError(`A user with email ${changes.email} already exists.`);
-      throw error;
-    });
-    if (!updated) throw new NotFoundError(`User ${id} not found.`);
-    await recordChange(trx, context, {
-      action: 'update',
-      resource: 'users',
-      resourceId: id,
-      changes: { ...rest, ...(changes.password ? { password: true } : {}) },
-      before: before as unknown as Record<string, unknown>,
-    });
+  return changeRecord(db, context, {
+    resource: 'users',
+    id,
+    name: 'User',
+    ifMatch,
+    // The whole table: two admins demoting each other at once must not leave none.
+    lock: async (trx) => {
+      await trx.raw('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
+      return findUserById(trx, id);
+    },
+    // Accounts are not owned: who may change what is checked below.
+    ownership: () => null,
     // A user's name shows in interactions everywhere (participants, assignees).
-    await invalidate(trx, [tags.everything]);
-    return updated;
+    tags: async () => [tags.everything],
+    write: async (trx, before) => {
+      const takesOver = (['password', 'email', 'role', 'active'] as const).filter(
+        (field) => changes[field] !== undefined,
+      );
+      if (takesOver.length && actingUser(context.principal)?.id !== id) {
+        assertMayManageAccount(
+          context.principal,
+          before.role,
+          `Changing the ${takesOver.join(', ')} of a ${before.role} account`,
+        );
+      }
+      if (changes.role !== undefined) assertMayGiveRole(context.principal, changes.role);
+      const losesAdmin =
+        before.role === 'admin' &&
+        before.active &&
+        (changes.active === false || (changes.role && changes.role !== 'admin'));
+      if (losesAdmin && (await countActiveAdmins(trx)) <= 1) {
+        throw new ConflictError('This is the last active admin; make another user admin first.');
+      }
+      const { password: _password, ...rest } = changes;
+      const updated = await updateUserRow(trx, id, {
+        ...rest,
+        ...(rest.email ? { email: rest.email.toLowerCase() } : {}),
+        ...(password_hash ? { password_hash } : {}),
+        // A new password or a deactivation ends every session signed before it.
+        revokeTokens: password_hash !== undefined || (changes.active === false && before.active),
+      }).catch((error) => {
+        if (isUniqueViolation(error))
+          throw new ConflictError(`A user with email ${changes.email} already exists.`);
+        throw error;
+      });
+      if (!updated) throw new NotFoundError(`User ${id} not found.`);
+      return {
+        result: updated,
+        audit: {
+          action: 'update',
+          changes: { ...rest, ...(changes.password ? { password: true } : {}) },
+          before: before as unknown as Record<string, unknown>,
+        },
+      };
+    },
   });
 }
 
