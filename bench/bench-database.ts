@@ -25,6 +25,9 @@ export const BENCH_POSTGRES_SETTINGS = {
   max_wal_size: '8GB',
   checkpoint_timeout: '15min',
   random_page_cost: '1.1',
+  // Statement times for the benches that say where a request's time goes (create-bench.ts).
+  shared_preload_libraries: 'pg_stat_statements',
+  'pg_stat_statements.track': 'all',
 };
 
 export async function openBenchDatabase(

@@ -9,4 +9,4 @@ export {
 } from './interaction-repository';
 export { interactionRoutes } from './interaction-routes';
 export { type Clock, listInteractions } from './interaction-service';
-export { interactionCacheTags, personCacheTags } from './timeline-service';
+export { interactionCacheTags, newPersonCacheTags, personCacheTags } from './timeline-service';

@@ -57,16 +57,18 @@ export async function interactionCacheTags(db: Knex, interactionIds: string[]): 
  * timeline, their organisations' timelines (which show their email events) and the timelines of
  * every interaction they take part in (which show their name).
  */
+/** The cached reads showing a person who takes part in nothing yet (a new one). */
+export function newPersonCacheTags(personId: string): string[] {
+  return [tags.person(personId), tags.people, tags.scores, tags.personTimeline(personId)];
+}
+
 export async function personCacheTags(db: Knex, personId: string): Promise<string[]> {
   const [interactionIds, organisationIds] = await Promise.all([
     db('interaction_participants').where('person_id', personId).distinct().pluck('interaction_id'),
     db('person_organisations').where('person_id', personId).pluck('organisation_id'),
   ]);
   return [
-    tags.person(personId),
-    tags.people,
-    tags.scores,
-    tags.personTimeline(personId),
+    ...newPersonCacheTags(personId),
     ...organisationIds.map((id: string) => tags.organisationTimeline(id)),
     ...(await interactionCacheTags(db, interactionIds)),
   ];

@@ -1,6 +1,6 @@
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/data/pagination';
-import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/data/rows';
+import { deleteRowById, findRowById, updateRowById } from '../platform/data/rows';
 import { searchFor } from '../platform/data/search';
 import { selectRows } from '../platform/data/sql';
 
@@ -67,11 +67,22 @@ export async function findPersonIdByEmail(db: Knex, email: string): Promise<stri
   return (await db('people').select('id').where({ email }).first())?.id ?? null;
 }
 
-export function insertPerson(
+/** Inserts a person and, in the same statement, the audit entry of its creation (one round trip). */
+export async function insertPerson(
   db: Knex,
-  row: PersonFields & { created_by: string | null },
+  row: PersonFields & { id: string; created_by: string | null },
+  audit: Knex.QueryBuilder,
 ): Promise<PersonRow> {
-  return insertRow<PersonRow>(db, 'people', COLUMNS, row);
+  const { rows } = await db.raw<{ rows: PersonRow[] }>(
+    'WITH person AS (?), audit AS (?) SELECT * FROM person',
+    [
+      db('people')
+        .insert(row)
+        .returning(COLUMNS.map((column) => column.replace('people.', ''))),
+      audit,
+    ],
+  );
+  return rows[0]!;
 }
 
 export function updatePersonRow(

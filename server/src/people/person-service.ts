@@ -4,13 +4,15 @@
  * their person by it.
  */
 
-import { changeRecord, type ExistingRecord, recordChange } from '../audit';
-import { countInteractionsOf, personCacheTags } from '../interactions';
+import { randomUUID } from 'node:crypto';
+import { auditInsert, changeRecord, type ExistingRecord, recordChange } from '../audit';
+import { countInteractionsOf, newPersonCacheTags, personCacheTags } from '../interactions';
 import { linkEmailEvents } from '../marketing';
 import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError } from '../platform/core/errors';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
+import { actingUser } from '../platform/core/principal';
 import { transaction } from '../platform/data/after-commit';
 import { isUniqueViolation, type Knex } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
@@ -66,20 +68,25 @@ export async function getPerson(db: Knex, id: string): Promise<Person> {
 
 export async function createPerson(db: Knex, context: RequestContext, input: PersonFields): Promise<Person> {
   const owner_id = resolveOwner(context, 'people', input.owner_id, true);
+  const id = randomUUID();
   return transaction(db, async (trx) => {
-    if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
-    const created = await insertPerson(trx, { ...input, owner_id, created_by: creatorOf(context) }).catch(
-      (error) => rethrowDuplicateEmail(db, error, input.email),
-    );
-    await recordChange(trx, context, {
+    // The acting user is signed in, so exists and is active; another owner is looked up.
+    if (owner_id && owner_id !== actingUser(context.principal)?.id)
+      await assertUserExists(trx, owner_id, '/owner_id');
+    const audit = auditInsert(trx, context, {
       action: 'create',
       resource: 'people',
-      resourceId: created.id,
+      resourceId: id,
       changes: { ...input, owner_id },
     });
+    const created = await insertPerson(
+      trx,
+      { ...input, id, owner_id, created_by: creatorOf(context) },
+      audit,
+    ).catch((error) => rethrowDuplicateEmail(db, error, input.email));
     // Email events that arrived before this person existed are theirs now, and score.
     if (created.email) await linkEmailEvents(trx, created.id, created.email, new Date());
-    await invalidate(trx, await personCacheTags(trx, created.id));
+    await invalidate(trx, newPersonCacheTags(id));
     return { ...created, organisations: [] };
   });
 }
