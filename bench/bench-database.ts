@@ -5,11 +5,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type pg from 'pg';
 import { createLogger } from '../server/src/platform/core/logger';
+import { hashPassword } from '../server/src/platform/core/passwords';
 import { createDatabase, type Knex, migrateLatest } from '../server/src/platform/data/db';
 import {
   type EmbeddedPostgresHandle,
   startEmbeddedPostgres,
 } from '../server/src/platform/data/embedded-postgres';
+import { signAccessToken } from '../server/src/platform/web/tokens';
 
 export const logger = createLogger({ logLevel: 'warn' });
 
@@ -152,3 +154,16 @@ function percentiles(values: number[]) {
   return { p50: round(at(50)), p95: round(at(95)), max: round(sorted[sorted.length - 1]!) };
 }
 export const round = (value: number) => Math.round(value * 100) / 100;
+
+/** A new staff account of `role` in the bench database, and an access token (an hour) signed with `secret`. */
+export async function benchAccessToken(db: Knex, role: string, secret: string): Promise<string> {
+  const [user] = await db('users')
+    .insert({
+      email: `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
+      name: 'Bench',
+      role,
+      password_hash: await hashPassword('bench-password-123'),
+    })
+    .returning(['id', 'role']);
+  return signAccessToken({ secret, issuer: 'relais' }, user, 3_600).token;
+}

@@ -15,10 +15,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import autocannon from 'autocannon';
-import { hashPassword } from '../server/src/platform/core/passwords';
 import { findFreePort } from '../server/src/platform/data/embedded-postgres';
-import { signAccessToken } from '../server/src/platform/web/tokens';
-import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
+import { benchAccessToken, openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
 import { loadBenchData } from './load-bench-data';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -34,7 +32,9 @@ async function cpuSeconds(pid: number): Promise<number> {
 
 function startServer(main: string, port: number, url: string): ChildProcess {
   // BENCH_CPU_PROF=<dir>: a CPU profile of the server, written when it stops.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
   return spawn(process.execPath, [...profile, main, 'api'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -88,15 +88,7 @@ async function main(): Promise<void> {
   const bench = await openBenchDatabase();
   await loadBenchData(bench.db);
   const { db } = bench;
-  const [user] = await db('users')
-    .insert({
-      email: `bench-${Date.now()}@example.com`,
-      name: 'Bench',
-      role: 'admin',
-      password_hash: await hashPassword('bench-password-123'),
-    })
-    .returning(['id', 'role']);
-  const token = signAccessToken({ secret: JWT_SECRET, issuer: 'relais' }, user, 3_600).token;
+  const token = await benchAccessToken(db, 'admin', JWT_SECRET);
   const builds = [{ name: 'this build', main: 'server/dist/main.js' }];
   if (BASELINE) builds.push({ name: 'baseline', main: BASELINE });
   const servers = await Promise.all(

@@ -18,10 +18,15 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { listOrganisations } from '../server/src/organisations/organisation-service';
 import { listPeople } from '../server/src/people/person-service';
-import { hashPassword } from '../server/src/platform/core/passwords';
 import { findFreePort } from '../server/src/platform/data/embedded-postgres';
-import { signAccessToken } from '../server/src/platform/web/tokens';
-import { captureQueries, DATABASE_TIME_RUNS, databaseTime, openBenchDatabase, round } from './bench-database';
+import {
+  benchAccessToken,
+  captureQueries,
+  DATABASE_TIME_RUNS,
+  databaseTime,
+  openBenchDatabase,
+  round,
+} from './bench-database';
 import { loadBenchData } from './load-bench-data';
 
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
@@ -128,15 +133,7 @@ async function main() {
   }
 
   await pool.end();
-  const [user] = await db('users')
-    .insert({
-      email: `bench-${Date.now()}@example.com`,
-      name: 'Bench',
-      role: 'readonly',
-      password_hash: await hashPassword('bench-password-123'),
-    })
-    .returning(['id', 'role']);
-  const token = signAccessToken({ secret: JWT_SECRET, issuer: 'relais' }, user, 3_600).token;
+  const token = await benchAccessToken(db, 'readonly', JWT_SECRET);
   const ids = (await db('people').select('id').orderByRaw('random()').limit(2_000)).map(
     (row) => row.id as string,
   );
