@@ -75,12 +75,7 @@ export async function insertPerson(
 ): Promise<PersonRow> {
   const { rows } = await db.raw<{ rows: PersonRow[] }>(
     'WITH person AS (?), audit AS (?) SELECT * FROM person',
-    [
-      db('people')
-        .insert(row)
-        .returning(COLUMNS.map((column) => column.replace('people.', ''))),
-      audit,
-    ],
+    [db('people').insert(row).returning(COLUMNS), audit],
   );
   return rows[0]!;
 }

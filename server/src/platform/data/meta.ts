@@ -12,9 +12,11 @@ export async function metaValue(db: Knex, key: string): Promise<unknown> {
 
 /** Sets `key` to `value` unless it is set already (the first writer wins); returns the value kept. */
 export async function setMetaOnce(db: Knex, key: string, value: unknown): Promise<unknown> {
-  await db('relais_meta')
+  const [inserted] = await db('relais_meta')
     .insert({ key, value: JSON.stringify(value) })
     .onConflict('key')
-    .ignore();
-  return metaValue(db, key);
+    .ignore()
+    .returning('value');
+  // Set already: the value another writer kept.
+  return inserted ? inserted.value : metaValue(db, key);
 }
