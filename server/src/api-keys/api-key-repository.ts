@@ -1,11 +1,12 @@
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
+import type { SpecSchema } from '../platform/web/spec-types';
 
 export interface ApiKey {
   id: string;
   name: string;
   prefix: string;
-  scopes: string[];
+  scopes: SpecSchema<'Scope'>[];
   created_by: string;
   created_at: Date;
   last_used_at: Date | null;

@@ -7,7 +7,7 @@ import type { TokenSettings } from '../platform/web/auth';
 import { contextOf } from '../platform/web/context-of';
 import { createRateLimit } from '../platform/web/rate-limit';
 import { Routes } from '../platform/web/routes';
-import { findUserById, signOutEverywhere, type UserDirectory, updateOwnProfile } from '../users';
+import { getUser, signOutEverywhere, type UserDirectory, updateOwnProfile } from '../users';
 import { login } from './auth-service';
 
 export function authRoutes(deps: {
@@ -48,7 +48,7 @@ export function authRoutes(deps: {
   );
 
   routes.get('/v1/me', signedIn, async (req, reply) => {
-    reply.send(actingUser(contextOf(req).principal));
+    reply.send(await getUser(db, actingUser(contextOf(req).principal)!.id));
   });
 
   routes.patch('/v1/me', signedIn, async (req, reply) => {
@@ -56,7 +56,7 @@ export function authRoutes(deps: {
     const user = actingUser(context.principal)!;
     await updateOwnProfile(db, { ...context, reach: 'own' }, user.id, req.body);
     deps.users.evict(user.id);
-    reply.send(await findUserById(db, user.id));
+    reply.send(await getUser(db, user.id));
   });
 
   routes.post('/v1/auth/logout-everywhere', signedIn, async (req, reply) => {

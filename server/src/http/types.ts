@@ -45,14 +45,17 @@ export interface Idempotency {
 /** A request on its way through the pipeline (its query as parsed, then as validated). */
 export type HttpRequest = Omit<Request, 'query'> & { query: Record<string, unknown> };
 
-/** How a handler answers. Calls chain; `send` ends the exchange (once). */
-export interface HttpReply {
+/**
+ * How a handler answers. Calls chain; `send` ends the exchange (once). `Payload` is what `send`
+ * takes: for a route of the spec, its response type (`RouteReply` in `platform/web/routes.ts`).
+ */
+export interface HttpReply<Payload = unknown> {
   code(status: number): this;
   header(name: string, value: string | number | readonly string[]): this;
   headers(values: Record<string, string>): this;
   type(contentType: string): this;
   /** An object is sent as JSON, a string or Buffer as is, nothing as an empty body. */
-  send(payload?: unknown): this;
+  send(payload?: Payload): this;
   readonly statusCode: number;
   getHeader(name: string): number | string | string[] | undefined;
   hasHeader(name: string): boolean;

@@ -2,6 +2,7 @@ import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/data/pagination';
 import { deleteRowById, findRowById, updateRowById } from '../platform/data/rows';
 import { searchFor } from '../platform/data/search';
+import type { SpecSchema } from '../platform/web/spec-types';
 
 export const INTERACTION_TYPES = [
   'call',
@@ -39,14 +40,14 @@ export interface Participant {
   id: string;
   user_id: string | null;
   person_id: string | null;
-  role: string;
+  role: SpecSchema<'ParticipantRole'>;
   name: string;
 }
 
 export interface ParticipantInput {
   user_id?: string;
   person_id?: string;
-  role?: string;
+  role?: SpecSchema<'ParticipantRole'>;
 }
 
 /** The columns a write sets; dates as Dates or as the API sends them (ISO 8601 strings). */

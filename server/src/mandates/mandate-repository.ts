@@ -1,6 +1,7 @@
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page, type SortChoice } from '../platform/data/pagination';
 import { deleteRowById, findRowById, insertRow, updateRowById } from '../platform/data/rows';
+import type { SpecSchema } from '../platform/web/spec-types';
 
 export const MANDATE_STATUSES = ['draft', 'proposed', 'signed', 'active', 'terminated'] as const;
 export type MandateStatus = (typeof MANDATE_STATUSES)[number];
@@ -9,7 +10,7 @@ export interface Mandate {
   id: string;
   organisation_id: string;
   title: string;
-  type: string;
+  type: SpecSchema<'MandateType'>;
   status: MandateStatus;
   start_date: string | null;
   end_date: string | null;

@@ -1,11 +1,12 @@
 /** Reading email events: the filtered list, and the events of a person's or organisation's timeline. */
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
+import type { SpecSchema } from '../platform/web/spec-types';
 
 export interface EmailEvent {
   id: string;
   provider: string;
-  type: string;
+  type: SpecSchema<'EmailEventType'>;
   provider_event: string;
   recipient: string;
   person_id: string | null;

@@ -8,10 +8,11 @@
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { invalidate, tags } from '../platform/runtime/cache';
+import type { SpecSchema } from '../platform/web/spec-types';
 
 export interface ScoringRule {
   key: string;
-  event_type: string;
+  event_type: SpecSchema<'EmailEventType'>;
   bounce_type?: 'hard' | 'soft' | null;
   points: number;
   first_per_message: boolean;

@@ -6,8 +6,12 @@
 import { createHash } from 'node:crypto';
 import { PreconditionFailedError } from './errors';
 
-/** A representation already serialised: its ETag and its body are taken from the same text. */
-export class Json {
+/**
+ * A representation already serialised: its ETag and its body are taken from the same text. `T` is
+ * what the text holds, for the compiler only.
+ */
+export class Json<T = unknown> {
+  declare readonly of?: T;
   constructor(readonly text: string) {}
 }
 

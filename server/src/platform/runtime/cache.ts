@@ -303,16 +303,16 @@ export function cached<T>(
 }
 
 /** As `cached`, but the JSON text, which `sendResource` sends without serialising again. */
-export async function cachedJson(
+export async function cachedJson<T>(
   db: Knex,
   prefix: string,
   key: string,
   tags: string[],
-  load: () => Promise<unknown>,
+  load: () => Promise<T>,
   options?: { ttlSeconds?: number },
-): Promise<Json> {
+): Promise<Json<T>> {
   const cache = caches.get(db);
-  return new Json(
+  return new Json<T>(
     cache ? await cache.readJson(prefix, key, tags, load, options) : JSON.stringify(await load()),
   );
 }

@@ -6,19 +6,23 @@ import type { HttpReply, HttpRequest } from '../../http/types';
 import { listed, tagOf, textOf } from '../core/versions';
 import { headerOf } from './routes';
 
-/** Sends a single resource with its ETag, or 304 when the client already has it. */
-export function sendResource(
+/**
+ * Sends a single resource with its ETag, or 304 when the client already has it. The representation
+ * must be what the route's reply sends (its operation's response type).
+ */
+export function sendResource<Payload>(
   req: HttpRequest,
-  reply: HttpReply,
-  representation: unknown,
+  reply: HttpReply<Payload>,
+  representation: NoInfer<Exclude<Payload, string | Buffer | undefined>>,
   status = 200,
-): HttpReply {
+): void {
   const text = textOf(representation);
   const etag = tagOf(text);
-  reply.header('ETag', etag);
+  const answer: HttpReply = reply;
+  answer.header('ETag', etag);
   const ifNoneMatch = headerOf(req, 'if-none-match');
-  if (status === 200 && ifNoneMatch && listed(ifNoneMatch, etag)) return reply.code(304).send();
-  return reply.code(status).type(JSON_CONTENT_TYPE).send(text);
+  if (status === 200 && ifNoneMatch && listed(ifNoneMatch, etag)) answer.code(304).send();
+  else answer.code(status).type(JSON_CONTENT_TYPE).send(text);
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

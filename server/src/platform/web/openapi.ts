@@ -50,7 +50,7 @@ interface OperationObject {
 }
 
 export interface OpenApiDocument {
-  openapi: string;
+  openapi: '3.1.0';
   info: Record<string, unknown>;
   paths: Record<string, Partial<Record<HttpMethod, OperationObject>> & { parameters?: ParameterObject[] }>;
   components: {

@@ -12,7 +12,7 @@ import type { RouteOperations } from '../../generated/routes';
 import type { HttpReply, HttpRequest } from '../../http/types';
 import type { RouteAccess, RouteDeclaration } from './access';
 import type { HttpMethod } from './openapi';
-import type { OperationId, PathParameters, RequestBody, RequestQuery } from './spec-types';
+import type { OperationId, PathParameters, RequestBody, RequestQuery, ResponsePayload } from './spec-types';
 
 /** A route path in the spec's terms: `/v1/people/:id/organisations` → `/v1/people/{id}/organisations`. */
 type SpecPath<P extends string> = P extends `${infer Head}:${infer Param}/${infer Rest}`
@@ -47,7 +47,13 @@ export type RouteRequest<K extends OperationId = never> = [K] extends [never]
       body: RequestBody<K>;
     };
 
-export type RouteHandler<K extends OperationId = never> = (req: RouteRequest<K>, reply: HttpReply) => unknown;
+/** How the handler of operation `K` answers: `send` takes only what the spec says it responds. */
+export type RouteReply<K extends OperationId = never> = HttpReply<ResponsePayload<K>>;
+
+export type RouteHandler<K extends OperationId = never> = (
+  req: RouteRequest<K>,
+  reply: RouteReply<K>,
+) => unknown;
 
 /** Steps a route runs around its handler, after the app's own (authentication, validation, access). */
 export interface RouteHooks {

@@ -1,9 +1,14 @@
 /**
- * The spec's requests as TypeScript types (from `server/src/generated/`): what a validated request
- * of each operation carries, for route handlers and the services they call.
+ * The spec's requests and responses as TypeScript types (from `server/src/generated/`): what a
+ * validated request of each operation carries, for route handlers and the services they call, and
+ * what its handler may answer.
  */
-import type { operations, Writable } from '../../generated/openapi';
+import type { components, operations, Readable, Writable } from '../../generated/openapi';
 import type { QueryDefaults } from '../../generated/routes';
+import type { Json } from '../core/versions';
+
+/** A schema of the spec (`SpecSchema<'MandateType'>`), for the types services share with it. */
+export type SpecSchema<N extends keyof components['schemas']> = components['schemas'][N];
 
 /** A spec operation's id (`getPerson`). */
 export type OperationId = keyof operations;
@@ -32,3 +37,51 @@ export type RequestBody<K extends OperationId> = operations[K] extends {
     : operations[K] extends { requestBody?: { content: { 'text/csv': unknown } } }
       ? Buffer
       : undefined;
+
+type Responses<K extends OperationId> = operations[K]['responses'];
+type SuccessStatus<K extends OperationId> = keyof Responses<K> & (200 | 201 | 202 | 204 | 206);
+
+/** The JSON body of an operation's success responses, as a client reads it. */
+export type ResponseBody<K extends OperationId> = {
+  [S in SuccessStatus<K>]: Responses<K>[S] extends { content: { 'application/json': infer B } }
+    ? Readable<B>
+    : never;
+}[SuccessStatus<K>];
+
+/** Whether one of an operation's success responses is something else than JSON (CSV, a stream, a script). */
+type SendsOtherThanJson<K extends OperationId> = true extends {
+  [S in SuccessStatus<K>]: Responses<K>[S] extends { content: infer C }
+    ? Exclude<keyof C, 'application/json'> extends never
+      ? false
+      : true
+    : false;
+}[SuccessStatus<K>]
+  ? true
+  : false;
+
+/**
+ * The values whose JSON text reads as `T`: a `Date` where the spec has a string (it serialises to
+ * its ISO form), and so on down objects and arrays.
+ */
+export type Serialised<T> = T extends string
+  ? string extends T
+    ? T | Date
+    : T
+  : T extends readonly (infer E)[]
+    ? readonly Serialised<E>[]
+    : T extends object
+      ? { [P in keyof T]: Serialised<T[P]> }
+      : T;
+
+/**
+ * What the handler of operation `K` may send: its JSON success body (as values, or already
+ * serialised with `Json`), nothing (204, 304), and raw text or bytes when the operation also
+ * answers with another media type. `never` (a route outside the spec) allows anything.
+ */
+export type ResponsePayload<K extends OperationId> = [K] extends [never]
+  ? unknown
+  :
+      | Serialised<ResponseBody<K>>
+      | Json<Serialised<ResponseBody<K>>>
+      | undefined
+      | (SendsOtherThanJson<K> extends true ? string | Buffer : never);
