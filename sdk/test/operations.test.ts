@@ -83,7 +83,7 @@ describe('operations by name', () => {
     expect(queued).toMatchObject({ resource: 'people', status: 'queued', dry_run: true });
     const { runPendingImports } = await import('../../server/src/imports/import-runs');
     const { OpenApiValidator } = await import('../../server/src/platform/web/openapi');
-    await runPendingImports(app.db.knex, { validator: new OpenApiValidator(), staleAfterMs: 60_000 });
+    await runPendingImports(app.services, { validator: new OpenApiValidator(), staleAfterMs: 60_000 });
     const done = await relais.imports.get(queued.id);
     expect(done).toMatchObject({ status: 'succeeded', rows: 2, created: 1, errors: 1 });
     expect(await relais.imports.errors(queued.id)).toBe(

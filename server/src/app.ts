@@ -33,9 +33,10 @@ import { personRoutes } from './people';
 import { effectiveScopes } from './platform/core/grants';
 import type { Logger } from './platform/core/logger';
 import type { Knex } from './platform/data/db';
-import { attachCache, ReadCache } from './platform/runtime/cache';
-import { attachEventBus, EventBus } from './platform/runtime/events';
+import { ReadCache } from './platform/runtime/cache';
+import { EventBus } from './platform/runtime/events';
 import { observeRequest, readBackupAgeFrom } from './platform/runtime/metrics';
+import { serviceDeps } from './platform/runtime/service-deps';
 import { assertRoutesDeclareAccess, checkAccess, type RouteDeclaration } from './platform/web/access';
 import { authenticate, type CredentialStore } from './platform/web/auth';
 import { idempotency } from './platform/web/idempotency';
@@ -61,11 +62,10 @@ export function createApp(deps: AppDeps): HttpApp {
   const users = deps.users ?? new UserDirectory(deps.db, logger);
   const clock = deps.clock ?? (() => new Date());
   const events = deps.events ?? new EventBus({ redis: null, logger });
-  attachEventBus(deps.db, events);
-  attachCache(
-    deps.db,
-    deps.cache ?? new ReadCache({ redis: deps.redis, logger, prefix: config.redisPrefix, ...config.cache }),
-  );
+  const cache =
+    deps.cache ?? new ReadCache({ redis: deps.redis, logger, prefix: config.redisPrefix, ...config.cache });
+  // What the services that change data are handed: where their events go, what they invalidate.
+  const services = serviceDeps(deps.db, { events, cache });
   const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
   readBackupAgeFrom(() => lastBackupAgeSeconds(deps.db));
   const authenticateRequest = authenticate(
@@ -78,23 +78,23 @@ export function createApp(deps: AppDeps): HttpApp {
     operationsAssetRoutes(),
     embedRoutes(),
     ...(config.demoData ? [demoRoutes(deps.db, deps.tokens)] : []),
-    operationsRoutes(deps),
-    authRoutes({ ...deps, users }),
-    userRoutes(deps.db, users),
+    operationsRoutes({ ...deps, cache }),
+    authRoutes({ ...deps, services, users }),
+    userRoutes(services, users),
     apiKeyRoutes(deps.db),
     embedTokenRoutes(deps),
     auditRoutes(deps.db),
-    organisationRoutes(deps.db),
-    personRoutes(deps.db),
-    privacyRoutes(deps.db, logger),
+    organisationRoutes(services),
+    personRoutes(services),
+    privacyRoutes(services, logger),
     exportRoutes(deps.db, logger),
     importRoutes(deps.db, { bodyLimit: config.importBodyLimit }),
-    mandateRoutes(deps.db),
-    interactionRoutes(deps.db, clock),
+    mandateRoutes(services),
+    interactionRoutes(services, clock),
     notificationRoutes(deps.db),
-    marketingRoutes({ db: deps.db, config, validator, clock }),
-    scoringRoutes(deps.db, clock),
-    dashboardRoutes(deps.db, clock),
+    marketingRoutes({ services, config, validator, clock }),
+    scoringRoutes(services, clock),
+    dashboardRoutes(services, clock),
     jobsRoutes(deps.db, config.jobs),
     realtimeRoutes(realtime),
   ].flatMap((table) => table.list);

@@ -27,6 +27,10 @@ import { createLogger, type Logger } from './platform/core/logger';
 import { ROLES, type Role, SCOPES } from './platform/core/permissions';
 import { createDatabase, type Knex, migrateLatest } from './platform/data/db';
 import { runningEmbeddedUrl, startEmbeddedPostgres } from './platform/data/embedded-postgres';
+import { ReadCache } from './platform/runtime/cache';
+import { EventBus } from './platform/runtime/events';
+import { closeRedis, createRedis } from './platform/runtime/redis';
+import { type ServiceDeps, serviceDeps } from './platform/runtime/service-deps';
 import { OpenApiValidator, RequestValidationFailure } from './platform/web/openapi';
 import { erasePerson, exportPersonalData } from './privacy';
 import { getRecompute, requestRecompute, runPendingRecomputes } from './scoring/recompute-service';
@@ -36,6 +40,11 @@ import { createUser, listUsers, updateUser } from './users/user-service';
 interface Session {
   config: Config;
   db: Knex;
+  /**
+   * What changes are made with: with `REDIS_URL`, the shared read cache (so the API's cached reads
+   * see the change) and event stream (so its clients hear of it, and an erasure can clear it).
+   */
+  services: ServiceDeps;
   databaseUrl: string;
   logger: Logger;
 }
@@ -57,10 +66,21 @@ async function withDatabase<T>(work: (session: Session) => Promise<T>): Promise<
     stopEmbedded = embedded.stop;
   }
   const db = createDatabase({ url: databaseUrl, poolMax: 4, logger, applicationName: 'relais-cli' });
+  const redis = createRedis(config.redisUrl, logger);
+  const events = redis ? new EventBus({ redis, logger, prefix: config.redisPrefix }) : null;
   try {
+    await events?.start();
+    const services = redis
+      ? serviceDeps(db, {
+          events: events!,
+          cache: new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache }),
+        })
+      : serviceDeps(db);
     await migrateLatest(db);
-    return await work({ config, db, databaseUrl, logger });
+    return await work({ config, db, services, databaseUrl, logger });
   } finally {
+    await events?.close();
+    await closeRedis(redis);
     await db.destroy();
     await stopEmbedded?.();
   }
@@ -223,11 +243,11 @@ export function program(): Command {
     .description('Deactivate an account: its sessions and API keys stop at once.')
     .option(...asOption)
     .action((email: string, options: { as?: string }) =>
-      withDatabase(async ({ db, config }) => {
+      withDatabase(async ({ db, services, config }) => {
         const context = await actingAs(db, actor(options, config));
         const user = await findUserWithHashByEmail(db, email);
         if (!user) throw new Error(`no account ${email}`);
-        await updateUser(db, context, user.id, { active: false });
+        await updateUser(services, context, user.id, { active: false });
         print(`Deactivated ${email}.`);
       }),
     );
@@ -339,13 +359,13 @@ export function program(): Command {
       ) => {
         if (!(IMPORT_RESOURCES as readonly string[]).includes(resource))
           throw new Error(`cannot import "${resource}": one of ${IMPORT_RESOURCES.join(', ')}`);
-        return withDatabase(async ({ db, config, logger }) => {
+        return withDatabase(async ({ db, services, config, logger }) => {
           const size = (await stat(file).catch(() => null))?.size;
           if (size === undefined) throw new Error(`no file ${file}`);
           const context = await actingAsOrSystem(db, actor(options, config));
           const errorsFile = options.errors ?? `${file.replace(/\.csv$/i, '')}.errors.csv`;
           const bar = progress(`import ${resource}`);
-          const report = await importCsv(db, createReadStream(file), {
+          const report = await importCsv(services, createReadStream(file), {
             resource: resource as ImportResource,
             validator: new OpenApiValidator(),
             map: options.map,
@@ -387,11 +407,11 @@ export function program(): Command {
     .option('--yes', 'confirm: the erasure cannot be undone')
     .option(...asOption)
     .action((idOrEmail: string, options: { yes?: boolean; as?: string }) =>
-      withDatabase(async ({ db, config, logger }) => {
+      withDatabase(async ({ db, services, config, logger }) => {
         if (!options.yes) throw new Error('an erasure cannot be undone: add --yes to confirm');
         const id = await personId(db, idOrEmail);
         const context = await actingAsOrSystem(db, actor(options, config));
-        const result = await erasePerson(db, context, id, { confirm: id, logger });
+        const result = await erasePerson(services, context, id, { confirm: id, logger });
         print(result);
       }),
     );
@@ -402,11 +422,11 @@ export function program(): Command {
     .description('Rescore everyone on the current rules, following the job’s progress.')
     .option('--here', 'run the recompute in this process instead of waiting for a worker')
     .action((options: { here?: boolean }) =>
-      withDatabase(async ({ db, config }) => {
+      withDatabase(async ({ db, services, config }) => {
         const requested = await requestRecompute(db, null);
         const bar = progress('recompute');
         const running = options.here
-          ? runPendingRecomputes(db, { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs })
+          ? runPendingRecomputes(services, { batchSize: 500, staleAfterMs: config.jobs.lockLifetimeMs })
           : undefined;
         await followRecompute(db, requested.id, bar, running);
       }),

@@ -21,12 +21,13 @@ import { createLogger, type Logger, stdoutDestination } from './platform/core/lo
 import { DEMO_WEBHOOK_SECRET_FILE, resolveJwtSecret, resolveWebhookSecrets } from './platform/core/secrets';
 import { checkDatabase, createDatabase, type Knex, migrateLatest } from './platform/data/db';
 import { startEmbeddedPostgres } from './platform/data/embedded-postgres';
-import { attachCache, ReadCache } from './platform/runtime/cache';
-import { attachEventBus, EventBus } from './platform/runtime/events';
+import { ReadCache } from './platform/runtime/cache';
+import { EventBus } from './platform/runtime/events';
 import { checkJobs, intervalSeconds, JobRuntime } from './platform/runtime/jobs';
 import { createMailer } from './platform/runtime/mailer';
 import { checkRedis, closeRedis, createRedis, type RedisClient } from './platform/runtime/redis';
 import { closeSentry, initSentry } from './platform/runtime/sentry';
+import { serviceDeps } from './platform/runtime/service-deps';
 import type { TokenSettings } from './platform/web/auth';
 import { OpenApiValidator } from './platform/web/openapi';
 import { recomputeJob, refreshJob } from './scoring';
@@ -105,13 +106,12 @@ async function main(): Promise<void> {
 
     const redis = createRedis(config.redisUrl, logger);
     stops.unshift(() => closeRedis(redis));
-    // One event bus and one cache per process, reached by the API and the worker through `db`.
+    // One event bus and one cache per process, handed to the API and to the worker's jobs.
     const events = new EventBus({ redis, logger, prefix: config.redisPrefix });
     await events.start();
     stops.unshift(() => events.close());
-    attachEventBus(db, events);
     const cache = new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache });
-    attachCache(db, cache);
+    const services = serviceDeps(db, { events, cache });
     // The spec compiled once (about a second), for the API's checks and the import job's rows.
     const validator = new OpenApiValidator();
 
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         processEvery: config.jobs.processEvery,
         lockLifetimeMs: config.jobs.lockLifetimeMs,
         definitions: [
-          reminderJob(db, {
+          reminderJob(services, {
             every: config.jobs.reminderEvery,
             batchSize: config.jobs.reminderBatchSize,
             pauseMs: config.jobs.reminderBatchPauseMs,
@@ -142,13 +142,13 @@ async function main(): Promise<void> {
                 }),
               ]
             : []),
-          recomputeJob(db, { ...rescoring, every: config.jobs.rescoreEvery }),
-          importJob(db, {
+          recomputeJob(services, { ...rescoring, every: config.jobs.rescoreEvery }),
+          importJob(services, {
             validator,
             staleAfterMs: config.jobs.lockLifetimeMs,
             every: config.jobs.importEvery,
           }),
-          refreshJob(db, rescoring),
+          refreshJob(services, rescoring),
         ],
         heartbeatSeconds: config.jobs.heartbeatSeconds,
         // A worker on its own whose loop is stuck exits, for its supervisor to start a fresh one;

@@ -15,7 +15,7 @@ import { openEventStream } from '../helpers/realtime';
 let app: TestApp;
 let roles: Record<'admin' | 'manager' | 'user' | 'readonly', TestUser>;
 const validator = new OpenApiValidator();
-const run = () => runPendingImports(app.db.knex, { validator, staleAfterMs: 60_000 });
+const run = () => runPendingImports(app.services, { validator, staleAfterMs: 60_000 });
 
 /** Excel in French: `;`, Windows-1252, CRLF; row 4 has a bad email, row 5 repeats row 2. */
 const PEOPLE = iconv.encode(

@@ -17,7 +17,7 @@ beforeAll(async () => {
     logger: createLogger({ logLevel: 'silent' }),
     processEvery: '1 second',
     lockLifetimeMs: 5_000,
-    definitions: [reminderJob(app.db.knex, { every: '1 second', batchSize: 100, pauseMs: 0 })],
+    definitions: [reminderJob(app.services, { every: '1 second', batchSize: 100, pauseMs: 0 })],
     heartbeatSeconds: 1,
   });
 });

@@ -210,7 +210,7 @@ describe('rules and rescoring', () => {
     const before = await app.db.knex('lead_scores').where({ rules_version: 1 }).count({ n: '*' });
     expect(Number(before[0]!.n)).toBeGreaterThan(0);
 
-    const rescored = await runPendingRecomputes(app.db.knex, {
+    const rescored = await runPendingRecomputes(app.services, {
       batchSize: 3,
       staleAfterMs: 60_000,
       now: () => NOW,
@@ -231,7 +231,7 @@ describe('rules and rescoring', () => {
     const queued = await app.request('POST', '/v1/lead-scores/recompute', { headers: admin.auth });
     expect(queued.status).toBe(202);
     expect(queued.headers.get('location')).toBe(`/v1/lead-scores/recompute/${queued.body.id}`);
-    expect(await runPendingRecomputes(app.db.knex, { batchSize: 10, staleAfterMs: 60_000 })).toBe(0);
+    expect(await runPendingRecomputes(app.services, { batchSize: 10, staleAfterMs: 60_000 })).toBe(0);
     const done = await app.request('GET', `/v1/lead-scores/recompute/${queued.body.id}`, {
       headers: admin.auth,
     });
@@ -243,7 +243,7 @@ describe('rules and rescoring', () => {
 
   it('the nightly refresh clears hot flags that decay took under the threshold', async () => {
     await app.db.knex('lead_scores').update({ hot: true });
-    const result = await refreshScores(app.db.knex, {
+    const result = await refreshScores(app.services, {
       batchSize: 10,
       staleAfterMs: 60_000,
       now: () => new Date('2030-01-01T00:00:00Z'),

@@ -6,8 +6,10 @@ import { createApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
 import { type HttpServerHandle, startHttpServer } from '../../server/src/http/http-server';
 import { createLogger } from '../../server/src/platform/core/logger';
+import { ReadCache } from '../../server/src/platform/runtime/cache';
 import { EventBus } from '../../server/src/platform/runtime/events';
 import { closeRedis, createRedis, type RedisClient } from '../../server/src/platform/runtime/redis';
+import { type ServiceDeps, serviceDeps } from '../../server/src/platform/runtime/service-deps';
 import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { UserDirectory } from '../../server/src/users';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -35,6 +37,8 @@ export interface TestApp {
   url: string;
   db: TestDatabase;
   redis: RedisClient | null;
+  /** The database, event bus and read cache the app's services use, for jobs a test runs itself. */
+  services: ServiceDeps;
   // biome-ignore lint/suspicious/noExplicitAny: see TestResponse.
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
   close(): Promise<void>;
@@ -60,10 +64,12 @@ export async function startTestApp(
   if (redis) await waitForRedis(redis);
   const events = new EventBus({ redis, logger, prefix: config.redisPrefix });
   await events.start();
+  const cache = new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache });
   const users = new UserDirectory(db.knex, logger);
   await users.start();
   const app = createApp({
     events,
+    cache,
     clock: options.clock,
     users,
     config,
@@ -79,6 +85,7 @@ export async function startTestApp(
     url: http.url,
     db,
     redis,
+    services: serviceDeps(db.knex, { events, cache }),
     request: (method, path, requestOptions = {}) => send(http.url, method, path, requestOptions),
     close: async () => {
       await http.close(1_000);

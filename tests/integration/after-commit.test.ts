@@ -6,13 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/platform/core/logger';
 import { transaction } from '../../server/src/platform/data/after-commit';
-import { attachCache, invalidate, ReadCache } from '../../server/src/platform/runtime/cache';
-import {
-  attachEventBus,
-  EventBus,
-  type PublishedEvent,
-  publish,
-} from '../../server/src/platform/runtime/events';
+import { ReadCache } from '../../server/src/platform/runtime/cache';
+import { EventBus, type PublishedEvent } from '../../server/src/platform/runtime/events';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 const logger = createLogger(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }));
@@ -25,9 +20,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   bus = new EventBus({ redis: null, logger });
   bus.subscribe((event) => received.push(event));
-  attachEventBus(db.knex, bus);
   cache = new ReadCache({ redis: null, logger, ttlSeconds: 60, timeoutMs: 50 });
-  attachCache(db.knex, cache);
 });
 afterAll(() => db.drop());
 
@@ -38,8 +31,8 @@ describe('after-commit work', () => {
     received.length = 0;
     await expect(
       transaction(db.knex, async (trx) => {
-        await publish(trx, event('outer'));
-        await trx.transaction(async (nested) => publish(nested, event('nested')));
+        await bus.publish(trx, event('outer'));
+        await trx.transaction(async (nested) => bus.publish(nested, event('nested')));
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
@@ -51,8 +44,8 @@ describe('after-commit work', () => {
     received.length = 0;
     let seenInside = -1;
     await transaction(db.knex, async (trx) => {
-      await publish(trx, event('first'));
-      await trx.transaction(async (nested) => publish(nested, event('second')));
+      await bus.publish(trx, event('first'));
+      await trx.transaction(async (nested) => bus.publish(nested, event('second')));
       seenInside = received.length;
     });
     expect(seenInside).toBe(0);
@@ -65,12 +58,12 @@ describe('after-commit work', () => {
     expect(await read()).toBe(1);
     await expect(
       transaction(db.knex, async (trx) => {
-        await invalidate(trx, ['thing']);
+        await cache.invalidate(trx, ['thing']);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow();
     expect(await read()).toBe(1);
-    await transaction(db.knex, (trx) => invalidate(trx, ['thing']));
+    await transaction(db.knex, (trx) => cache.invalidate(trx, ['thing']));
     expect(await read()).toBe(2);
   });
 });

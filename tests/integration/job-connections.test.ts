@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderJob } from '../../server/src/interactions';
 import { createLogger } from '../../server/src/platform/core/logger';
 import { JobRuntime } from '../../server/src/platform/runtime/jobs';
+import { serviceDeps } from '../../server/src/platform/runtime/service-deps';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;
@@ -22,7 +23,7 @@ describe('job worker connections', () => {
       logger: createLogger({ logLevel: 'silent' }),
       processEvery: '1 second',
       lockLifetimeMs: 5_000,
-      definitions: [reminderJob(db.knex, { every: '1 second', batchSize: 10, pauseMs: 0 })],
+      definitions: [reminderJob(serviceDeps(db.knex), { every: '1 second', batchSize: 10, pauseMs: 0 })],
     });
     await runtime.start();
     const errors: unknown[] = [];

@@ -10,6 +10,7 @@ import { dispatchDueReminders } from '../../server/src/interactions';
 import { reminderEmails } from '../../server/src/interactions/interaction-jobs';
 import { createLogger } from '../../server/src/platform/core/logger';
 import { createMailer, type Mailer } from '../../server/src/platform/runtime/mailer';
+import { serviceDeps } from '../../server/src/platform/runtime/service-deps';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createInteraction, createUser } from '../helpers/factories';
 
@@ -63,7 +64,7 @@ describe('reminder emails', () => {
       next_action_at: due,
       title: 'Nobody reads this',
     });
-    const sent = await dispatchDueReminders(db.knex, {
+    const sent = await dispatchDueReminders(serviceDeps(db.knex), {
       batchSize: 10,
       afterBatch: reminderEmails(db.knex, mailer, logger),
     });
@@ -72,7 +73,7 @@ describe('reminder emails', () => {
     expect(received[0]!.data).toMatch(/^Subject: .*Reminder.*$/m);
     expect(received[0]!.data).toContain('From: Relais <relais@example.com>');
     expect(
-      await dispatchDueReminders(db.knex, {
+      await dispatchDueReminders(serviceDeps(db.knex), {
         batchSize: 10,
         afterBatch: reminderEmails(db.knex, mailer, logger),
       }),
@@ -89,7 +90,7 @@ describe('reminder emails', () => {
     const unreachable = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: 'x@example.com' })!;
     try {
       expect(
-        await dispatchDueReminders(db.knex, {
+        await dispatchDueReminders(serviceDeps(db.knex), {
           batchSize: 10,
           afterBatch: reminderEmails(db.knex, unreachable, logger),
         }),

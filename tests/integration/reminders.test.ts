@@ -3,6 +3,7 @@ import { dispatchDueReminders } from '../../server/src/interactions';
 import { cleanUp } from '../../server/src/maintenance';
 import { createLogger } from '../../server/src/platform/core/logger';
 import { createDatabase } from '../../server/src/platform/data/db';
+import { serviceDeps } from '../../server/src/platform/runtime/service-deps';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createInteraction, createUser } from '../helpers/factories';
 
@@ -38,8 +39,8 @@ describe('dispatchDueReminders', () => {
     });
     const unassigned = await createInteraction(db.knex, { next_action_at: past });
 
-    expect(await dispatchDueReminders(db.knex, { batchSize: 10 })).toBe(1);
-    expect(await dispatchDueReminders(db.knex, { batchSize: 10 })).toBe(0);
+    expect(await dispatchDueReminders(serviceDeps(db.knex), { batchSize: 10 })).toBe(1);
+    expect(await dispatchDueReminders(serviceDeps(db.knex), { batchSize: 10 })).toBe(0);
     const [notification] = await reminders(due.id);
     expect(notification).toMatchObject({
       user_id: user.id,
@@ -54,12 +55,12 @@ describe('dispatchDueReminders', () => {
       assignee_id: user.id,
       next_action_at: new Date(Date.now() - 1_000),
     });
-    await dispatchDueReminders(db.knex, { batchSize: 10 });
+    await dispatchDueReminders(serviceDeps(db.knex), { batchSize: 10 });
     await db
       .knex('interactions')
       .where({ id: item.id })
       .update({ next_action_at: new Date(Date.now() - 500), reminder_sent_at: null });
-    await dispatchDueReminders(db.knex, { batchSize: 10 });
+    await dispatchDueReminders(serviceDeps(db.knex), { batchSize: 10 });
     expect(await reminders(item.id)).toHaveLength(2);
   });
 
@@ -84,8 +85,8 @@ describe('dispatchDueReminders', () => {
     ];
     try {
       const [sentA, sentB] = await Promise.all([
-        dispatchDueReminders(a, { batchSize: 50 }),
-        dispatchDueReminders(b, { batchSize: 50 }),
+        dispatchDueReminders(serviceDeps(a), { batchSize: 50 }),
+        dispatchDueReminders(serviceDeps(b), { batchSize: 50 }),
       ]);
       expect(sentA + sentB).toBe(2_000);
       expect(sentA).toBeGreaterThan(0);

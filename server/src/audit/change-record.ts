@@ -13,7 +13,7 @@ import type { Resource } from '../platform/core/permissions';
 import { assertIfMatch } from '../platform/core/versions';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
-import { invalidate } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { type AuditChange, recordChange } from './audit-service';
 
 export interface RecordChange<Row, Result, Version = Row> {
@@ -46,7 +46,7 @@ export interface RecordChange<Row, Result, Version = Row> {
 export type ExistingRecord<Row, Version = Row> = Omit<RecordChange<Row, unknown, Version>, 'write'>;
 
 export function changeRecord<Row, Result, Version = Row>(
-  db: Knex,
+  { db, cache }: ServiceDeps,
   context: RequestContext,
   change: RecordChange<Row, Result, Version>,
 ): Promise<Result> {
@@ -61,7 +61,7 @@ export function changeRecord<Row, Result, Version = Row>(
     assertIfMatch(change.ifMatch, representation);
     const owned = change.ownership(before);
     if (owned) assertReaches(context, owned, change.resource);
-    if (change.tags) await invalidate(trx, await change.tags(trx));
+    if (change.tags) await cache.invalidate(trx, await change.tags(trx));
     const { result, audit } = await change.write(trx, before, representation);
     if (audit)
       await recordChange(trx, context, { ...audit, resource: change.resource, resourceId: change.id });

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { actingUser } from '../platform/core/principal';
-import type { Knex } from '../platform/data/db';
 import type { RedisClient } from '../platform/runtime/redis';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { publicRoute, signedIn } from '../platform/web/access';
 import type { TokenSettings } from '../platform/web/auth';
 import { contextOf } from '../platform/web/context-of';
@@ -11,13 +11,14 @@ import { getUser, signOutEverywhere, type UserDirectory, updateOwnProfile } from
 import { login } from './auth-service';
 
 export function authRoutes(deps: {
-  db: Knex;
+  services: ServiceDeps;
   redis: RedisClient | null;
   config: Config;
   tokens: TokenSettings;
   users: UserDirectory;
 }): Routes {
-  const { db, config } = deps;
+  const { config, services } = deps;
+  const { db } = services;
   const routes = new Routes();
   const limits = config.loginLimits;
   const perIp = createRateLimit(deps.redis, config.redisPrefix, {
@@ -54,7 +55,7 @@ export function authRoutes(deps: {
   routes.patch('/v1/me', signedIn, async (req, reply) => {
     const context = contextOf(req);
     const user = actingUser(context.principal)!;
-    await updateOwnProfile(db, { ...context, reach: 'own' }, user.id, req.body);
+    await updateOwnProfile(services, { ...context, reach: 'own' }, user.id, req.body);
     deps.users.evict(user.id);
     reply.send(await getUser(db, user.id));
   });

@@ -5,14 +5,14 @@
 
 import { type Clock, getInbox, listInteractions } from '../interactions';
 import { actingUser, type UserIdentity } from '../platform/core/principal';
-import type { Knex } from '../platform/data/db';
-import { cached, minuteOf, tags } from '../platform/runtime/cache';
+import { minuteOf, tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { Routes } from '../platform/web/routes';
 import { listLeadScores } from '../scoring';
 
-export function dashboardRoutes(db: Knex, clock: Clock): Routes {
+export function dashboardRoutes({ db, cache }: ServiceDeps, clock: Clock): Routes {
   const routes = new Routes();
   routes.get('/v1/dashboard', can('dashboard', 'read'), async (req, reply) => {
     const now = clock();
@@ -20,7 +20,7 @@ export function dashboardRoutes(db: Knex, clock: Clock): Routes {
     // Cached per user and minute: inbox buckets and decayed scores move with the clock, not only with writes.
     const key = `${user?.id ?? 'application'}:${user?.time_zone ?? ''}:${minuteOf(now)}`;
     reply.send(
-      await cached(db, 'dashboard', key, [tags.interactions, tags.scores, tags.people], () =>
+      await cache.read('dashboard', key, [tags.interactions, tags.scores, tags.people], () =>
         dashboard(user, now),
       ),
     );

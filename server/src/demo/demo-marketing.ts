@@ -8,6 +8,7 @@ import { fakerFR as faker } from '@faker-js/faker';
 import type { NormalisedEvent } from '../marketing/email-events';
 import { ingestEvents } from '../marketing/ingest-service';
 import type { Knex } from '../platform/data/db';
+import { serviceDeps } from '../platform/runtime/service-deps';
 
 const DAY = 86_400_000;
 const CAMPAIGNS = ['market-outlook-q3', 'private-equity-letter', 'esg-briefing', 'year-end-review'];
@@ -61,7 +62,7 @@ export async function loadDemoMarketing(db: Knex, now: Date): Promise<{ email_ev
     }
   });
   for (let start = 0; start < events.length; start += 500) {
-    await ingestEvents(db, events.slice(start, start + 500), { now });
+    await ingestEvents(serviceDeps(db), events.slice(start, start + 500), { now });
   }
   return { email_events: events.length };
 }

@@ -17,8 +17,8 @@ import { transaction } from '../platform/data/after-commit';
 import { claimNext } from '../platform/data/claims';
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
-import { publish } from '../platform/runtime/events';
 import type { JobDefinition } from '../platform/runtime/jobs';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import type { OpenApiValidator } from '../platform/web/openapi';
 import { ImportFileError, type ImportResource, importCsv, importerOf } from './import-service';
 
@@ -147,7 +147,8 @@ export interface ImportRunOptions {
 }
 
 /** Runs every pending import; returns how many finished. */
-export async function runPendingImports(db: Knex, options: ImportRunOptions): Promise<number> {
+export async function runPendingImports(deps: ServiceDeps, options: ImportRunOptions): Promise<number> {
+  const { db } = deps;
   let finished = 0;
   for (;;) {
     const claimed = await transaction(db, (trx) =>
@@ -165,12 +166,13 @@ export async function runPendingImports(db: Knex, options: ImportRunOptions): Pr
       }),
     );
     if (!claimed) return finished;
-    await runImport(db, claimed, options);
+    await runImport(deps, claimed, options);
     finished += 1;
   }
 }
 
-async function runImport(db: Knex, run: ClaimedImport, options: ImportRunOptions): Promise<void> {
+async function runImport(deps: ServiceDeps, run: ClaimedImport, options: ImportRunOptions): Promise<void> {
+  const { db, events } = deps;
   const errorChunks: Buffer[] = [];
   const errors = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -181,7 +183,7 @@ async function runImport(db: Knex, run: ClaimedImport, options: ImportRunOptions
   let outcome: Record<string, unknown>;
   let unexpected: unknown = null;
   try {
-    const report = await importCsv(db, Readable.from([run.file]), {
+    const report = await importCsv(deps, Readable.from([run.file]), {
       resource: run.resource,
       validator: options.validator,
       map: run.map,
@@ -227,7 +229,7 @@ async function runImport(db: Knex, run: ClaimedImport, options: ImportRunOptions
       .where({ id: run.id })
       .update({ ...outcome, file: null, finished_at: trx.fn.now(), heartbeat_at: trx.fn.now() })
       .returning(COLUMNS);
-    await publish(trx, {
+    await events.publish(trx, {
       type: 'import.finished',
       data: { ...finished },
       audience: { resource: 'imports', ...(run.requested_by ? { userIds: [run.requested_by] } : {}) },
@@ -237,14 +239,14 @@ async function runImport(db: Knex, run: ClaimedImport, options: ImportRunOptions
 }
 
 export function importJob(
-  db: Knex,
+  deps: ServiceDeps,
   options: ImportRunOptions & { every: string },
 ): JobDefinition<'imports.run'> {
   return {
     name: 'imports.run',
     every: options.every,
     run: async (_data, context) => {
-      const finished = await runPendingImports(db, { ...options, touch: context.touch });
+      const finished = await runPendingImports(deps, { ...options, touch: context.touch });
       if (finished > 0) context.log.info({ finished }, 'imports finished');
     },
   };

@@ -30,7 +30,8 @@ import { actorOf } from '../platform/core/principal';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { openSession, type Session } from '../platform/data/sql';
-import { invalidate, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { type OpenApiValidator, RequestValidationFailure } from '../platform/web/openapi';
 import { erasedAmong } from '../privacy';
 
@@ -341,7 +342,12 @@ async function peek(
 }
 
 /** Imports a CSV file; bad rows go to `options.errors`, the rest are upserted. */
-export async function importCsv(db: Knex, input: Readable, options: ImportOptions): Promise<ImportReport> {
+export async function importCsv(
+  deps: ServiceDeps,
+  input: Readable,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const { db } = deps;
   const { resource } = options;
   const { head, stream } = await peek(input, 64 * 1024);
   const { encoding, delimiter } = sniff(head);
@@ -422,7 +428,7 @@ export async function importCsv(db: Knex, input: Readable, options: ImportOption
     while (writing.size >= WRITERS) await Promise.race(writing);
     if (failure) throw failure.error;
     const written = rows.length
-      ? upsertBatch(db, resource, rows, Object.values(report.columns), options, report)
+      ? upsertBatch(deps, resource, rows, Object.values(report.columns), options, report)
       : Promise.resolve([]);
     const settled = written.then(
       () => undefined,
@@ -575,7 +581,7 @@ class FileKeys {
 }
 
 async function upsertBatch(
-  db: Knex,
+  deps: ServiceDeps,
   resource: ImportResource,
   batch: Array<{ row: number; values: Row }>,
   mapped: readonly string[],
@@ -585,7 +591,7 @@ async function upsertBatch(
   const counts = { created: 0, updated: 0, skipped: 0 };
   const rejected: ImportError[] = [];
   try {
-    await transaction(db, async (trx) => {
+    await transaction(deps.db, async (trx) => {
       let rows = batch;
       if (resource === 'people') {
         const erased = await erasedAmong(
@@ -674,7 +680,8 @@ async function upsertBatch(
         }
         counts.created = created.length;
         touched.push(...created.map((row) => row.id));
-        if (resource === 'people') await linkCreatedPeople(trx, created, options.now ?? new Date());
+        if (resource === 'people')
+          await linkCreatedPeople({ ...deps, db: trx }, created, options.now ?? new Date());
       }
       if (toUpdate.length) {
         const updates = toUpdate.map((row) => ({ id: row.id, changed: row.changed, ...byRow.get(row.row)! }));
@@ -704,7 +711,7 @@ async function upsertBatch(
         counts.updated += linked;
         counts.skipped -= linked;
       }
-      await invalidate(trx, [
+      await deps.cache.invalidate(trx, [
         tags.people,
         ...touched.map((id) => (resource === 'people' ? tags.person(id) : tags.organisation(id))),
       ]);
@@ -721,10 +728,11 @@ async function upsertBatch(
 
 /** Email events that arrived before these people existed are theirs now (as in the API). */
 async function linkCreatedPeople(
-  trx: Knex.Transaction,
+  deps: ServiceDeps,
   created: Array<{ id: string; email: string | null }>,
   now: Date,
 ): Promise<void> {
+  const trx = deps.db;
   const emails = created.flatMap((person) => (person.email ? [person.email] : []));
   if (emails.length === 0) return;
   const waiting = new Set(
@@ -736,7 +744,7 @@ async function linkCreatedPeople(
   );
   if (waiting.size === 0) return;
   for (const person of created)
-    if (person.email && waiting.has(person.email)) await linkEmailEvents(trx, person.id, person.email, now);
+    if (person.email && waiting.has(person.email)) await linkEmailEvents(deps, person.id, person.email, now);
 }
 
 /**

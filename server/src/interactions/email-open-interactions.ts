@@ -4,21 +4,22 @@
  * primary key of `email_open_interactions` claims (person, message) once, so concurrent deliveries
  * and later opens create nothing more.
  */
-import type { Knex } from '../platform/data/db';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { COLUMNS, type InteractionRow } from './interaction-repository';
 import { announce, present } from './interaction-service';
 
 /**
- * Creates the interactions of the given `opened` events that are first human opens; call in the
- * ingest transaction. Each is published (`interaction.created`) and its cached reads invalidated
+ * Creates the interactions of the given `opened` events that are first human opens; call with the
+ * ingest transaction as `deps.db`. Each is published (`interaction.created`) and its cached reads invalidated
  * once that transaction commits.
  */
 export async function createEmailOpenInteractions(
-  trx: Knex.Transaction,
+  deps: ServiceDeps,
   eventIds: readonly string[],
   now: Date,
 ): Promise<void> {
   if (eventIds.length === 0) return;
+  const trx = deps.db;
   const { rows } = await trx.raw<{ rows: InteractionRow[] }>(
     `WITH candidates AS MATERIALIZED (
        SELECT DISTINCT ON (e.person_id, e.provider, e.message_id)
@@ -57,5 +58,5 @@ export async function createEmailOpenInteractions(
   );
   if (rows.length === 0) return;
   const presented = await present(trx, rows, now);
-  for (const interaction of presented) await announce(trx, 'interaction.created', interaction);
+  for (const interaction of presented) await announce(deps, 'interaction.created', interaction);
 }

@@ -8,9 +8,9 @@ import { notify } from '../notifications';
 import type { Logger } from '../platform/core/logger';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
-import { invalidate } from '../platform/runtime/cache';
 import type { JobDefinition } from '../platform/runtime/jobs';
 import type { Mailer } from '../platform/runtime/mailer';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { interactionCacheTags } from './timeline-service';
 
 export interface SentReminder {
@@ -32,10 +32,10 @@ export interface ReminderOptions {
 }
 
 /** Sends every due reminder; returns how many were sent. */
-export async function dispatchDueReminders(db: Knex, options: ReminderOptions): Promise<number> {
+export async function dispatchDueReminders(deps: ServiceDeps, options: ReminderOptions): Promise<number> {
   let sent = 0;
   for (;;) {
-    const batch = await transaction(db, async (trx) => {
+    const batch = await transaction(deps.db, async (trx) => {
       const { rows } = await trx.raw<{
         rows: { id: string; assignee_id: string; title: string; next_action_at: Date }[];
       }>(
@@ -53,7 +53,7 @@ export async function dispatchDueReminders(db: Knex, options: ReminderOptions): 
         [options.now?.() ?? new Date(), options.batchSize],
       );
       if (rows.length === 0) return [];
-      await invalidate(
+      await deps.cache.invalidate(
         trx,
         await interactionCacheTags(
           trx,
@@ -61,7 +61,7 @@ export async function dispatchDueReminders(db: Knex, options: ReminderOptions): 
         ),
       );
       await notify(
-        trx,
+        { ...deps, db: trx },
         rows.map((row) => ({
           userId: row.assignee_id,
           type: 'interaction.reminder',
@@ -113,7 +113,7 @@ export function reminderEmails(
 }
 
 export function reminderJob(
-  db: Knex,
+  deps: ServiceDeps,
   settings: { every: string; batchSize: number; pauseMs: number; mailer?: Mailer | null },
 ): JobDefinition<'reminders.dispatch'> {
   return {
@@ -121,11 +121,11 @@ export function reminderJob(
     every: settings.every,
     maxRetries: 3,
     run: async (_data, context) => {
-      const sent = await dispatchDueReminders(db, {
+      const sent = await dispatchDueReminders(deps, {
         batchSize: settings.batchSize,
         pauseMs: settings.pauseMs,
         touch: context.touch,
-        afterBatch: settings.mailer ? reminderEmails(db, settings.mailer, context.log) : undefined,
+        afterBatch: settings.mailer ? reminderEmails(deps.db, settings.mailer, context.log) : undefined,
       });
       if (sent) context.log.info({ sent }, 'reminders sent');
     },

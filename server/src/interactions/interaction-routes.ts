@@ -1,9 +1,9 @@
 import { ForbiddenError, ValidationError } from '../platform/core/errors';
 import { actingUser, principalReach } from '../platform/core/principal';
-import type { Knex } from '../platform/data/db';
 import type { Page } from '../platform/data/pagination';
 import { assertTimeZone } from '../platform/data/time-zone';
-import { cached, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { sendResource } from '../platform/web/etag';
@@ -27,7 +27,8 @@ function withOverdue(page: Page<TimelineItem>, now: Date): Page<TimelineItem> {
   return page;
 }
 
-export function interactionRoutes(db: Knex, clock: Clock): Routes {
+export function interactionRoutes(deps: ServiceDeps, clock: Clock): Routes {
+  const { db, cache } = deps;
   const routes = new Routes();
 
   routes.get('/v1/interactions', can('interactions', 'read'), async (req, reply) => {
@@ -49,7 +50,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   });
 
   routes.post('/v1/interactions', can('interactions', 'create'), async (req, reply) => {
-    const created = await createInteraction(db, contextOf(req), req.body, clock());
+    const created = await createInteraction(deps, contextOf(req), req.body, clock());
     reply.header('Location', `/v1/interactions/${created.id}`);
     sendResource(req, reply, created, 201);
   });
@@ -59,7 +60,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   });
 
   routes.patch('/v1/interactions/:id', can('interactions', 'update'), async (req, reply) => {
-    const updated = await updateInteraction(db, contextOf(req), req.params.id, req.body, {
+    const updated = await updateInteraction(deps, contextOf(req), req.params.id, req.body, {
       ifMatch: headerOf(req, 'if-match'),
       now: clock(),
     });
@@ -67,7 +68,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
   });
 
   routes.delete('/v1/interactions/:id', can('interactions', 'delete'), async (req, reply) => {
-    await deleteInteraction(db, contextOf(req), req.params.id, headerOf(req, 'if-match'), clock());
+    await deleteInteraction(deps, contextOf(req), req.params.id, headerOf(req, 'if-match'), clock());
     reply.code(204).send();
   });
 
@@ -107,7 +108,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
     const load = () => personTimeline(db, id, { limit, cursor }, now);
     const page = cursor
       ? await load()
-      : await cached(db, 'timeline', `person:${id}:${limit}`, [tags.personTimeline(id)], load);
+      : await cache.read('timeline', `person:${id}:${limit}`, [tags.personTimeline(id)], load);
     reply.send(withOverdue(page, now));
   });
 
@@ -118,7 +119,7 @@ export function interactionRoutes(db: Knex, clock: Clock): Routes {
     const load = () => organisationTimeline(db, id, { limit, cursor }, now);
     const page = cursor
       ? await load()
-      : await cached(db, 'timeline', `organisation:${id}:${limit}`, [tags.organisationTimeline(id)], load);
+      : await cache.read('timeline', `organisation:${id}:${limit}`, [tags.organisationTimeline(id)], load);
     reply.send(withOverdue(page, now));
   });
 

@@ -14,8 +14,8 @@ import { transaction } from '../platform/data/after-commit';
 import { type Knex, pgErrorCode } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
 import { assertReferences } from '../platform/data/references';
-import { invalidate, tags } from '../platform/runtime/cache';
-import { publish } from '../platform/runtime/events';
+import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { assertCan } from '../platform/web/access';
 import type { RequestBody } from '../platform/web/spec-types';
 import {
@@ -98,11 +98,12 @@ export async function getInteraction(db: Knex, id: string, now: Date): Promise<I
  * the references are looked up to name it — and users, which must also be active, beforehand.
  */
 export async function createInteraction(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   input: InteractionInput,
   now: Date,
 ): Promise<Interaction> {
+  const { db } = deps;
   const { participants = [], ...fields } = input;
   checkParticipants(participants);
   const actor = actingUser(context.principal);
@@ -131,9 +132,9 @@ export async function createInteraction(
       }),
     );
     const { row } = inserted;
-    if (notifies) await notifyAssignee(writer, row, actor?.id ?? null);
+    if (notifies) await notifyAssignee({ ...deps, db: writer }, row, actor?.id ?? null);
     const created = { ...row, overdue: isOverdue(row, now), participants: inserted.participants };
-    await announce(writer, 'interaction.created', created);
+    await announce({ ...deps, db: writer }, 'interaction.created', created);
     return created;
   };
   try {
@@ -158,7 +159,7 @@ function assertInboxAction(input: InteractionInput): void {
 }
 
 export async function updateInteraction(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   input: InteractionInput,
@@ -168,7 +169,7 @@ export async function updateInteraction(
   if (participants) checkParticipants(participants);
   if (context.principal.kind === 'embed') assertInboxAction(input);
   const actor = actingUser(context.principal);
-  return changeRecord(db, context, {
+  return changeRecord(deps, context, {
     ...existingInteraction(id, options.ifMatch, options.now),
     write: async (trx, before, previous) => {
       if (context.principal.kind === 'embed' && before.assignee_id !== context.principal.user.id)
@@ -191,25 +192,25 @@ export async function updateInteraction(
       if (participants) await replaceParticipants(trx, id, row.occurred_at, participants);
       else if (changes.occurred_at !== undefined) await moveParticipants(trx, id, row.occurred_at);
       if (reassigned && row.assignee_id && row.assignee_id !== actor?.id)
-        await notifyAssignee(trx, row, actor?.id ?? null);
+        await notifyAssignee({ ...deps, db: trx }, row, actor?.id ?? null);
       const updated = await presentOne(trx, row, options.now);
-      await announce(trx, 'interaction.updated', updated, previous);
+      await announce({ ...deps, db: trx }, 'interaction.updated', updated, previous);
       return { result: updated, audit: { action: 'update', changes: { ...input }, before: { ...before } } };
     },
   });
 }
 
 export async function deleteInteraction(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   ifMatch: string | undefined,
   now: Date,
 ): Promise<void> {
-  await changeRecord(db, context, {
+  await changeRecord(deps, context, {
     ...existingInteraction(id, ifMatch, now),
     write: async (trx, before, previous) => {
-      await announce(trx, 'interaction.deleted', { id }, previous);
+      await announce({ ...deps, db: trx }, 'interaction.deleted', { id }, previous);
       await deleteInteractionRow(trx, id);
       return { result: undefined, audit: { action: 'delete', changes: { title: before.title } } };
     },
@@ -237,11 +238,11 @@ function existingInteraction(
 }
 
 /**
- * Once the change commits: invalidates the cached reads that show the interaction and publishes
- * its event to whoever may see it, before and after the change.
+ * Once the change `db` belongs to commits: invalidates the cached reads that show the interaction
+ * and publishes its event to whoever may see it, before and after the change.
  */
 export async function announce(
-  db: Knex,
+  { db, events, cache }: ServiceDeps,
   type: 'interaction.created' | 'interaction.updated' | 'interaction.deleted',
   data: Interaction | { id: string },
   previous?: Interaction,
@@ -250,8 +251,8 @@ export async function announce(
     (version): version is Interaction => version !== undefined,
   );
   const unique = (values: Array<string | null>) => [...new Set(values.filter((value) => value !== null))];
-  await invalidate(db, [tags.interactions, ...versions.flatMap(timelineTagsOf)]);
-  await publish(db, {
+  await cache.invalidate(db, [tags.interactions, ...versions.flatMap(timelineTagsOf)]);
+  await events.publish(db, {
     type,
     data: { ...data },
     audience: {
@@ -272,8 +273,8 @@ function timelineTagsOf(interaction: Interaction): string[] {
   ];
 }
 
-function notifyAssignee(db: Knex, row: InteractionRow, assignedBy: string | null) {
-  return notify(db, {
+function notifyAssignee(deps: ServiceDeps, row: InteractionRow, assignedBy: string | null) {
+  return notify(deps, {
     userId: row.assignee_id!,
     type: 'interaction.assigned',
     payload: {

@@ -1,11 +1,12 @@
-import type { Knex } from '../platform/data/db';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { sendResource } from '../platform/web/etag';
 import { headerOf, Routes } from '../platform/web/routes';
 import { createMandate, deleteMandate, getMandate, listMandates, updateMandate } from './mandate-service';
 
-export function mandateRoutes(db: Knex): Routes {
+export function mandateRoutes(deps: ServiceDeps): Routes {
+  const { db } = deps;
   const routes = new Routes();
 
   routes.get('/v1/mandates', can('mandates', 'read'), async (req, reply) => {
@@ -14,7 +15,7 @@ export function mandateRoutes(db: Knex): Routes {
   });
 
   routes.post('/v1/mandates', can('mandates', 'create'), async (req, reply) => {
-    const created = await createMandate(db, contextOf(req), req.body);
+    const created = await createMandate(deps, contextOf(req), req.body);
     reply.header('Location', `/v1/mandates/${created.id}`);
     sendResource(req, reply, created, 201);
   });
@@ -27,12 +28,12 @@ export function mandateRoutes(db: Knex): Routes {
     sendResource(
       req,
       reply,
-      await updateMandate(db, contextOf(req), req.params.id, req.body, headerOf(req, 'if-match')),
+      await updateMandate(deps, contextOf(req), req.params.id, req.body, headerOf(req, 'if-match')),
     );
   });
 
   routes.delete('/v1/mandates/:id', can('mandates', 'delete'), async (req, reply) => {
-    await deleteMandate(db, contextOf(req), req.params.id, headerOf(req, 'if-match'));
+    await deleteMandate(deps, contextOf(req), req.params.id, headerOf(req, 'if-match'));
     reply.code(204).send();
   });
 

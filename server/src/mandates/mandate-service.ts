@@ -11,6 +11,7 @@ import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
 import { assertDateOrder, assertExists, assertUserExists } from '../platform/data/references';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import {
   deleteMandateRow,
   findMandate,
@@ -50,13 +51,13 @@ export async function getMandate(db: Knex, id: string): Promise<Mandate> {
 }
 
 export async function createMandate(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   input: MandateFields,
 ): Promise<Mandate> {
   const owner_id = resolveOwner(context, 'mandates', input.owner_id, true);
   assertDateOrder(input.start_date, input.end_date, MANDATE_DATES);
-  return transaction(db, async (trx) => {
+  return transaction(deps.db, async (trx) => {
     await assertExists(trx, 'organisations', input.organisation_id!, '/organisation_id', 'organisation');
     if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
     const created = await insertMandate(trx, { ...input, owner_id, created_by: creatorOf(context) });
@@ -71,14 +72,14 @@ export async function createMandate(
 }
 
 export async function updateMandate(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   changes: MandateFields,
   ifMatch?: string,
 ): Promise<Mandate> {
   const owner_id = resolveOwner(context, 'mandates', changes.owner_id, false);
-  return changeRecord(db, context, {
+  return changeRecord(deps, context, {
     ...existingMandate(id, ifMatch),
     write: async (trx, before) => {
       assertDateOrder(
@@ -108,12 +109,12 @@ export async function updateMandate(
 }
 
 export async function deleteMandate(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   ifMatch?: string,
 ): Promise<void> {
-  await changeRecord(db, context, {
+  await changeRecord(deps, context, {
     ...existingMandate(id, ifMatch),
     write: async (trx, before) => {
       await deleteMandateRow(trx, id);

@@ -10,8 +10,9 @@
 import { createEmailOpenInteractions } from '../interactions';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
-import { invalidate, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
 import { webhookEvents } from '../platform/runtime/metrics';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { erasedAmong } from '../privacy';
 import { currentRules } from '../scoring/scoring-rules';
 import { rescorePeople } from '../scoring/scoring-service';
@@ -32,7 +33,7 @@ const STATUS_RANK_SQL = `CASE WHEN type = 'clicked' THEN 4
                               WHEN type = 'sent' THEN 1 ELSE 0 END`;
 
 export async function ingestEvents(
-  db: Knex,
+  deps: ServiceDeps,
   events: readonly NormalisedEvent[],
   options: {
     now: Date;
@@ -41,7 +42,7 @@ export async function ingestEvents(
     onReplay?: () => Error;
   },
 ): Promise<IngestResult> {
-  const result = await transaction(db, async (trx) => {
+  const result = await transaction(deps.db, async (trx) => {
     if (options.replayToken) {
       const { rows } = await trx.raw(
         'INSERT INTO webhook_replay_tokens (provider, token) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING token',
@@ -58,7 +59,7 @@ export async function ingestEvents(
       ? events.filter((event) => !erased.has(event.recipient.trim().toLowerCase()))
       : events;
     const inserted = kept.length ? await insertEvents(trx, kept) : [];
-    await applyEvents(trx, inserted, options.now);
+    await applyEvents({ ...deps, db: trx }, inserted, options.now);
     const discarded = events.length - kept.length;
     return {
       inserted,
@@ -175,25 +176,26 @@ async function insertEvents(
  * the people's ledgers and scores. Used after an ingest and when a new person claims the events
  * that arrived before them.
  */
-async function applyEvents(trx: Knex.Transaction, events: readonly StoredEvent[], now: Date): Promise<void> {
+async function applyEvents(deps: ServiceDeps, events: readonly StoredEvent[], now: Date): Promise<void> {
+  const { db: trx, cache } = deps;
   const linked = events.filter((event) => event.person_id !== null);
   if (linked.length === 0) return;
   const humanOpens = linked.filter(
     (event) => event.type === 'opened' && !event.machine_open && event.message_id !== null,
   );
   await createEmailOpenInteractions(
-    trx,
+    deps,
     humanOpens.map((event) => event.id),
     now,
   );
   const people = [...new Set(linked.map((event) => event.person_id!))];
-  await rescorePeople(trx, people, await currentRules(trx), now);
+  await rescorePeople(deps, people, await currentRules(trx), now);
   // Their timelines, and their organisations' (which show members' email events), are stale.
   const organisations: string[] = await trx('person_organisations')
     .whereIn('person_id', people)
     .distinct()
     .pluck('organisation_id');
-  await invalidate(trx, [
+  await cache.invalidate(trx, [
     ...people.map((id) => tags.personTimeline(id)),
     ...organisations.map((id) => tags.organisationTimeline(id)),
   ]);
@@ -203,7 +205,8 @@ async function applyEvents(trx: Knex.Transaction, events: readonly StoredEvent[]
  * Gives a person the events that arrived for their address before they existed; call in the
  * transaction that creates the person or changes their email.
  */
-export async function linkEmailEvents(trx: Knex.Transaction, personId: string, email: string, now: Date) {
+export async function linkEmailEvents(deps: ServiceDeps, personId: string, email: string, now: Date) {
+  const trx = deps.db;
   const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
     `UPDATE email_events SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL
      RETURNING id, person_id, type, machine_open, message_id`,
@@ -214,7 +217,7 @@ export async function linkEmailEvents(trx: Knex.Transaction, personId: string, e
     personId,
     email,
   ]);
-  await applyEvents(trx, rows, now);
+  await applyEvents(deps, rows, now);
 }
 
 /** Forgets signature tokens seen more than an hour ago (past the 5-minute tolerance, they cannot be replayed); returns how many. */

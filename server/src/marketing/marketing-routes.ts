@@ -9,8 +9,8 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../platform/core/errors';
-import type { Knex } from '../platform/data/db';
 import { webhookDeliveries } from '../platform/runtime/metrics';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can, publicRoute } from '../platform/web/access';
 import { type OpenApiValidator, RequestValidationFailure } from '../platform/web/openapi';
 import { type RouteHooks, type RouteRequest, Routes } from '../platform/web/routes';
@@ -43,12 +43,13 @@ function providerLabel(provider: string | undefined): string {
 }
 
 export function marketingRoutes(deps: {
-  db: Knex;
+  services: ServiceDeps;
   config: Config;
   validator: OpenApiValidator;
   clock: () => Date;
 }): Routes {
-  const { db, clock } = deps;
+  const { services, clock } = deps;
+  const { db } = services;
   const verify = webhookAuth(deps.config.marketing);
   const routes = new Routes();
   // Every delivery, accepted or refused, by provider and status (a burst of 401s is an alert).
@@ -69,7 +70,7 @@ export function marketingRoutes(deps: {
       const raw = rawBodyOf(req);
       verify.standardWebhook(req, raw, clock());
       const body = readBody(deps.validator, req, raw, { lossless: false });
-      reply.send(await store(db, () => parseGeneric(body), { now: clock() }));
+      reply.send(await store(services, () => parseGeneric(body), { now: clock() }));
     },
     ingest,
   );
@@ -90,7 +91,7 @@ export function marketingRoutes(deps: {
         verify.mailgun(signature, clock());
         replayToken = { provider, token: signature.token };
       }
-      reply.send(await store(db, () => PARSERS[provider](body), { now: clock(), replayToken }));
+      reply.send(await store(services, () => PARSERS[provider](body), { now: clock(), replayToken }));
     },
     ingest,
   );
@@ -141,13 +142,13 @@ function asValidation<T>(read: () => T): T {
  * while a 4xx would make them drop the events.
  */
 async function store(
-  db: Knex,
+  services: ServiceDeps,
   parse: () => NormalisedEvent[],
   options: { now: Date; replayToken?: { provider: string; token: string } },
 ) {
   const events = asValidation(parse);
   try {
-    return await ingestEvents(db, events, {
+    return await ingestEvents(services, events, {
       ...options,
       onReplay: () =>
         new UnauthorizedError('This Mailgun signature token was already used: the delivery is a replay.'),

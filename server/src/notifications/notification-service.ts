@@ -6,7 +6,7 @@
 import { NotFoundError } from '../platform/core/errors';
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
-import { publish } from '../platform/runtime/events';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 
 export interface Notification {
   id: string;
@@ -26,11 +26,11 @@ export interface NewNotification {
 }
 
 /**
- * Creates notifications (one or many); call inside the transaction of the change they report.
- * They are published for realtime delivery after that transaction commits.
+ * Creates notifications (one or many); call inside the transaction of the change they report
+ * (`db`). They are published to `events` for realtime delivery after that transaction commits.
  */
 export async function notify(
-  db: Knex,
+  { db, events }: Pick<ServiceDeps, 'db' | 'events'>,
   notifications: NewNotification | NewNotification[],
 ): Promise<Notification[]> {
   const list = Array.isArray(notifications) ? notifications : [notifications];
@@ -40,7 +40,7 @@ export async function notify(
       list.map((item) => ({ user_id: item.userId, type: item.type, payload: JSON.stringify(item.payload) })),
     )
     .returning(COLUMNS);
-  await publish(
+  await events.publish(
     db,
     created.map((notification) => ({
       type: 'notification.created',

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { AppDeps } from '../app-deps';
 import type { DependencyCheck } from '../platform/core/dependency-check';
 import { checkDatabase } from '../platform/data/db';
-import { cacheOf } from '../platform/runtime/cache';
+import type { ReadCache } from '../platform/runtime/cache';
 import { registry } from '../platform/runtime/metrics';
 import { checkRedis } from '../platform/runtime/redis';
 import { can, publicRoute } from '../platform/web/access';
@@ -49,7 +49,7 @@ export function operationsAssetRoutes(): Routes {
   return routes;
 }
 
-export function operationsRoutes(deps: AppDeps): Routes {
+export function operationsRoutes(deps: AppDeps & { cache: ReadCache }): Routes {
   const routes = new Routes();
 
   routes.get('/health', publicRoute, (_req, reply) => {
@@ -69,7 +69,7 @@ export function operationsRoutes(deps: AppDeps): Routes {
   });
 
   routes.get('/v1/cache/stats', can('cache', 'read'), (_req, reply) => {
-    reply.send(cacheOf(deps.db)?.stats() ?? { mode: 'memory', prefixes: {} });
+    reply.send(deps.cache.stats());
   });
 
   routes.get('/openapi.json', publicRoute, (_req, reply) => {

@@ -1,5 +1,5 @@
-import type { Knex } from '../platform/data/db';
-import { cachedJson, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { sendResource } from '../platform/web/etag';
@@ -12,7 +12,8 @@ import {
   updateOrganisation,
 } from './organisation-service';
 
-export function organisationRoutes(db: Knex): Routes {
+export function organisationRoutes(deps: ServiceDeps): Routes {
+  const { db, cache } = deps;
   const routes = new Routes();
 
   routes.get('/v1/organisations', can('organisations', 'read'), async (req, reply) => {
@@ -21,7 +22,7 @@ export function organisationRoutes(db: Knex): Routes {
   });
 
   routes.post('/v1/organisations', can('organisations', 'create'), async (req, reply) => {
-    const created = await createOrganisation(db, contextOf(req), req.body);
+    const created = await createOrganisation(deps, contextOf(req), req.body);
     reply.header('Location', `/v1/organisations/${created.id}`);
     sendResource(req, reply, created, 201);
   });
@@ -31,13 +32,13 @@ export function organisationRoutes(db: Knex): Routes {
     sendResource(
       req,
       reply,
-      await cachedJson(db, 'organisation', id, [tags.organisation(id)], () => getOrganisation(db, id)),
+      await cache.json('organisation', id, [tags.organisation(id)], () => getOrganisation(db, id)),
     );
   });
 
   routes.patch('/v1/organisations/:id', can('organisations', 'update'), async (req, reply) => {
     const updated = await updateOrganisation(
-      db,
+      deps,
       contextOf(req),
       req.params.id,
       req.body,
@@ -48,7 +49,7 @@ export function organisationRoutes(db: Knex): Routes {
 
   routes.delete('/v1/organisations/:id', can('organisations', 'delete'), async (req, reply) => {
     const { archive } = req.query;
-    await deleteOrganisation(db, contextOf(req), req.params.id, {
+    await deleteOrganisation(deps, contextOf(req), req.params.id, {
       archive: archive ?? false,
       ifMatch: headerOf(req, 'if-match'),
     });

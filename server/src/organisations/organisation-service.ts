@@ -13,6 +13,7 @@ import type { Knex } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
 import { assertUserExists } from '../platform/data/references';
 import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import {
   countMandatesOf,
   deleteOrganisationRow,
@@ -45,12 +46,12 @@ export async function getOrganisation(db: Knex, id: string): Promise<Organisatio
 }
 
 export async function createOrganisation(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   input: OrganisationFields,
 ): Promise<Organisation> {
   const owner_id = resolveOwner(context, 'organisations', input.owner_id, true);
-  return transaction(db, async (trx) => {
+  return transaction(deps.db, async (trx) => {
     if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
     const created = await insertOrganisation(trx, { ...input, owner_id, created_by: creatorOf(context) });
     await recordChange(trx, context, {
@@ -64,14 +65,14 @@ export async function createOrganisation(
 }
 
 export async function updateOrganisation(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   changes: OrganisationFields,
   ifMatch?: string,
 ): Promise<Organisation> {
   const owner_id = resolveOwner(context, 'organisations', changes.owner_id, false);
-  return changeRecord(db, context, {
+  return changeRecord(deps, context, {
     ...existingOrganisation(id, ifMatch),
     write: async (trx, before) => {
       if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
@@ -89,12 +90,12 @@ export async function updateOrganisation(
  * refused with a 409 naming them; archiving always succeeds and hides the organisation from lists.
  */
 export async function deleteOrganisation(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   options: { archive: boolean; ifMatch?: string },
 ): Promise<void> {
-  await changeRecord(db, context, {
+  await changeRecord(deps, context, {
     ...existingOrganisation(id, options.ifMatch),
     write: async (trx, before) => {
       if (options.archive) {

@@ -1,5 +1,5 @@
-import type { Knex } from '../platform/data/db';
-import { cachedJson, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { sendResource } from '../platform/web/etag';
@@ -14,7 +14,8 @@ import {
   updatePerson,
 } from './person-service';
 
-export function personRoutes(db: Knex): Routes {
+export function personRoutes(deps: ServiceDeps): Routes {
+  const { db, cache } = deps;
   const routes = new Routes();
 
   routes.get('/v1/people', can('people', 'read'), async (req, reply) => {
@@ -23,27 +24,27 @@ export function personRoutes(db: Knex): Routes {
   });
 
   routes.post('/v1/people', can('people', 'create'), async (req, reply) => {
-    const created = await createPerson(db, contextOf(req), req.body);
+    const created = await createPerson(deps, contextOf(req), req.body);
     reply.header('Location', `/v1/people/${created.id}`);
     sendResource(req, reply, created, 201);
   });
 
   routes.get('/v1/people/:id', can('people', 'read'), async (req, reply) => {
     const id = req.params.id;
-    sendResource(req, reply, await cachedJson(db, 'person', id, [tags.person(id)], () => getPerson(db, id)));
+    sendResource(req, reply, await cache.json('person', id, [tags.person(id)], () => getPerson(db, id)));
   });
 
   routes.patch('/v1/people/:id', can('people', 'update'), async (req, reply) => {
     sendResource(
       req,
       reply,
-      await updatePerson(db, contextOf(req), req.params.id, req.body, headerOf(req, 'if-match')),
+      await updatePerson(deps, contextOf(req), req.params.id, req.body, headerOf(req, 'if-match')),
     );
   });
 
   routes.delete('/v1/people/:id', can('people', 'delete'), async (req, reply) => {
     const { archive } = req.query;
-    await deletePerson(db, contextOf(req), req.params.id, {
+    await deletePerson(deps, contextOf(req), req.params.id, {
       archive: archive ?? false,
       ifMatch: headerOf(req, 'if-match'),
     });
@@ -51,7 +52,7 @@ export function personRoutes(db: Knex): Routes {
   });
 
   routes.post('/v1/people/:id/organisations', can('people', 'update'), async (req, reply) => {
-    const { created, person } = await linkOrganisation(db, contextOf(req), req.params.id, req.body);
+    const { created, person } = await linkOrganisation(deps, contextOf(req), req.params.id, req.body);
     sendResource(req, reply, person, created ? 201 : 200);
   });
 
@@ -59,7 +60,7 @@ export function personRoutes(db: Knex): Routes {
     '/v1/people/:id/organisations/:organisation_id',
     can('people', 'update'),
     async (req, reply) => {
-      await unlinkOrganisation(db, contextOf(req), req.params.id, req.params.organisation_id);
+      await unlinkOrganisation(deps, contextOf(req), req.params.id, req.params.organisation_id);
       reply.code(204).send();
     },
   );

@@ -17,7 +17,7 @@ import { transaction } from '../platform/data/after-commit';
 import { isUniqueViolation, type Knex } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
 import { assertDateOrder, assertExists, assertUserExists } from '../platform/data/references';
-import { invalidate } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import {
   deleteMembership,
   deletePersonRow,
@@ -66,7 +66,12 @@ export async function getPerson(db: Knex, id: string): Promise<Person> {
   return withMemberships(db, row);
 }
 
-export async function createPerson(db: Knex, context: RequestContext, input: PersonFields): Promise<Person> {
+export async function createPerson(
+  deps: ServiceDeps,
+  context: RequestContext,
+  input: PersonFields,
+): Promise<Person> {
+  const { db, cache } = deps;
   const owner_id = resolveOwner(context, 'people', input.owner_id, true);
   const id = randomUUID();
   return transaction(db, async (trx) => {
@@ -85,30 +90,30 @@ export async function createPerson(db: Knex, context: RequestContext, input: Per
       audit,
     ).catch((error) => rethrowDuplicateEmail(db, error, input.email));
     // Email events that arrived before this person existed are theirs now, and score.
-    if (created.email) await linkEmailEvents(trx, created.id, created.email, new Date());
-    await invalidate(trx, newPersonCacheTags(id));
+    if (created.email) await linkEmailEvents({ ...deps, db: trx }, created.id, created.email, new Date());
+    await cache.invalidate(trx, newPersonCacheTags(id));
     return { ...created, organisations: [] };
   });
 }
 
 export async function updatePerson(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   changes: PersonFields,
   ifMatch?: string,
 ): Promise<Person> {
   const owner_id = resolveOwner(context, 'people', changes.owner_id, false);
-  return changeRecord(db, context, {
+  return changeRecord(deps, context, {
     ...existingPerson(id, ifMatch),
     write: async (trx, before) => {
       if (owner_id) await assertUserExists(trx, owner_id, '/owner_id');
       const updated = await updatePersonRow(trx, id, {
         ...changes,
         ...(owner_id !== undefined ? { owner_id } : {}),
-      }).catch((error) => rethrowDuplicateEmail(db, error, changes.email));
+      }).catch((error) => rethrowDuplicateEmail(deps.db, error, changes.email));
       if (updated.email && updated.email !== before.email)
-        await linkEmailEvents(trx, id, updated.email, new Date());
+        await linkEmailEvents({ ...deps, db: trx }, id, updated.email, new Date());
       return {
         result: await withMemberships(trx, updated),
         audit: { action: 'update', changes, before: { ...before } },
@@ -118,12 +123,12 @@ export async function updatePerson(
 }
 
 export async function deletePerson(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   options: { archive: boolean; ifMatch?: string },
 ): Promise<void> {
-  await changeRecord(db, context, {
+  await changeRecord(deps, context, {
     ...existingPerson(id, options.ifMatch),
     write: async (trx, before) => {
       if (options.archive) {
@@ -172,7 +177,7 @@ export interface MembershipInput {
 
 /** Links a person to an organisation, or updates the link; returns whether it was new. */
 export async function linkOrganisation(
-  db: Knex,
+  { db, cache }: ServiceDeps,
   context: RequestContext,
   personId: string,
   input: MembershipInput,
@@ -189,7 +194,7 @@ export async function linkOrganisation(
       until: null,
       ...input,
     });
-    await invalidate(trx, await personCacheTags(trx, personId));
+    await cache.invalidate(trx, await personCacheTags(trx, personId));
     await recordChange(trx, context, {
       action: created ? 'create' : 'update',
       resource: 'person_organisations',
@@ -201,7 +206,7 @@ export async function linkOrganisation(
 }
 
 export async function unlinkOrganisation(
-  db: Knex,
+  { db, cache }: ServiceDeps,
   context: RequestContext,
   personId: string,
   organisationId: string,
@@ -209,7 +214,7 @@ export async function unlinkOrganisation(
   await transaction(db, async (trx) => {
     const person = await lockPerson(trx, personId);
     assertReaches(context, person, 'people');
-    await invalidate(trx, await personCacheTags(trx, personId));
+    await cache.invalidate(trx, await personCacheTags(trx, personId));
     if (!(await deleteMembership(trx, personId, organisationId))) {
       throw new NotFoundError(`Person ${personId} is not linked to organisation ${organisationId}.`);
     }

@@ -20,8 +20,7 @@ import { actingUser } from '../platform/core/principal';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { pruneSearchWords } from '../platform/data/search';
-import { cacheOf } from '../platform/runtime/cache';
-import { eventBusOf } from '../platform/runtime/events';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { addTombstone } from './tombstones';
 
 /** What replaces a name, an email or a phone number in text that stays. */
@@ -235,7 +234,7 @@ const NOT_REDACTED = new Set([
  * line (recorded as the system). Returns counts by table; none names the person.
  */
 export async function erasePerson(
-  db: Knex,
+  { db, cache, events }: ServiceDeps,
   context: RequestContext | null,
   id: string,
   options: { confirm: string; logger?: Logger; now?: Date },
@@ -366,10 +365,8 @@ export async function erasePerson(
   });
 
   // Outside PostgreSQL: cached reads and the realtime stream may hold them.
-  const cache = cacheOf(db);
-  if (cache) count(result.redacted, 'cache_entries', await cache.purge());
-  const bus = eventBusOf(db);
-  if (bus) count(result.redacted, 'realtime_events', await bus.forget([...names, id]));
+  count(result.redacted, 'cache_entries', await cache.purge());
+  count(result.redacted, 'realtime_events', await events.forget([...names, id]));
   // The words of their name that no record holds any more leave the search index.
   await pruneSearchWords(db).catch((error: unknown) =>
     options.logger?.warn({ err: error }, 'search words not pruned after an erasure; the hourly cleanup will'),

@@ -11,6 +11,7 @@ import { transaction } from '../platform/data/after-commit';
 import { claimNext } from '../platform/data/claims';
 import type { Knex } from '../platform/data/db';
 import type { JobDefinition } from '../platform/runtime/jobs';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { currentRules, weightedFor } from './scoring-rules';
 import { rescorePeople } from './scoring-service';
 
@@ -63,7 +64,8 @@ export interface RecomputeOptions {
 }
 
 /** Runs every pending recompute; returns how many people were rescored. */
-export async function runPendingRecomputes(db: Knex, options: RecomputeOptions): Promise<number> {
+export async function runPendingRecomputes(deps: ServiceDeps, options: RecomputeOptions): Promise<number> {
+  const { db } = deps;
   let rescored = 0;
   for (;;) {
     const claimed = await transaction(db, async (trx) => {
@@ -80,7 +82,7 @@ export async function runPendingRecomputes(db: Knex, options: RecomputeOptions):
     });
     if (!claimed) return rescored;
     try {
-      rescored += await rescoreOutdated(db, claimed, options);
+      rescored += await rescoreOutdated(deps, claimed, options);
       await db('scoring_recomputes')
         .where({ id: claimed })
         .update({ status: 'succeeded', finished_at: db.fn.now(), heartbeat_at: db.fn.now() });
@@ -93,10 +95,14 @@ export async function runPendingRecomputes(db: Knex, options: RecomputeOptions):
   }
 }
 
-async function rescoreOutdated(db: Knex, recomputeId: string, options: RecomputeOptions): Promise<number> {
+async function rescoreOutdated(
+  deps: ServiceDeps,
+  recomputeId: string,
+  options: RecomputeOptions,
+): Promise<number> {
   let done = 0;
   for (;;) {
-    const batch = await transaction(db, async (trx) => {
+    const batch = await transaction(deps.db, async (trx) => {
       const rules = await currentRules(trx);
       const people: string[] = await trx('lead_scores')
         .where('rules_version', '<', rules.version)
@@ -106,7 +112,7 @@ async function rescoreOutdated(db: Knex, recomputeId: string, options: Recompute
         .skipLocked()
         .pluck('person_id');
       if (people.length === 0) return 0;
-      await rescorePeople(trx, people, rules, options.now?.() ?? new Date());
+      await rescorePeople({ ...deps, db: trx }, people, rules, options.now?.() ?? new Date());
       await trx('scoring_recomputes')
         .where({ id: recomputeId })
         .update({ people_done: trx.raw('people_done + ?', [people.length]), heartbeat_at: trx.fn.now() });
@@ -122,7 +128,11 @@ async function rescoreOutdated(db: Knex, recomputeId: string, options: Recompute
  * The nightly pass: rescores anyone still on older rules, and clears `hot` where decay alone took
  * a score under the threshold, so the next crossing notifies the owner again.
  */
-export async function refreshScores(db: Knex, options: RecomputeOptions): Promise<Record<string, number>> {
+export async function refreshScores(
+  deps: ServiceDeps,
+  options: RecomputeOptions,
+): Promise<Record<string, number>> {
+  const { db } = deps;
   const pending = await db('scoring_recomputes')
     .whereIn('status', ['queued', 'running'])
     .count({ count: '*' });
@@ -132,7 +142,7 @@ export async function refreshScores(db: Knex, options: RecomputeOptions): Promis
       .count({ count: '*' });
     if (Number(outdated[0]?.count ?? 0) > 0) await requestRecompute(db, null);
   }
-  const rescored = await runPendingRecomputes(db, options);
+  const rescored = await runPendingRecomputes(deps, options);
   const rules = await currentRules(db);
   const cooled = await db('lead_scores')
     .where({ hot: true })
@@ -146,27 +156,27 @@ export async function refreshScores(db: Knex, options: RecomputeOptions): Promis
 }
 
 export function recomputeJob(
-  db: Knex,
+  deps: ServiceDeps,
   options: RecomputeOptions & { every: string },
 ): JobDefinition<'scoring.recompute'> {
   return {
     name: 'scoring.recompute',
     every: options.every,
     run: async (_data, context) => {
-      const rescored = await runPendingRecomputes(db, { ...options, touch: context.touch });
+      const rescored = await runPendingRecomputes(deps, { ...options, touch: context.touch });
       if (rescored > 0) context.log.info({ rescored }, 'lead scores recomputed');
     },
   };
 }
 
-export function refreshJob(db: Knex, options: RecomputeOptions): JobDefinition<'scoring.refresh'> {
+export function refreshJob(deps: ServiceDeps, options: RecomputeOptions): JobDefinition<'scoring.refresh'> {
   return {
     name: 'scoring.refresh',
     every: '1 day',
     maxRetries: 3,
     run: async (_data, context) =>
       context.log.info(
-        await refreshScores(db, { ...options, touch: context.touch }),
+        await refreshScores(deps, { ...options, touch: context.touch }),
         'lead scores refreshed',
       ),
   };

@@ -1,7 +1,7 @@
 import { ValidationError } from '../platform/core/errors';
 import { actingUser } from '../platform/core/principal';
-import type { Knex } from '../platform/data/db';
-import { cached, minuteOf, tags } from '../platform/runtime/cache';
+import { minuteOf, tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { Routes } from '../platform/web/routes';
@@ -9,7 +9,8 @@ import { listLeadScores, personLeadScore } from './lead-score-service';
 import { getRecompute, requestRecompute } from './recompute-service';
 import { currentRules, type ScoringRule, saveRules } from './scoring-rules';
 
-export function scoringRoutes(db: Knex, clock: () => Date): Routes {
+export function scoringRoutes(deps: ServiceDeps, clock: () => Date): Routes {
+  const { db, cache } = deps;
   const routes = new Routes();
 
   routes.get('/v1/lead-scores', can('lead_scores', 'read'), async (req, reply) => {
@@ -19,7 +20,7 @@ export function scoringRoutes(db: Knex, clock: () => Date): Routes {
     // First pages (hot leads) are cached per minute of decay: scores move by millionths meanwhile.
     const key = `${minuteOf(now)}:${JSON.stringify(query)}`;
     reply.send(
-      query.cursor ? await load() : await cached(db, 'lead-scores', key, [tags.scores, tags.people], load),
+      query.cursor ? await load() : await cache.read('lead-scores', key, [tags.scores, tags.people], load),
     );
   });
 
@@ -38,7 +39,7 @@ export function scoringRoutes(db: Knex, clock: () => Date): Routes {
     const input = req.body as { rules: ScoringRule[]; half_life_days: number; hot_threshold: number };
     assertRulesConsistent(input.rules);
     const userId = actingUser(contextOf(req).principal)?.id ?? null;
-    const rules = await saveRules(db, input, userId);
+    const rules = await saveRules(deps, input, userId);
     reply.send({ rules, recompute: await requestRecompute(db, userId) });
   });
 

@@ -7,7 +7,8 @@
 
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
-import { invalidate, tags } from '../platform/runtime/cache';
+import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import type { SpecSchema } from '../platform/web/spec-types';
 
 export interface ScoringRule {
@@ -44,7 +45,7 @@ export async function rulesVersion(db: Knex, version: number): Promise<ScoringRu
 
 /** Writes the next version; the caller then rescores everyone under it. */
 export async function saveRules(
-  db: Knex,
+  { db, cache }: ServiceDeps,
   input: Pick<ScoringRules, 'rules' | 'half_life_days' | 'hot_threshold'>,
   userId: string | null,
 ): Promise<ScoringRules> {
@@ -61,7 +62,7 @@ export async function saveRules(
       })
       .returning('*');
     // The hot threshold and half-life decide which leads are hot.
-    await invalidate(trx, [tags.scores]);
+    await cache.invalidate(trx, [tags.scores]);
     return present(row);
   });
 }

@@ -8,9 +8,8 @@
  * a replay and a rescore under new rules all run the same function.
  */
 import { notify } from '../notifications';
-import type { Knex } from '../platform/data/db';
-import { invalidate, tags } from '../platform/runtime/cache';
-import { publish } from '../platform/runtime/events';
+import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
 
 export interface RescoreResult {
@@ -65,11 +64,12 @@ const DESIRED_ENTRIES = `
  * `now` decides hot-threshold crossings.
  */
 export async function rescorePeople(
-  trx: Knex.Transaction,
+  deps: ServiceDeps,
   personIds: readonly string[],
   rules: ScoringRules,
   now: Date,
 ): Promise<RescoreResult> {
+  const { db: trx, events, cache } = deps;
   const people = [...new Set(personIds)].sort();
   if (people.length === 0) return { becameHot: [] };
   const halfLifeSeconds = rules.half_life_days * 86_400;
@@ -152,7 +152,7 @@ export async function rescorePeople(
   );
   const becameHot = rows.filter((row) => row.hot && !row.was_hot);
   await notify(
-    trx,
+    deps,
     becameHot
       .filter((row) => row.owner_id !== null)
       .map((row) => ({
@@ -162,8 +162,8 @@ export async function rescorePeople(
       })),
   );
   const round = (score: number) => Math.round(score * 10_000) / 10_000;
-  await invalidate(trx, rows.length ? [tags.scores] : []);
-  await publish(
+  await cache.invalidate(trx, rows.length ? [tags.scores] : []);
+  await events.publish(
     trx,
     rows.map((row) => ({
       type: 'lead_score.changed',

@@ -1,4 +1,4 @@
-import type { Knex } from '../platform/data/db';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { assertCan, can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { sendResource } from '../platform/web/etag';
@@ -6,7 +6,8 @@ import { headerOf, Routes } from '../platform/web/routes';
 import type { UserDirectory } from './user-directory';
 import { createUser, getUser, listUsers, updateUser } from './user-service';
 
-export function userRoutes(db: Knex, directory: UserDirectory): Routes {
+export function userRoutes(deps: ServiceDeps, directory: UserDirectory): Routes {
+  const { db } = deps;
   const routes = new Routes();
 
   routes.get('/v1/users', can('users', 'read'), async (req, reply) => {
@@ -27,7 +28,7 @@ export function userRoutes(db: Knex, directory: UserDirectory): Routes {
     const context = contextOf(req);
     if (req.body.role !== undefined || req.body.active !== undefined)
       assertCan(context.principal, 'users', 'manage');
-    const updated = await updateUser(db, context, req.params.id, req.body, headerOf(req, 'if-match'));
+    const updated = await updateUser(deps, context, req.params.id, req.body, headerOf(req, 'if-match'));
     directory.evict(updated.id);
     sendResource(req, reply, updated);
   });

@@ -14,6 +14,7 @@ import { isUniqueViolation, type Knex } from '../platform/data/db';
 import type { Page } from '../platform/data/pagination';
 import { assertTimeZone } from '../platform/data/time-zone';
 import { tags } from '../platform/runtime/cache';
+import type { ServiceDeps } from '../platform/runtime/service-deps';
 import {
   countActiveAdmins,
   findPasswordHash,
@@ -86,15 +87,15 @@ export function listUsers(
 
 /** An admin's change to any account. At least one active admin always remains. */
 export async function updateUser(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   id: string,
   changes: UserChanges,
   ifMatch?: string,
 ): Promise<User> {
-  await assertTimeZone(db, changes.time_zone, BODY_TIME_ZONE);
+  await assertTimeZone(deps.db, changes.time_zone, BODY_TIME_ZONE);
   const password_hash = changes.password ? await hashPassword(changes.password) : undefined;
-  return changeRecord(db, context, {
+  return changeRecord(deps, context, {
     resource: 'users',
     id,
     name: 'User',
@@ -161,13 +162,13 @@ export interface ProfileChanges {
 
 /** A user's change to their own profile; a new password needs the current one. */
 export async function updateOwnProfile(
-  db: Knex,
+  deps: ServiceDeps,
   context: RequestContext,
   userId: string,
   changes: ProfileChanges,
 ): Promise<User> {
   if (changes.password !== undefined) {
-    const hash = await findPasswordHash(db, userId);
+    const hash = await findPasswordHash(deps.db, userId);
     if (!changes.current_password || !hash || !(await verifyPassword(hash, changes.current_password))) {
       throw new ValidationError('Changing the password needs the current one.', {
         errors: [{ in: 'body', field: '/current_password', message: 'must be your current password' }],
@@ -175,7 +176,7 @@ export async function updateOwnProfile(
     }
   }
   const { current_password: _current, ...rest } = changes;
-  return updateUser(db, context, userId, rest);
+  return updateUser(deps, context, userId, rest);
 }
 
 /** Revokes every access and embed token the user holds (`POST /v1/auth/logout-everywhere`). */

@@ -49,24 +49,3 @@ export async function afterCommit(db: Knex, work: Work): Promise<void> {
       () => undefined,
     );
 }
-
-/**
- * Per-database services (the event bus, the cache) reachable from any query builder or
- * transaction of that database, so that services taking only `db` can use them.
- */
-export class DatabaseAttachment<T> {
-  // Keyed by the client's configuration: a transaction has its own client object, but shares it.
-  readonly #byClient = new WeakMap<object, T>();
-
-  attach(db: Knex, value: T): void {
-    this.#byClient.set(db.client.config, value);
-  }
-
-  detach(db: Knex, value: T): void {
-    if (this.#byClient.get(db.client.config) === value) this.#byClient.delete(db.client.config);
-  }
-
-  get(db: Knex): T | undefined {
-    return this.#byClient.get(db.client.config);
-  }
-}

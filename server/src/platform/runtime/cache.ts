@@ -16,7 +16,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../core/logger';
 import { Json } from '../core/versions';
-import { afterCommit, DatabaseAttachment } from '../data/after-commit';
+import { afterCommit } from '../data/after-commit';
 import type { Knex } from '../data/db';
 import { cacheRequests } from './metrics';
 import { type RedisClient, withTimeout } from './redis';
@@ -101,6 +101,23 @@ export class ReadCache {
     return JSON.parse(await this.readJson(prefix, key, tags, load, options)) as T;
   }
 
+  /** As `read`, but the JSON text, which `sendResource` sends without serialising again. */
+  async json<T>(
+    prefix: string,
+    key: string,
+    tags: string[],
+    load: () => Promise<T>,
+    options: { ttlSeconds?: number } = {},
+  ): Promise<Json<T>> {
+    return new Json<T>(await this.readJson(prefix, key, tags, load, options));
+  }
+
+  /** Invalidates the tags once the change `db` belongs to commits, before the change returns. */
+  invalidate(db: Knex, tags: string[]): Promise<void> {
+    if (tags.length === 0) return Promise.resolve();
+    return afterCommit(db, () => this.invalidateNow(tags));
+  }
+
   /** As `read`, but the value's JSON text, for a response to send as it is. */
   async readJson(
     prefix: string,
@@ -150,7 +167,7 @@ export class ReadCache {
     return loading;
   }
 
-  /** Bumps the tags' generations now. Use `invalidate(db, tags)` from a change. */
+  /** Bumps the tags' generations now. Use `invalidate(db, tags)` from a change, so it waits for the commit. */
   async invalidateNow(tags: string[]): Promise<void> {
     if (tags.length === 0) return;
     try {
@@ -270,52 +287,18 @@ function memoryStore(maxEntries: number): Store {
   };
 }
 
-const caches = new DatabaseAttachment<ReadCache>();
+/**
+ * The read-through cache as services use it: a `ReadCache`, or none (`NO_CACHE`: reads go to the
+ * database, writes have nothing to invalidate), for scripts and migrations.
+ */
+export type ReadThrough = Pick<ReadCache, 'read' | 'json' | 'invalidate' | 'purge'>;
 
-/** Makes `invalidate(db, ...)` and `cached(db, ...)` on this database reach `cache`. */
-export function attachCache(db: Knex, cache: ReadCache): () => void {
-  caches.attach(db, cache);
-  return () => caches.detach(db, cache);
-}
-
-export function cacheOf(db: Knex): ReadCache | undefined {
-  return caches.get(db);
-}
-
-/** Invalidates the tags once the change `db` is part of commits, before the change returns. */
-export function invalidate(db: Knex, tags: string[]): Promise<void> {
-  const cache = caches.get(db);
-  if (!cache || tags.length === 0) return Promise.resolve();
-  return afterCommit(db, () => cache.invalidateNow(tags));
-}
-
-/** Reads through the database's cache, or straight from `load` when it has none. */
-export function cached<T>(
-  db: Knex,
-  prefix: string,
-  key: string,
-  tags: string[],
-  load: () => Promise<T>,
-  options?: { ttlSeconds?: number },
-): Promise<T> {
-  const cache = caches.get(db);
-  return cache ? cache.read(prefix, key, tags, load, options) : load();
-}
-
-/** As `cached`, but the JSON text, which `sendResource` sends without serialising again. */
-export async function cachedJson<T>(
-  db: Knex,
-  prefix: string,
-  key: string,
-  tags: string[],
-  load: () => Promise<T>,
-  options?: { ttlSeconds?: number },
-): Promise<Json<T>> {
-  const cache = caches.get(db);
-  return new Json<T>(
-    cache ? await cache.readJson(prefix, key, tags, load, options) : JSON.stringify(await load()),
-  );
-}
+export const NO_CACHE: ReadThrough = {
+  read: (_prefix, _key, _tags, load) => load(),
+  json: async (_prefix, _key, _tags, load) => new Json(JSON.stringify(await load())),
+  invalidate: () => Promise.resolve(),
+  purge: () => Promise.resolve(0),
+};
 
 /** The minute `now` falls in: a key part for reads that also depend on the clock. */
 export function minuteOf(now: Date): number {

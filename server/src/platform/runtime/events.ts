@@ -11,7 +11,7 @@
 
 import type { Logger } from '../core/logger';
 import type { Resource } from '../core/permissions';
-import { afterCommit, DatabaseAttachment } from '../data/after-commit';
+import { afterCommit } from '../data/after-commit';
 import type { Knex } from '../data/db';
 import { eventsPublished } from './metrics';
 import { type RedisClient, withTimeout } from './redis';
@@ -87,7 +87,7 @@ export interface EventBusOptions {
 
 type Listener = (event: PublishedEvent) => void;
 
-export class EventBus {
+export class EventBus implements EventSink {
   readonly #redis: RedisClient | null;
   readonly #log: Logger;
   readonly #streamLength: number;
@@ -113,7 +113,6 @@ export class EventBus {
     this.#key = `${options.prefix ?? 'relais'}:events`;
   }
 
-  /** Opens the dedicated subscriber connection; it keeps reconnecting in the background. */
   /**
    * Opens the dedicated subscriber connection and subscribes once it is ready (node-redis restores
    * the subscription after each reconnection). Waits for that at most `timeoutMs`: an unreachable
@@ -155,6 +154,13 @@ export class EventBus {
 
   get subscribers(): number {
     return this.#listeners.size;
+  }
+
+  /** Publishes once the change `db` belongs to commits (at once outside a transaction). */
+  publish(db: Knex, events: DomainEvent | DomainEvent[]): Promise<void> {
+    const list = Array.isArray(events) ? events : [events];
+    if (list.length === 0) return Promise.resolve();
+    return afterCommit(db, () => this.publishNow(list));
   }
 
   /** Publishes now. Call `publish(db, events)` instead from a change, so it waits for the commit. */
@@ -282,26 +288,16 @@ export class EventBus {
   }
 }
 
-const buses = new DatabaseAttachment<EventBus>();
-
-/** The event bus `publish(db, ...)` reaches from this database, if one is attached. */
-export function eventBusOf(db: Knex): EventBus | undefined {
-  return buses.get(db);
+/** Where a service's events go: an `EventBus`, or nowhere (`NO_EVENTS`, in scripts and migrations). */
+export interface EventSink {
+  /** Publishes once the change `db` belongs to commits (at once outside a transaction). */
+  publish(db: Knex, events: DomainEvent | DomainEvent[]): Promise<void>;
+  /** Deletes the kept events that contain one of `terms`; how many. */
+  forget(terms: readonly string[]): Promise<number>;
 }
 
-/** Makes `publish(db, ...)` on this database (and its transactions) reach `bus`. */
-export function attachEventBus(db: Knex, bus: EventBus): () => void {
-  buses.attach(db, bus);
-  return () => buses.detach(db, bus);
-}
-
-/**
- * Publishes events once the change `db` is part of commits (at once outside a transaction).
- * Without an attached bus (a script, a migration) it does nothing.
- */
-export function publish(db: Knex, events: DomainEvent | DomainEvent[]): Promise<void> {
-  const bus = buses.get(db);
-  const list = Array.isArray(events) ? events : [events];
-  if (!bus || list.length === 0) return Promise.resolve();
-  return afterCommit(db, () => bus.publishNow(list));
-}
+/** Events go nowhere: for scripts and migrations, which no client listens to. */
+export const NO_EVENTS: EventSink = {
+  publish: () => Promise.resolve(),
+  forget: () => Promise.resolve(0),
+};
