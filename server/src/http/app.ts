@@ -56,6 +56,16 @@ export function createHttpApp(pipeline: Pipeline): HttpApp {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
+  // Once the contract has validated a request, its `query` is the validated one (coerced, defaults
+  // filled); before, the framework's parse of the URL. A getter on this app's request prototype,
+  // rather than a property defined on each request, keeps requests in their fast shape.
+  const parsedQuery = Object.getOwnPropertyDescriptor(express.request, 'query')!.get!;
+  Object.defineProperty(app.request, 'query', {
+    configurable: true,
+    get(this: Request) {
+      return this.validated ? this.validated.query : parsedQuery.call(this);
+    },
+  });
   const headers = { https: pipeline.headersFor(true), http: pipeline.headersFor(false) };
   const reply = (req: Request, res: Response) => replyOf(req, res, pipeline.onSend);
 

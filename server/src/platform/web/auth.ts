@@ -125,11 +125,17 @@ export function authenticate(
     return payload;
   };
 
+  // The schemes each operation accepts, worked out on its first request.
+  const schemesOf = new WeakMap<object, ReadonlySet<string>>();
   return async (req) => {
     const operation = req.operation;
     const security = (operation?.definition.security ?? defaultSecurity) as Record<string, unknown>[];
     if (!operation || security.length === 0) return;
-    const schemes = new Set(security.flatMap((requirement) => Object.keys(requirement)));
+    let schemes = schemesOf.get(operation);
+    if (!schemes) {
+      schemes = new Set(security.flatMap((requirement) => Object.keys(requirement)));
+      schemesOf.set(operation, schemes);
+    }
 
     const authorization = headerOf(req, 'authorization') ?? queryToken(req);
     const apiKey = headerOf(req, 'x-api-key');
@@ -213,7 +219,7 @@ function queryToken(req: HttpRequest): string | undefined {
 async function authenticateApiKey(
   store: CredentialStore,
   key: string,
-  schemes: Set<string>,
+  schemes: ReadonlySet<string>,
 ): Promise<Principal> {
   const record = await store.verifyApiKey(key);
   if (!record) throw new UnauthorizedError('The API key is not valid or has been revoked.', challenge());
@@ -233,7 +239,7 @@ async function authenticateApiKey(
 export function authorizeEmbed(
   payload: JwtPayload,
   user: UserIdentity,
-  schemes: Set<string>,
+  schemes: ReadonlySet<string>,
   rule: EmbedRule | undefined,
   request: { origin: string | undefined; pathParams: Record<string, string> },
 ): Principal {

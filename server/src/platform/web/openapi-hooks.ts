@@ -56,8 +56,7 @@ export function validateRequest(validator: OpenApiValidator, req: HttpRequest): 
       hasBody: hasBody(req.headers),
       body: req.body,
     });
-    // The framework's `query` is a getter re-parsing the URL: the validated one replaces it.
-    Object.defineProperty(req, 'query', { value: validated.query, writable: true, configurable: true });
+    // From here on `req.query` reads the validated query (`http/app.ts`).
     req.validated = validated;
   } catch (error) {
     if (!(error instanceof RequestValidationFailure)) throw error;
