@@ -41,6 +41,7 @@ import * as erasures from './0032-erasures';
 import * as importMatching from './0033-import-matching';
 import * as imports from './0034-imports';
 import * as searchWordsInlined from './0035-search-words-inlined';
+import * as refusedStatements from './0036-refused-statements';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -83,6 +84,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0033-import-matching', importMatching],
   ['0034-imports', imports],
   ['0035-search-words-inlined', searchWordsInlined],
+  ['0036-refused-statements', refusedStatements],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -343,6 +343,13 @@ describe('auto-interactions and scoring rules', () => {
     expect(await app.db.knex('interaction_participants').where({ person_id: created.body.id })).toHaveLength(
       1,
     );
+    // The one-statement create was refused whole (the events were waiting): one person, one entry.
+    expect(await app.db.knex('people').where({ email })).toHaveLength(1);
+    expect(
+      await app.db
+        .knex('audit_log')
+        .where({ resource: 'people', resource_id: created.body.id, action: 'create' }),
+    ).toHaveLength(1);
   });
 });
 

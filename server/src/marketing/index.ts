@@ -1,2 +1,2 @@
-export { linkEmailEvents, pruneReplayTokens } from './ingest-service';
+export { eventsWaitFor, linkEmailEvents, pruneReplayTokens } from './ingest-service';
 export { INGEST_PATH, marketingRoutes } from './marketing-routes';

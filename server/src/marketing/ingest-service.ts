@@ -201,6 +201,13 @@ async function applyEvents(deps: ServiceDeps, events: readonly StoredEvent[], no
   ]);
 }
 
+/** True while email events that arrived before anyone had `email` wait for their person. */
+export function eventsWaitFor(db: Knex, email: string): Knex.Raw {
+  return db.raw('EXISTS (SELECT 1 FROM email_events WHERE recipient = ?::citext AND person_id IS NULL)', [
+    email,
+  ]);
+}
+
 /**
  * Gives a person the events that arrived for their address before they existed; call in the
  * transaction that creates the person or changes their email.

@@ -67,15 +67,19 @@ export async function findPersonIdByEmail(db: Knex, email: string): Promise<stri
   return (await db('people').select('id').where({ email }).first())?.id ?? null;
 }
 
-/** Inserts a person and, in the same statement, the audit entry of its creation (one round trip). */
+/**
+ * Inserts a person and, in the same statement, the audit entry of its creation (one round trip).
+ * With `refused` (`refusedWhen`), PostgreSQL refuses the whole statement when it holds.
+ */
 export async function insertPerson(
   db: Knex,
   row: PersonFields & { id: string; created_by: string | null },
   audit: Knex.QueryBuilder,
+  refused?: Knex.Raw,
 ): Promise<PersonRow> {
   const { rows } = await db.raw<{ rows: PersonRow[] }>(
-    'WITH person AS (?), audit AS (?) SELECT * FROM person',
-    [db('people').insert(row).returning(COLUMNS), audit],
+    `WITH person AS (?), audit AS (?) SELECT * FROM person${refused ? ' WHERE ?' : ''}`,
+    [db('people').insert(row).returning(COLUMNS), audit, ...(refused ? [refused] : [])],
   );
   return rows[0]!;
 }

@@ -7,14 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert, changeRecord, type ExistingRecord, recordChange } from '../audit';
 import { countInteractionsOf, newPersonCacheTags, personCacheTags } from '../interactions';
-import { linkEmailEvents } from '../marketing';
+import { eventsWaitFor, linkEmailEvents } from '../marketing';
 import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError } from '../platform/core/errors';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
 import { actingUser } from '../platform/core/principal';
 import { transaction } from '../platform/data/after-commit';
-import { isUniqueViolation, type Knex } from '../platform/data/db';
+import { isRefused, isUniqueViolation, type Knex, refusedWhen } from '../platform/data/db';
 import { chooseSort, type Page } from '../platform/data/pagination';
 import { assertDateOrder, assertExists, assertUserExists } from '../platform/data/references';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
@@ -74,21 +74,36 @@ export async function createPerson(
   const { db, cache } = deps;
   const owner_id = resolveOwner(context, 'people', input.owner_id, true);
   const id = randomUUID();
-  return transaction(db, async (trx) => {
-    // The acting user is signed in, so exists and is active; another owner is looked up.
-    if (owner_id && owner_id !== actingUser(context.principal)?.id)
-      await assertUserExists(trx, owner_id, '/owner_id');
-    const audit = auditInsert(trx, context, {
+  const row = { ...input, id, owner_id, created_by: creatorOf(context) };
+  const audit = (writer: Knex) =>
+    auditInsert(writer, context, {
       action: 'create',
       resource: 'people',
       resourceId: id,
       changes: { ...input, owner_id },
     });
-    const created = await insertPerson(
-      trx,
-      { ...input, id, owner_id, created_by: creatorOf(context) },
-      audit,
-    ).catch((error) => rethrowDuplicateEmail(db, error, input.email));
+  // The acting user is signed in, so exists and is active; another owner is looked up first.
+  const checksOwner =
+    owner_id !== null && owner_id !== undefined && owner_id !== actingUser(context.principal)?.id;
+  if (!checksOwner) {
+    // Most creates are one statement. When email events already wait for the address, PostgreSQL
+    // refuses it whole, and the transaction below creates the person and gives them the events.
+    const waiting = input.email
+      ? refusedWhen(db, eventsWaitFor(db, input.email), 'email events wait')
+      : undefined;
+    try {
+      const created = await insertPerson(db, row, audit(db), waiting);
+      await cache.invalidate(db, newPersonCacheTags(id));
+      return { ...created, organisations: [] };
+    } catch (error) {
+      if (!isRefused(error)) await rethrowDuplicateEmail(db, error, input.email);
+    }
+  }
+  return transaction(db, async (trx) => {
+    if (checksOwner) await assertUserExists(trx, owner_id, '/owner_id');
+    const created = await insertPerson(trx, row, audit(trx)).catch((error) =>
+      rethrowDuplicateEmail(db, error, input.email),
+    );
     // Email events that arrived before this person existed are theirs now, and score.
     if (created.email) await linkEmailEvents({ ...deps, db: trx }, created.id, created.email, new Date());
     await cache.invalidate(trx, newPersonCacheTags(id));

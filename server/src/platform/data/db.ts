@@ -65,3 +65,13 @@ export function pgErrorCode(error: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (error: unknown) => pgErrorCode(error) === '23505';
+
+/**
+ * A condition under which PostgreSQL refuses the statement it is part of (migration 0036's
+ * `relais_refuse`): nothing the statement wrote stays, and the error is `isRefused`.
+ */
+export function refusedWhen(db: Knex, condition: Knex.Raw, reason: string): Knex.Raw {
+  return db.raw('CASE WHEN ? THEN relais_refuse(?) ELSE true END', [condition, reason]);
+}
+
+export const isRefused = (error: unknown) => pgErrorCode(error) === 'RL001';
