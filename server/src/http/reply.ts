@@ -3,7 +3,12 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { HttpReply } from './types';
 
-export type OnSend = (req: Request, reply: HttpReply, payload: string | Buffer | undefined) => Promise<void>;
+/** What runs before a response is written; returns a promise only when it has work to wait for. */
+export type OnSend = (
+  req: Request,
+  reply: HttpReply,
+  payload: string | Buffer | undefined,
+) => Promise<void> | undefined;
 
 const REPLIES = new WeakMap<Response, ExpressReply>();
 
@@ -67,7 +72,8 @@ export class ExpressReply implements HttpReply {
   }
 
   private async finish(body: string | Buffer | undefined): Promise<void> {
-    await this.onSend?.(this.req, this, body);
+    const before = this.onSend?.(this.req, this, body);
+    if (before) await before;
     if (body !== undefined) this.res.setHeader('Content-Length', Buffer.byteLength(body));
     else if (this.res.statusCode !== 204 && this.res.statusCode !== 304)
       this.res.setHeader('Content-Length', 0);

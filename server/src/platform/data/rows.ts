@@ -2,8 +2,8 @@
 import type { Knex } from 'knex';
 import { selectRows, sqlTextOf } from './sql';
 
-/** The SQL text of each (table, columns, lock) read by id, built once. */
-const readsById = new Map<string, string>();
+/** The SQL text of each (columns, table, lock) read by id, built once; by the columns' list itself. */
+const readsById = new WeakMap<readonly string[], Map<string, string>>();
 
 /** The row with this id, or null; `lock` takes it FOR UPDATE for the enclosing transaction. */
 export async function findRowById<Row>(
@@ -13,13 +13,18 @@ export async function findRowById<Row>(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<Row | null> {
-  const key = `${table} ${options.lock ? 'lock' : 'read'} ${columns.join()}`;
-  let text = readsById.get(key);
+  let texts = readsById.get(columns);
+  if (!texts) {
+    texts = new Map();
+    readsById.set(columns, texts);
+  }
+  const key = options.lock ? `${table} lock` : table;
+  let text = texts.get(key);
   if (text === undefined) {
     const query = db(table).select(columns).where(`${table}.id`, id);
     if (options.lock) query.forUpdate();
     text = sqlTextOf(query);
-    readsById.set(key, text);
+    texts.set(key, text);
   }
   const [row] = await selectRows<Row>(db, text, [id]);
   return row ?? null;
