@@ -2,7 +2,7 @@
  * The `relais` command line as a process, against a real database: help on every command, exit
  * codes with one-line reasons, accounts and keys (secrets printed once), exports streamed as CSV
  * and JSON Lines with plain progress lines when not on a terminal, and a person's export and
- * erasure.
+ * erasure — with Redis, also out of the API's shared read cache.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestApp } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createPerson, createUser } from '../helpers/factories';
 
@@ -20,7 +21,10 @@ const run = promisify(execFile);
 let db: TestDatabase;
 let admin: { email: string; id: string };
 
-async function relais(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function relais(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
       env: {
@@ -30,6 +34,7 @@ async function relais(args: string[]): Promise<{ code: number; stdout: string; s
         JWT_SECRET: 'cli-test-secret-that-is-long-enough-0123456789',
         RELAIS_ADMIN_EMAIL: admin.email,
         RELAIS_ADMIN_PASSWORD: 'not-used-by-the-cli-0123',
+        ...env,
       },
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -215,5 +220,34 @@ describe('relais CLI', () => {
     const recompute = await relais(['scores', 'recompute', '--here']);
     expect(recompute.code, recompute.stderr).toBe(0);
     expect(recompute.stderr).toMatch(/Rescored \d+ people on rules v\d+\./);
+  });
+});
+
+const redisUrl = inject('redisUrl');
+
+describe.skipIf(!redisUrl)('relais CLI with the API’s Redis', () => {
+  it('erases a person from the shared read cache too: the API stops serving them at once', async () => {
+    const app = await startTestApp({ db, env: { REDIS_URL: redisUrl! } });
+    try {
+      const person = await createPerson(db.knex, {
+        first_name: 'Aurèle',
+        last_name: 'Fontaine',
+        email: 'aurele@example.com',
+      });
+      const reader = await createUser(db.knex, { role: 'admin' });
+      const cached = await app.request('GET', `/v1/people/${person.id}`, { headers: reader.auth });
+      expect(cached.status).toBe(200);
+      // The same Redis and key prefix as the API (the test app's prefix is named after its database).
+      const erased = await relais(['person', 'erase', 'aurele@example.com', '--yes'], {
+        REDIS_URL: redisUrl!,
+        REDIS_PREFIX: `relais-test-${new URL(db.url).pathname.slice(1)}`,
+      });
+      expect(erased.code, erased.stderr).toBe(0);
+      expect(JSON.parse(erased.stdout).redacted.cache_entries).toBeGreaterThanOrEqual(1);
+      const after = await app.request('GET', `/v1/people/${person.id}`, { headers: reader.auth });
+      expect(after.status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
