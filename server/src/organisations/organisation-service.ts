@@ -4,7 +4,7 @@
  */
 import { changeRecord, type ExistingRecord, recordChange } from '../audit';
 import { countInteractionsOf } from '../interactions';
-import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
+import { archiveOnce, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { NotFoundError } from '../platform/core/errors';
 import { creatorOf, resolveOwner } from '../platform/core/ownership';
@@ -99,14 +99,10 @@ export async function deleteOrganisation(
     ...existingOrganisation(id, options.ifMatch),
     write: async (trx, before) => {
       if (options.archive) {
-        const target = {
-          table: 'organisations',
-          resource: 'organisations',
-          id,
-          archivedAt: before.archived_at,
-        };
-        await archiveRecord(trx, context, target, recordChange);
-        return { result: undefined, audit: null };
+        const archived = archiveOnce(before.archived_at, () =>
+          updateOrganisationRow(trx, id, { archived_at: trx.fn.now() }),
+        );
+        return { result: undefined, audit: await archived };
       }
       assertNotReferenced(
         `Organisation ${id}`,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { auditInsert, changeRecord, type ExistingRecord, recordChange } from '../audit';
 import { countInteractionsOf, newPersonCacheTags, personCacheTags } from '../interactions';
 import { eventsWaitFor, linkEmailEvents } from '../marketing';
-import { archiveRecord, assertNotReferenced } from '../platform/core/archival';
+import { archiveOnce, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError } from '../platform/core/errors';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
@@ -147,13 +147,10 @@ export async function deletePerson(
     ...existingPerson(id, options.ifMatch),
     write: async (trx, before) => {
       if (options.archive) {
-        await archiveRecord(
-          trx,
-          context,
-          { table: 'people', resource: 'people', id, archivedAt: before.archived_at },
-          recordChange,
+        const archived = archiveOnce(before.archived_at, () =>
+          updatePersonRow(trx, id, { archived_at: trx.fn.now() }),
         );
-        return { result: undefined, audit: null };
+        return { result: undefined, audit: await archived };
       }
       const interactions = await countInteractionsOf(trx, { person_id: id });
       assertNotReferenced(`Person ${id}`, `/v1/people/${id}`, [

@@ -2,8 +2,6 @@
  * Deleting records others depend on: refuse with what blocks it, or archive instead. Archived
  * records keep their links and history, get `archived_at`, and leave the lists.
  */
-import type { Knex } from 'knex';
-import type { RequestContext } from './context';
 import { ConflictError } from './errors';
 
 export interface Blocker {
@@ -24,25 +22,15 @@ export function assertNotReferenced(what: string, path: string, blockers: Blocke
   );
 }
 
-/** Archives a record (once) and records it; `record` is the audit function of the feature. */
-export async function archiveRecord(
-  db: Knex,
-  context: RequestContext,
-  target: { table: string; resource: string; id: string; archivedAt: Date | null },
-  record: (
-    db: Knex,
-    context: RequestContext,
-    change: { action: 'update'; resource: string; resourceId: string; changes: Record<string, unknown> },
-  ) => Promise<void>,
-): Promise<void> {
-  if (target.archivedAt) return;
-  await db(target.table)
-    .where({ id: target.id })
-    .update({ archived_at: db.fn.now(), updated_at: db.fn.now() });
-  await record(db, context, {
-    action: 'update',
-    resource: target.resource,
-    resourceId: target.id,
-    changes: { archived: true },
-  });
+/**
+ * Archives a record once: `archive` sets its `archived_at` (through its feature's repository).
+ * Returns the audit change to record, or null when it was archived already (nothing changes).
+ */
+export async function archiveOnce(
+  archivedAt: Date | null,
+  archive: () => Promise<unknown>,
+): Promise<{ action: 'update'; changes: { archived: true } } | null> {
+  if (archivedAt) return null;
+  await archive();
+  return { action: 'update', changes: { archived: true } };
 }
