@@ -76,63 +76,27 @@ export interface Route extends RouteDeclaration {
   options: RouteOptions;
 }
 
+/** Declares a route of one method; its handler is typed from the operation at that method and path. */
+type Declare<M extends HttpMethod> = <P extends string>(
+  path: P,
+  access: RouteAccess,
+  handler: RouteHandler<OperationAt<M, P>>,
+  options?: RouteOptions,
+) => Routes;
+
 export class Routes {
   readonly list: Route[] = [];
+  readonly get = this.declare('get');
+  readonly post = this.declare('post');
+  readonly put = this.declare('put');
+  readonly patch = this.declare('patch');
+  readonly delete = this.declare('delete');
 
-  get<P extends string>(
-    path: P,
-    access: RouteAccess,
-    handler: RouteHandler<OperationAt<'get', P>>,
-    options: RouteOptions = {},
-  ): this {
-    return this.add('get', path, access, handler as RouteHandler<never>, options);
-  }
-
-  post<P extends string>(
-    path: P,
-    access: RouteAccess,
-    handler: RouteHandler<OperationAt<'post', P>>,
-    options: RouteOptions = {},
-  ): this {
-    return this.add('post', path, access, handler as RouteHandler<never>, options);
-  }
-
-  put<P extends string>(
-    path: P,
-    access: RouteAccess,
-    handler: RouteHandler<OperationAt<'put', P>>,
-    options: RouteOptions = {},
-  ): this {
-    return this.add('put', path, access, handler as RouteHandler<never>, options);
-  }
-
-  patch<P extends string>(
-    path: P,
-    access: RouteAccess,
-    handler: RouteHandler<OperationAt<'patch', P>>,
-    options: RouteOptions = {},
-  ): this {
-    return this.add('patch', path, access, handler as RouteHandler<never>, options);
-  }
-
-  delete<P extends string>(
-    path: P,
-    access: RouteAccess,
-    handler: RouteHandler<OperationAt<'delete', P>>,
-    options: RouteOptions = {},
-  ): this {
-    return this.add('delete', path, access, handler as RouteHandler<never>, options);
-  }
-
-  private add(
-    method: HttpMethod,
-    path: string,
-    access: RouteAccess,
-    handler: RouteHandler<never>,
-    options: RouteOptions,
-  ): this {
-    this.list.push({ method, path, access, handler, options });
-    return this;
+  private declare<M extends HttpMethod>(method: M): Declare<M> {
+    return (path, access, handler, options = {}) => {
+      this.list.push({ method, path, access, handler: handler as RouteHandler<never>, options });
+      return this;
+    };
   }
 }
 
