@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { NotFoundError } from '../platform/core/errors';
 import { actingUser } from '../platform/core/principal';
 import type { RedisClient } from '../platform/runtime/redis';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
@@ -7,7 +8,7 @@ import type { TokenSettings } from '../platform/web/auth';
 import { contextOf } from '../platform/web/context-of';
 import { createRateLimit } from '../platform/web/rate-limit';
 import { Routes } from '../platform/web/routes';
-import { getUser, signOutEverywhere, type UserDirectory, updateOwnProfile } from '../users';
+import { signOutEverywhere, type UserDirectory, updateOwnProfile } from '../users';
 import { login } from './auth-service';
 
 export function authRoutes(deps: {
@@ -48,8 +49,15 @@ export function authRoutes(deps: {
     { hooks: [perIp, perAccount] },
   );
 
+  // The signed-in user as the spec shows them, from the directory authentication read them from.
+  const me = async (id: string) => {
+    const user = await deps.users.find(id);
+    if (!user) throw new NotFoundError(`User ${id} not found.`);
+    return user;
+  };
+
   routes.get('/v1/me', signedIn, async (req, reply) => {
-    reply.send(await getUser(db, actingUser(contextOf(req).principal)!.id));
+    reply.send(await me(actingUser(contextOf(req).principal)!.id));
   });
 
   routes.patch('/v1/me', signedIn, async (req, reply) => {
@@ -57,7 +65,7 @@ export function authRoutes(deps: {
     const user = actingUser(context.principal)!;
     await updateOwnProfile(services, { ...context, reach: 'own' }, user.id, req.body);
     deps.users.evict(user.id);
-    reply.send(await getUser(db, user.id));
+    reply.send(await me(user.id));
   });
 
   routes.post('/v1/auth/logout-everywhere', signedIn, async (req, reply) => {

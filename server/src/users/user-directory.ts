@@ -6,9 +6,8 @@
  */
 import pg from 'pg';
 import type { Logger } from '../platform/core/logger';
-import type { UserIdentity } from '../platform/core/principal';
 import type { Knex } from '../platform/data/db';
-import { findUserCredential, type UserCredential } from './user-repository';
+import { findUserCredential, type User, type UserCredential } from './user-repository';
 
 const CHANNEL = 'relais_user_changed';
 const MAX_ENTRIES = 10_000;
@@ -30,7 +29,7 @@ export class UserDirectory {
   ) {}
 
   /** The user, from cache when it can be trusted, else from the database. */
-  async find(id: string): Promise<UserIdentity | null> {
+  async find(id: string): Promise<User | null> {
     return (await this.findCredential(id))?.user ?? null;
   }
 
