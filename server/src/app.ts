@@ -134,12 +134,12 @@ export function createApp(deps: AppDeps): HttpApp {
       if (!access) return;
       await authenticateRequest(req);
       validateRequest(validator, req);
-      if (idempotent.applies(req) && (await idempotent.claim(req, reply))) return;
+      if (await idempotent.claim(req, reply)) return;
       checkAccess(req, access);
     },
-    onSend(req, reply, payload) {
+    async onSend(req, reply, payload) {
       if (!req.idempotency) return;
-      return idempotent.store(req, reply, payload).catch((error: unknown) => {
+      await idempotent.store(req, reply, payload).catch((error: unknown) => {
         req.log.error({ err: error }, 'idempotent response not stored');
       });
     },

@@ -67,15 +67,14 @@ async function withDatabase<T>(work: (session: Session) => Promise<T>): Promise<
   }
   const db = createDatabase({ url: databaseUrl, poolMax: 4, logger, applicationName: 'relais-cli' });
   const redis = createRedis(config.redisUrl, logger);
-  const events = redis ? new EventBus({ redis, logger, prefix: config.redisPrefix }) : null;
+  // Without Redis, no one else would see this process's events or in-process cache: none are made.
+  const events = redis ? new EventBus({ redis, logger, prefix: config.redisPrefix }) : undefined;
+  const cache = redis
+    ? new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache })
+    : undefined;
+  const services = serviceDeps(db, { events, cache });
   try {
     await events?.start();
-    const services = redis
-      ? serviceDeps(db, {
-          events: events!,
-          cache: new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache }),
-        })
-      : serviceDeps(db);
     await migrateLatest(db);
     return await work({ config, db, services, databaseUrl, logger });
   } finally {
@@ -86,12 +85,12 @@ async function withDatabase<T>(work: (session: Session) => Promise<T>): Promise<
   }
 }
 
-/** The context of a change made as `email` (an active admin). */
 /** As `actingAs` when an admin is named; else null, the system (audited as such). */
 async function actingAsOrSystem(db: Knex, email: string | undefined): Promise<RequestContext | null> {
   return email ? actingAs(db, email) : null;
 }
 
+/** The context of a change made as `email` (an active admin). */
 async function actingAs(db: Knex, email: string | undefined): Promise<RequestContext> {
   if (!email) throw new Error('name the admin this acts as: --as <email> (or set RELAIS_ADMIN_EMAIL)');
   const user = await findUserWithHashByEmail(db, email);

@@ -3,12 +3,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { HttpReply } from './types';
 
-/** What runs before a response is written; returns a promise only when it has work to wait for. */
-export type OnSend = (
-  req: Request,
-  reply: HttpReply,
-  payload: string | Buffer | undefined,
-) => Promise<void> | undefined;
+export type OnSend = (req: Request, reply: HttpReply, payload: string | Buffer | undefined) => Promise<void>;
 
 const REPLIES = new WeakMap<Response, ExpressReply>();
 
@@ -72,8 +67,7 @@ export class ExpressReply implements HttpReply {
   }
 
   private async finish(body: string | Buffer | undefined): Promise<void> {
-    const before = this.onSend?.(this.req, this, body);
-    if (before) await before;
+    await this.onSend?.(this.req, this, body);
     if (body !== undefined) this.res.setHeader('Content-Length', Buffer.byteLength(body));
     else if (this.res.statusCode !== 204 && this.res.statusCode !== 304)
       this.res.setHeader('Content-Length', 0);

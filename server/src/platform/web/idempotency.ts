@@ -27,13 +27,6 @@ const REPLAYED_HEADERS = ['location', 'etag'];
 
 export function idempotency(db: Knex) {
   return {
-    /** Whether the request asks for idempotency: an authenticated POST with an Idempotency-Key. */
-    applies(req: HttpRequest): boolean {
-      return (
-        req.method === 'POST' && req.principal !== undefined && headerOf(req, 'idempotency-key') !== undefined
-      );
-    },
-
     /** Claims the request's key, or answers with the response stored under it (then true). */
     async claim(req: HttpRequest, reply: HttpReply): Promise<boolean> {
       const key = headerOf(req, 'idempotency-key');
