@@ -42,6 +42,7 @@ import * as importMatching from './0033-import-matching';
 import * as imports from './0034-imports';
 import * as searchWordsInlined from './0035-search-words-inlined';
 import * as refusedStatements from './0036-refused-statements';
+import * as timeOrderedIds from './0037-time-ordered-ids';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -85,6 +86,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0034-imports', imports],
   ['0035-search-words-inlined', searchWordsInlined],
   ['0036-refused-statements', refusedStatements],
+  ['0037-time-ordered-ids', timeOrderedIds],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

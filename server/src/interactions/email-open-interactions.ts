@@ -24,7 +24,7 @@ export async function createEmailOpenInteractions(
     `WITH candidates AS MATERIALIZED (
        SELECT DISTINCT ON (e.person_id, e.provider, e.message_id)
               e.id, e.person_id, e.provider, e.message_id, e.occurred_at, e.campaign,
-              gen_random_uuid() AS interaction_id
+              relais_uuid_v7() AS interaction_id
        FROM email_events e
        WHERE e.id = ANY(?::uuid[]) AND e.type = 'opened' AND NOT e.machine_open
          AND e.person_id IS NOT NULL AND e.message_id IS NOT NULL

@@ -3,11 +3,12 @@
  * replaces the participants as a set, in the same transaction; assigning someone else notifies
  * them; moving the next action re-arms its reminder.
  */
-import { randomUUID } from 'node:crypto';
+
 import { auditInsert, changeRecord, type ExistingRecord } from '../audit';
 import { notify } from '../notifications';
 import type { RequestContext } from '../platform/core/context';
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../platform/core/errors';
+import { newId } from '../platform/core/ids';
 import { creatorOf } from '../platform/core/ownership';
 import { actingUser, principalReach } from '../platform/core/principal';
 import { transaction } from '../platform/data/after-commit';
@@ -112,7 +113,7 @@ export async function createInteraction(
   if (notifies) assertCan(context.principal, 'interactions', 'assign');
   if (assigneeId || participants.some((participant) => participant.user_id))
     await checkReferences(db, fields, participants);
-  const id = randomUUID();
+  const id = newId();
   const create = async (writer: Knex) => {
     const inserted = await insertInteraction(
       writer,

@@ -4,13 +4,13 @@
  * their person by it.
  */
 
-import { randomUUID } from 'node:crypto';
 import { auditInsert, changeRecord, type ExistingRecord, recordChange } from '../audit';
 import { countInteractionsOf, newPersonCacheTags, personCacheTags } from '../interactions';
 import { eventsWaitFor, linkEmailEvents } from '../marketing';
 import { archiveOnce, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError } from '../platform/core/errors';
+import { newId } from '../platform/core/ids';
 import { assertReaches, creatorOf, resolveOwner } from '../platform/core/ownership';
 import { actingUser } from '../platform/core/principal';
 import { transaction } from '../platform/data/after-commit';
@@ -73,7 +73,7 @@ export async function createPerson(
 ): Promise<Person> {
   const { db, cache } = deps;
   const owner_id = resolveOwner(context, 'people', input.owner_id, true);
-  const id = randomUUID();
+  const id = newId();
   const row = { ...input, id, owner_id, created_by: creatorOf(context) };
   const audit = (writer: Knex) =>
     auditInsert(writer, context, {
