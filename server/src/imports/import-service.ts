@@ -629,60 +629,49 @@ async function upsertBatch(
           : `SELECT * FROM organisations t WHERE lower(t.name) = lower(i.name) AND t.country IS NOT DISTINCT FROM i.country
                ORDER BY t.created_at, t.id`;
       const columns = FIELDS[resource].map((field) => `${field} text`).join(', ');
-      // Each row, and the record it matches (if any).
+      // One statement: each row and the record it matches (if any), and for the rows matching
+      // none a new record (its id made first, to tell which row made it) with its audit entry.
       const { rows: matched } = await trx.raw<{
-        rows: Array<{ row: number; id: string | null; changed: string[] }>;
+        rows: Array<{ row: number; id: string | null; changed: string[]; created: string | null }>;
       }>(
-        `SELECT i.row, t.id,
-                array_remove(ARRAY[${fields
-                  .map(
-                    (field) =>
-                      `CASE WHEN i.${field} IS NOT NULL AND i.${field} IS DISTINCT FROM t.${field}::text THEN '${field}' END`,
-                  )
-                  .join(', ')}]::text[], NULL) AS changed
-           FROM jsonb_to_recordset(?::jsonb) AS i("row" int, ${columns})
-           LEFT JOIN LATERAL (${match} LIMIT 1) t ON true
-          ORDER BY i.row`,
-        [input],
+        `WITH i AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS i("row" int, ${columns})),
+              matched AS MATERIALIZED (
+                SELECT i.*, t.id AS match_id,
+                       array_remove(ARRAY[${fields
+                         .map(
+                           (field) =>
+                             `CASE WHEN i.${field} IS NOT NULL AND i.${field} IS DISTINCT FROM t.${field}::text THEN '${field}' END`,
+                         )
+                         .join(', ')}]::text[], NULL) AS changed
+                  FROM i LEFT JOIN LATERAL (${match} LIMIT 1) t ON true),
+              fresh AS MATERIALIZED (SELECT relais_uuid_v7() AS id, m.* FROM matched m WHERE m.match_id IS NULL),
+              created AS (
+                INSERT INTO ${table} (id, ${insertFields.join(', ')}, owner_id, created_by)
+                SELECT f.id, ${insertFields.map((field) => `f.${field}`).join(', ')}, ?::uuid, ?::uuid FROM fresh f ORDER BY f.row
+                RETURNING *),
+              audited AS (
+                INSERT INTO audit_log (principal_type, principal_id, action, resource, resource_id, changes, request_id)
+                SELECT ?, ?::uuid, 'create', ?, c.id,
+                       jsonb_strip_nulls(jsonb_build_object(${insertFields.map((field) => `'${field}', c.${field}`).join(', ')}, 'imported', true)), ?
+                  FROM created c)
+         SELECT m.row, m.match_id AS id, m.changed, f.id AS created
+           FROM matched m LEFT JOIN fresh f ON f.row = m.row
+          ORDER BY m.row`,
+        [input, owner, owner, actor.type, actor.id, resource, requestId],
       );
       const byRow = new Map(rows.map((row) => [row.row, row.values]));
-      const toCreate = matched
-        .filter((row) => row.id === null)
-        .map((row) => ({ row: row.row, ...byRow.get(row.row)! }));
       const toUpdate = matched.filter((row) => row.id !== null && row.changed.length > 0);
-      counts.skipped = matched.length - toCreate.length - toUpdate.length;
-      const touched: string[] = [];
       /** Row number → the record created for it. */
-      const createdFor = new Map<number, string>();
-
-      if (toCreate.length) {
-        const { rows: created } = await trx.raw<{ rows: Array<{ id: string; email: string | null }> }>(
-          `WITH i AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS i("row" int, ${columns})),
-                created AS (
-                  INSERT INTO ${table} (${insertFields.join(', ')}, owner_id, created_by)
-                  SELECT ${insertFields.map((field) => `i.${field}`).join(', ')}, ?::uuid, ?::uuid FROM i ORDER BY i.row
-                  RETURNING *),
-                audited AS (
-                  INSERT INTO audit_log (principal_type, principal_id, action, resource, resource_id, changes, request_id)
-                  SELECT ?, ?::uuid, 'create', ?, c.id,
-                         jsonb_strip_nulls(jsonb_build_object(${insertFields.map((field) => `'${field}', c.${field}`).join(', ')}, 'imported', true)), ?
-                    FROM created c)
-           SELECT id, ${resource === 'people' ? 'email::text, first_name, last_name' : 'NULL AS email, name, country'} FROM created`,
-          [JSON.stringify(toCreate), owner, owner, actor.type, actor.id, resource, requestId],
+      const createdFor = new Map(matched.flatMap((row) => (row.created ? [[row.row, row.created]] : [])));
+      counts.created = createdFor.size;
+      counts.skipped = matched.length - createdFor.size - toUpdate.length;
+      const touched = [...createdFor.values()];
+      if (resource === 'people' && createdFor.size)
+        await linkCreatedPeople(
+          { ...deps, db: trx },
+          [...createdFor].map(([row, id]) => ({ id, email: byRow.get(row)!.email ?? null })),
+          options.now ?? new Date(),
         );
-        // Which row made which record: they share the key rows are told apart by.
-        const byKey = new Map(
-          created.map((record) => [keyOf(resource, record as unknown as Row), record.id]),
-        );
-        for (const row of toCreate) {
-          const id = byKey.get(keyOf(resource, row as unknown as Row));
-          if (id) createdFor.set(row.row, id);
-        }
-        counts.created = created.length;
-        touched.push(...created.map((row) => row.id));
-        if (resource === 'people')
-          await linkCreatedPeople({ ...deps, db: trx }, created, options.now ?? new Date());
-      }
       if (toUpdate.length) {
         const updates = toUpdate.map((row) => ({ id: row.id, changed: row.changed, ...byRow.get(row.row)! }));
         await trx.raw(
