@@ -50,22 +50,19 @@ export function authRoutes(deps: {
   );
 
   // The signed-in user as the spec shows them, from the directory authentication read them from.
-  const me = async (id: string) => {
+  routes.get('/v1/me', signedIn, async (req, reply) => {
+    const { id } = actingUser(contextOf(req).principal)!;
     const user = await deps.users.find(id);
     if (!user) throw new NotFoundError(`User ${id} not found.`);
-    return user;
-  };
-
-  routes.get('/v1/me', signedIn, async (req, reply) => {
-    reply.send(await me(actingUser(contextOf(req).principal)!.id));
+    reply.send(user);
   });
 
   routes.patch('/v1/me', signedIn, async (req, reply) => {
     const context = contextOf(req);
     const user = actingUser(context.principal)!;
-    await updateOwnProfile(services, { ...context, reach: 'own' }, user.id, req.body);
+    const updated = await updateOwnProfile(services, { ...context, reach: 'own' }, user.id, req.body);
     deps.users.evict(user.id);
-    reply.send(await me(user.id));
+    reply.send(updated);
   });
 
   routes.post('/v1/auth/logout-everywhere', signedIn, async (req, reply) => {
