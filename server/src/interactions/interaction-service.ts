@@ -3,7 +3,6 @@
  * replaces the participants as a set, in the same transaction; assigning someone else notifies
  * them; moving the next action re-arms its reminder.
  */
-
 import { auditInsert, changeRecord, type ExistingRecord } from '../audit';
 import { notify } from '../notifications';
 import type { RequestContext } from '../platform/core/context';

@@ -99,10 +99,12 @@ export async function deleteOrganisation(
     ...existingOrganisation(id, options.ifMatch),
     write: async (trx, before) => {
       if (options.archive) {
-        const archived = archiveOnce(before.archived_at, () =>
-          updateOrganisationRow(trx, id, { archived_at: trx.fn.now() }),
-        );
-        return { result: undefined, audit: await archived };
+        return {
+          result: undefined,
+          audit: await archiveOnce(before.archived_at, () =>
+            updateOrganisationRow(trx, id, { archived_at: trx.fn.now() }),
+          ),
+        };
       }
       assertNotReferenced(
         `Organisation ${id}`,

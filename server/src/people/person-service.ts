@@ -147,10 +147,12 @@ export async function deletePerson(
     ...existingPerson(id, options.ifMatch),
     write: async (trx, before) => {
       if (options.archive) {
-        const archived = archiveOnce(before.archived_at, () =>
-          updatePersonRow(trx, id, { archived_at: trx.fn.now() }),
-        );
-        return { result: undefined, audit: await archived };
+        return {
+          result: undefined,
+          audit: await archiveOnce(before.archived_at, () =>
+            updatePersonRow(trx, id, { archived_at: trx.fn.now() }),
+          ),
+        };
       }
       const interactions = await countInteractionsOf(trx, { person_id: id });
       assertNotReferenced(`Person ${id}`, `/v1/people/${id}`, [

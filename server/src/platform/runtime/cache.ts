@@ -98,7 +98,7 @@ export class ReadCache {
     load: () => Promise<T>,
     options: { ttlSeconds?: number } = {},
   ): Promise<T> {
-    return JSON.parse(await this.readJson(prefix, key, tags, load, options)) as T;
+    return JSON.parse(await this.#readJson(prefix, key, tags, load, options)) as T;
   }
 
   /** As `read`, but the JSON text, which `sendResource` sends without serialising again. */
@@ -109,7 +109,7 @@ export class ReadCache {
     load: () => Promise<T>,
     options: { ttlSeconds?: number } = {},
   ): Promise<Json<T>> {
-    return new Json<T>(await this.readJson(prefix, key, tags, load, options));
+    return new Json<T>(await this.#readJson(prefix, key, tags, load, options));
   }
 
   /** Invalidates the tags once the change `db` belongs to commits, before the change returns. */
@@ -118,8 +118,8 @@ export class ReadCache {
     return afterCommit(db, () => this.invalidateNow(tags));
   }
 
-  /** As `read`, but the value's JSON text, for a response to send as it is. */
-  async readJson(
+  /** The cached JSON text of `prefix:key`, or `load()`'s, stored for next time (`read`, `json`). */
+  async #readJson(
     prefix: string,
     key: string,
     tags: string[],
