@@ -40,6 +40,11 @@ const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789';
 const FRAMEWORKS = ['express'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
 
+/** The middle one of `items` ordered by `by` (of an even count, the upper one). */
+function medianBy<T>(items: readonly T[], by: (item: T) => number): T {
+  return [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!;
+}
+
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -200,7 +205,7 @@ async function main() {
     }
     const ratioOf = (pair: { bare: LoadResult; full: LoadResult }) =>
       pair.full.requests_per_second / pair.bare.requests_per_second;
-    const middle = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor(rounds.length / 2)]!;
+    const middle = medianBy(rounds, ratioOf);
     const http = {
       full_stack: middle.full,
       bare_node_pg: middle.bare,
@@ -212,10 +217,7 @@ async function main() {
       framework_alone: Object.fromEntries(
         floors.map(({ framework, ratios }) => {
           const sorted = [...ratios].sort((a, b) => a - b);
-          return [
-            framework,
-            { median_ratio: round(sorted[Math.floor(sorted.length / 2)]!), ratios: sorted.map(round) },
-          ];
+          return [framework, { median_ratio: round(medianBy(sorted, Number)), ratios: sorted.map(round) }];
         }),
       ) as Record<Framework, { median_ratio: number; ratios: number[] }>,
     };
@@ -235,11 +237,8 @@ async function main() {
         `cached round ${index + 1}: full ${fullRound.requests_per_second} req/s, Express from memory ${floorRound.requests_per_second} req/s\n`,
       );
     }
-    const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const withCache = [...cachedRounds].sort(
-      (a, b) => a.full.requests_per_second - b.full.requests_per_second,
-    )[Math.floor(cachedRounds.length / 2)]!.full;
-    const bareMedian = medianOf(rounds.map((pair) => pair.bare.requests_per_second));
+    const withCache = medianBy(cachedRounds, (pair) => pair.full.requests_per_second).full;
+    const bareMedian = medianBy(rounds, (pair) => pair.bare.requests_per_second).bare.requests_per_second;
     const cached = {
       full: withCache,
       rounds: cachedRounds.map((pair) => ({
@@ -249,7 +248,8 @@ async function main() {
       bare_median: bareMedian,
       ratio_to_bare: round(withCache.requests_per_second / bareMedian),
       express_from_memory_ratio_to_bare: round(
-        medianOf(cachedRounds.map((pair) => pair.floor.requests_per_second)) / bareMedian,
+        medianBy(cachedRounds, (pair) => pair.floor.requests_per_second).floor.requests_per_second /
+          bareMedian,
       ),
     };
     const results = {
