@@ -4,7 +4,9 @@
  * open items. Measures:
  * - database time (EXPLAIN ANALYZE) of a person's timeline, first page, and of the inbox with
  *   counts (all its queries) — targets p95 ≤ 15 ms and ≤ 20 ms;
- * - POST /v1/interactions with 5 participants through the full stack (autocannon -c 50) — ≥ 500/s.
+ * - POST /v1/interactions with 5 participants through the full stack (autocannon -c 50, the median
+ *   of 3 rounds of 10 s) — ≥ 500/s; with `BENCH_BASELINE=<another checkout's server/dist/main.js>`,
+ *   rounds alternate with that build's (an A/B on the same database, in one run).
  *
  *   npm run build && npx tsx bench/interactions-bench.ts
  */
@@ -96,7 +98,10 @@ export async function loadInteractions(db: Knex): Promise<{ heavyPerson: string;
   return value;
 }
 
-async function createThroughput(url: string, token: string, people: string[]) {
+const ROUNDS = 3;
+const BASELINE = process.env.BENCH_BASELINE;
+
+async function createThroughput(url: string, token: string, people: string[], seconds: number) {
   let index = 0;
   const body = () =>
     JSON.stringify({
@@ -106,29 +111,40 @@ async function createThroughput(url: string, token: string, people: string[]) {
         .slice((index++ * 5) % (people.length - 5), (((index - 1) * 5) % (people.length - 5)) + 5)
         .map((person_id) => ({ person_id })),
     });
-  const run = (duration: number) =>
-    autocannon({
-      url,
-      connections: 50,
-      duration,
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/interactions',
-          setupRequest: (request) => ({ ...request, body: body() }),
-        },
-      ],
-    });
-  await run(3);
-  const result = await run(10);
+  const result = await autocannon({
+    url,
+    connections: 50,
+    duration: seconds,
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/interactions',
+        setupRequest: (request) => ({ ...request, body: body() }),
+      },
+    ],
+  });
   return {
     creates_per_second: Math.round(result.requests.average),
     latency_p50_ms: result.latency.p50,
     latency_p99_ms: result.latency.p99,
     non_2xx: result.non2xx,
   };
+}
+
+function startServer(main: string, port: number, databaseUrl: string): ChildProcess {
+  return spawn(process.execPath, [main, 'api'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      JWT_SECRET,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function main() {
@@ -158,30 +174,46 @@ async function main() {
   const user = await db('users').where({ id: busyUser }).first();
   const token = signAccessToken({ secret: JWT_SECRET, issuer: 'relais' }, user, 3_600).token;
   const people = (await db('people').select('id').limit(5_000)).map((row) => row.id as string);
-  const port = await findFreePort();
-  const server: ChildProcess = spawn(process.execPath, ['server/dist/main.js', 'api'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: bench.url,
-      PORT: String(port),
-      JWT_SECRET,
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const builds = [{ name: 'this build', main: 'server/dist/main.js' }];
+  if (BASELINE) builds.push({ name: 'baseline', main: BASELINE });
+  const servers = await Promise.all(
+    builds.map(async (build) => {
+      const port = await findFreePort();
+      return {
+        ...build,
+        url: `http://127.0.0.1:${port}`,
+        process: startServer(build.main, port, bench.url),
+        rounds: [] as Awaited<ReturnType<typeof createThroughput>>[],
+      };
+    }),
+  );
   try {
-    await waitForHealth(`http://127.0.0.1:${port}`, 'its stderr above');
-    const create = await createThroughput(`http://127.0.0.1:${port}`, token, people);
-    process.stderr.write(
-      `create ${create.creates_per_second}/s, non-2xx ${create.non_2xx}, errors ${JSON.stringify(create)}\n`,
-    );
+    for (const server of servers) {
+      await waitForHealth(server.url, 'its stderr above');
+      await createThroughput(server.url, token, people, 3);
+    }
+    for (let round = 1; round <= ROUNDS; round += 1)
+      for (const server of servers) {
+        const result = await createThroughput(server.url, token, people, 10);
+        server.rounds.push(result);
+        process.stderr.write(`round ${round}, ${server.name}: ${result.creates_per_second} creates/s\n`);
+      }
+    /** A build's median round, with every round's rate. */
+    const summarise = ({ rounds }: (typeof servers)[number]) => ({
+      ...[...rounds].sort((a, b) => a.creates_per_second - b.creates_per_second)[
+        Math.floor(rounds.length / 2)
+      ]!,
+      rounds: rounds.map((round) => round.creates_per_second),
+    });
+    const create = summarise(servers[0]!);
+    const baseline = servers[1] && summarise(servers[1]);
     const results = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       timeline_ms: timeline,
       inbox_ms: inbox,
       create,
+      ...(baseline ? { baseline } : {}),
     };
     await writeFile('bench/results/interactions.json', `${JSON.stringify(results, null, 2)}\n`);
     const section = `<!-- interactions-bench:start -->
@@ -193,11 +225,11 @@ ${results.date.slice(0, 10)} · ${results.machine} · embedded PostgreSQL.
 |---|---|---|
 | a person's timeline, first page (person in 10,000 interactions), database time of its ${timeline.queries} queries | p50 ${timeline.p50} ms, p95 ${timeline.p95} ms | p95 ≤ 15 ms |
 | inbox with counts (user with 5,000 open items), database time of its ${inbox.queries} queries | p50 ${inbox.p50} ms, p95 ${inbox.p95} ms | p95 ≤ 20 ms |
-| \`POST /v1/interactions\` with 5 participants, full stack, autocannon -c 50, 10 s | ${create.creates_per_second}/s (p50 ${create.latency_p50_ms} ms, p99 ${create.latency_p99_ms} ms, non-2xx ${create.non_2xx}) | ≥ 500/s |
+| \`POST /v1/interactions\` with 5 participants, full stack, autocannon -c 50, median of ${ROUNDS} rounds of 10 s (${create.rounds.join(', ')}) | ${create.creates_per_second}/s (p50 ${create.latency_p50_ms} ms, p99 ${create.latency_p99_ms} ms, non-2xx ${create.non_2xx}) | ≥ 500/s |${baseline ? `\n| the same creates on the baseline build (\`BENCH_BASELINE\`), rounds alternating with the above (${baseline.rounds.join(', ')}) | ${baseline.creates_per_second}/s (p50 ${baseline.latency_p50_ms} ms, p99 ${baseline.latency_p99_ms} ms, non-2xx ${baseline.non_2xx}) | |` : ''}
 <!-- interactions-bench:end -->`;
     await writeBenchSection('interactions-bench', section);
   } finally {
-    server.kill('SIGTERM');
+    for (const server of servers) server.process.kill('SIGTERM');
     await bench.close();
   }
 }

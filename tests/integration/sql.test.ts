@@ -1,11 +1,12 @@
 /**
  * Fixed SQL text on the pool's connection (`selectRows`, behind every read by id): it sees what
  * the enclosing transaction sees, takes its row locks, announces itself on Knex's `query` event,
- * and gives every borrowed connection back, after a failed query too.
+ * and gives every borrowed connection back, after a failed query too. Named prepared statements
+ * (`preparedRows`, behind the interaction create) are planned once per connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRowById } from '../../server/src/platform/data/rows';
-import { selectRows } from '../../server/src/platform/data/sql';
+import { preparedRows, selectRows } from '../../server/src/platform/data/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;
@@ -67,5 +68,37 @@ describe('selectRows', () => {
     expect(await selectRows(db.knex, 'SELECT 1 AS ok', [])).toEqual([{ ok: 1 }]);
     const pool = (db.knex.client as { pool: { numUsed(): number } }).pool;
     expect(pool.numUsed()).toBe(0);
+  });
+});
+
+describe('preparedRows', () => {
+  it("runs a Knex query as a named prepared statement of the caller's connection, its plan kept", async () => {
+    await db.knex.transaction(async (trx) => {
+      const id = await insertOrganisation(trx, 'Prepared SA');
+      const names: string[] = [];
+      for (let run = 0; run < 8; run += 1) {
+        const [row] = await preparedRows<{ name: string }>(
+          trx,
+          'relais_test_organisation_name',
+          trx('organisations').where({ id }).select('name'),
+        );
+        names.push(row!.name);
+      }
+      expect(names).toEqual(Array(8).fill('Prepared SA'));
+      const { rows } = await trx.raw(
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements
+          WHERE name = 'relais_test_organisation_name'`,
+      );
+      // PostgreSQL plans the first five runs for their values, then runs one kept plan for any values.
+      expect(rows).toEqual([{ custom_plans: '5', generic_plans: '3' }]);
+      await trx.rollback();
+    });
+  });
+
+  it('refuses a name already given to another text, before sending anything', async () => {
+    await preparedRows(db.knex, 'relais_test_one_text', db.knex.raw('SELECT ?::int AS n', [1]));
+    await expect(
+      preparedRows(db.knex, 'relais_test_one_text', db.knex.raw('SELECT ?::int + 1 AS n', [1])),
+    ).rejects.toThrow('the prepared statement relais_test_one_text was given another text');
   });
 });

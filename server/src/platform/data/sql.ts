@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 
 interface Connection {
   query(text: string, values: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  query(statement: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 /** What Knex's client (and a transaction's) offers to borrow a connection and announce a query. */
@@ -24,6 +25,34 @@ export async function selectRows<Row>(db: Knex, text: string, values: readonly u
   const connection = await client.acquireConnection();
   try {
     return (await connection.query(text, values)).rows as Row[];
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+/** The text each prepared statement's name was first given, so that a name never means two texts. */
+const preparedTexts = new Map<string, string>();
+
+/**
+ * The rows of a query built with Knex, run as the named prepared statement `name`: each connection
+ * parses and plans its text once, then only binds values. For the few writes on a hot path whose
+ * planning costs more than their execution (an interaction with its participants and audit entry).
+ * The query's text must not vary with its values — a builder given the same columns every time.
+ */
+export async function preparedRows<Row>(
+  db: Knex,
+  name: string,
+  query: Knex.QueryBuilder | Knex.Raw,
+): Promise<Row[]> {
+  const { sql: text, bindings } = query.toSQL().toNative();
+  const known = preparedTexts.get(name);
+  if (known === undefined) preparedTexts.set(name, text);
+  else if (known !== text) throw new Error(`the prepared statement ${name} was given another text`);
+  const client = db.client as unknown as PoolClient;
+  client.emit('query', { method: 'raw', sql: text, bindings });
+  const connection = await client.acquireConnection();
+  try {
+    return (await connection.query({ name, text, values: bindings })).rows as Row[];
   } finally {
     await client.releaseConnection(connection);
   }
