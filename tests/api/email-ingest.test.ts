@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { secretKey, signWebhook } from '../../server/src/marketing/standard-webhooks';
 import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';
 import { createPerson, createUser, type TestUser } from '../helpers/factories';
+import { openEventStream } from '../helpers/realtime';
 import { postSignedEvents } from '../helpers/webhooks';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -267,6 +268,33 @@ describe('auto-interactions and scoring rules', () => {
     const linked = await app.db.knex('email_events').where({ id: interaction.email_event_id }).first();
     expect(linked.occurred_at.toISOString()).toBe('2026-03-02T10:30:00.000Z');
     expect(await interactionsOf()).toHaveLength(1);
+  });
+
+  it('announces the interaction of a first open as the API serves it, its recipient as participant', async () => {
+    const person = await createPerson(app.db.knex);
+    const reader = await createUser(app.db.knex, { role: 'readonly' });
+    const stream = await openEventStream(app.url, { headers: reader.auth });
+    try {
+      await post([event({ type: 'opened', email: person.email!, message_id: `announced-${randomUUID()}` })]);
+      const announced = await stream.waitFor(
+        (received) => received.type === 'interaction.created' && received.data.source === 'email_event',
+      );
+      const served = await app.request('GET', `/v1/interactions/${announced.data.id}`, {
+        headers: reader.auth,
+      });
+      expect(served.status).toBe(200);
+      expect(announced.data).toEqual(served.body);
+      expect(served.body.participants).toEqual([
+        expect.objectContaining({
+          person_id: person.id,
+          user_id: null,
+          role: 'recipient',
+          name: `${person.first_name} ${person.last_name}`,
+        }),
+      ]);
+    } finally {
+      stream.close();
+    }
   });
 
   it('scores each rule as documented: first open and click per message, negatives, caps', async () => {

@@ -4,14 +4,16 @@
  * primary key of `email_open_interactions` claims (person, message) once, so concurrent deliveries
  * and later opens create nothing more.
  */
+import { preparedRows } from '../platform/data/sql';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
-import { COLUMNS, type InteractionRow } from './interaction-repository';
-import { announce, present } from './interaction-service';
+import { COLUMNS, type InteractionRow, type Participant } from './interaction-repository';
+import { announce, isOverdue } from './interaction-service';
 
 /**
- * Creates the interactions of the given `opened` events that are first human opens; call with the
- * ingest transaction as `deps.db`. Each is published (`interaction.created`) and its cached reads invalidated
- * once that transaction commits.
+ * Creates the interactions of the given `opened` events that are first human opens, each with its
+ * recipient as participant, in one statement; call with the ingest transaction as `deps.db`. Each
+ * is published (`interaction.created`) and its cached reads invalidated once that transaction
+ * commits.
  */
 export async function createEmailOpenInteractions(
   deps: ServiceDeps,
@@ -20,8 +22,11 @@ export async function createEmailOpenInteractions(
 ): Promise<void> {
   if (eventIds.length === 0) return;
   const trx = deps.db;
-  const { rows } = await trx.raw<{ rows: InteractionRow[] }>(
-    `WITH candidates AS MATERIALIZED (
+  const rows = await preparedRows<InteractionRow & { participants: Participant[] }>(
+    trx,
+    'relais_create_email_open_interactions',
+    trx.raw(
+      `WITH candidates AS MATERIALIZED (
        SELECT DISTINCT ON (e.person_id, e.provider, e.message_id)
               e.id, e.person_id, e.provider, e.message_id, e.occurred_at, e.campaign,
               relais_uuid_v7() AS interaction_id
@@ -48,15 +53,23 @@ export async function createEmailOpenInteractions(
        FROM candidates c JOIN claimed USING (interaction_id)
        RETURNING ${COLUMNS.join(', ')}
      ),
-     participants AS (
+     participant AS (
        INSERT INTO interaction_participants (interaction_id, person_id, role, occurred_at)
        SELECT c.interaction_id, c.person_id, 'recipient', c.occurred_at
        FROM candidates c JOIN created ON created.id = c.interaction_id
+       RETURNING id, interaction_id, person_id, role
      )
-     SELECT * FROM created ORDER BY id`,
-    [[...eventIds]],
+     SELECT created.*, jsonb_build_array(jsonb_build_object(
+              'id', participant.id, 'user_id', NULL, 'person_id', participant.person_id,
+              'role', participant.role, 'name', person.first_name || ' ' || person.last_name
+            )) AS participants
+     FROM created
+     JOIN participant ON participant.interaction_id = created.id
+     JOIN people person ON person.id = participant.person_id
+     ORDER BY created.id`,
+      [[...eventIds]],
+    ),
   );
-  if (rows.length === 0) return;
-  const presented = await present(trx, rows, now);
-  for (const interaction of presented) await announce(deps, 'interaction.created', interaction);
+  for (const row of rows)
+    await announce(deps, 'interaction.created', { ...row, overdue: isOverdue(row, now) });
 }

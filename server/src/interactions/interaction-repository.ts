@@ -194,26 +194,30 @@ export async function moveParticipants(db: Knex, interactionId: string, occurred
     .update({ occurred_at: occurredAt });
 }
 
-/** Participants of each interaction, with a display name, in one query. */
+/** Participants of each interaction, with a display name, in one (prepared) query. */
 export async function participantsOf(
   db: Knex,
   interactionIds: string[],
 ): Promise<Map<string, Participant[]>> {
   const byInteraction = new Map<string, Participant[]>(interactionIds.map((id) => [id, []]));
   if (interactionIds.length === 0) return byInteraction;
-  const rows = await db('interaction_participants as participant')
-    .leftJoin('users as user', 'user.id', 'participant.user_id')
-    .leftJoin('people as person', 'person.id', 'participant.person_id')
-    .whereIn('participant.interaction_id', interactionIds)
-    .orderBy(['participant.interaction_id', 'participant.role', 'participant.id'])
-    .select(
-      'participant.interaction_id',
-      'participant.id',
-      'participant.user_id',
-      'participant.person_id',
-      'participant.role',
-      db.raw(`${PARTICIPANT_NAME} AS name`),
-    );
+  const rows = await preparedRows<Participant & { interaction_id: string }>(
+    db,
+    'relais_participants_of',
+    db('interaction_participants as participant')
+      .leftJoin('users as user', 'user.id', 'participant.user_id')
+      .leftJoin('people as person', 'person.id', 'participant.person_id')
+      .whereRaw('participant.interaction_id = ANY(?::uuid[])', [interactionIds])
+      .orderBy(['participant.interaction_id', 'participant.role', 'participant.id'])
+      .select(
+        'participant.interaction_id',
+        'participant.id',
+        'participant.user_id',
+        'participant.person_id',
+        'participant.role',
+        db.raw(`${PARTICIPANT_NAME} AS name`),
+      ),
+  );
   for (const { interaction_id, ...participant } of rows) byInteraction.get(interaction_id)?.push(participant);
   return byInteraction;
 }

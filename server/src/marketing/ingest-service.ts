@@ -10,6 +10,7 @@
 import { createEmailOpenInteractions } from '../interactions';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
+import { preparedRows } from '../platform/data/sql';
 import { tags } from '../platform/runtime/cache';
 import { webhookEvents } from '../platform/runtime/metrics';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
@@ -119,8 +120,11 @@ async function insertEvents(
         `"occurred_at":${JSON.stringify(event.occurred_at.toISOString())},"raw":${event.raw}}`,
     )
     .join(',')}]`;
-  const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
-    `WITH inserted AS (
+  return preparedRows<StoredEvent>(
+    trx,
+    'relais_ingest_email_events',
+    trx.raw(
+      `WITH inserted AS (
        INSERT INTO email_events (provider, dedupe_key, type, provider_event, recipient, person_id,
                                  message_id, campaign, url, bounce_type, machine_open, occurred_at, raw)
        SELECT v.provider, v.dedupe_key, v.type, v.provider_event, v.recipient,
@@ -166,9 +170,9 @@ async function insertEvents(
          first_clicked_at = LEAST(m.first_clicked_at, excluded.first_clicked_at)
      )
      SELECT id, person_id, type, machine_open, message_id FROM inserted`,
-    [batch],
+      [batch],
+    ),
   );
-  return rows;
 }
 
 /**
@@ -191,13 +195,16 @@ async function applyEvents(deps: ServiceDeps, events: readonly StoredEvent[], no
   const people = [...new Set(linked.map((event) => event.person_id!))];
   await rescorePeople(deps, people, await currentRules(trx), now);
   // Their timelines, and their organisations' (which show members' email events), are stale.
-  const organisations: string[] = await trx('person_organisations')
-    .whereIn('person_id', people)
-    .distinct()
-    .pluck('organisation_id');
+  const organisations = await preparedRows<{ organisation_id: string }>(
+    trx,
+    'relais_organisations_of_people',
+    trx.raw('SELECT DISTINCT organisation_id FROM person_organisations WHERE person_id = ANY(?::uuid[])', [
+      people,
+    ]),
+  );
   await cache.invalidate(trx, [
     ...people.map((id) => tags.personTimeline(id)),
-    ...organisations.map((id) => tags.organisationTimeline(id)),
+    ...organisations.map((row) => tags.organisationTimeline(row.organisation_id)),
   ]);
 }
 

@@ -8,6 +8,7 @@
  * a replay and a rescore under new rules all run the same function.
  */
 import { notify } from '../notifications';
+import { preparedRows } from '../platform/data/sql';
 import { tags } from '../platform/runtime/cache';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
@@ -74,26 +75,31 @@ export async function rescorePeople(
   if (people.length === 0) return { becameHot: [] };
   const halfLifeSeconds = rules.half_life_days * 86_400;
   // Creates each missing score row and locks the others, always in id order: no deadlocks.
-  await trx.raw(
-    `INSERT INTO lead_scores AS s (person_id, rules_version)
-     SELECT id, ? FROM unnest(?::uuid[]) AS p(id) ORDER BY id
-     ON CONFLICT (person_id) DO UPDATE SET updated_at = s.updated_at`,
-    [rules.version, people],
+  await preparedRows(
+    trx,
+    'relais_lock_lead_scores',
+    trx.raw(
+      `INSERT INTO lead_scores AS s (person_id, rules_version)
+       SELECT id, ? FROM unnest(?::uuid[]) AS p(id) ORDER BY id
+       ON CONFLICT (person_id) DO UPDATE SET updated_at = s.updated_at`,
+      [rules.version, people],
+    ),
   );
   // One statement: the ledger's difference is written, and each score is set to the sum of the
   // ledger it now has (`desired`); `before` is the row as it was, so its `hot` tells a crossing.
-  const { rows } = await trx.raw<{
-    rows: {
-      person_id: string;
-      owner_id: string | null;
-      name: string;
-      score: number;
-      hot: boolean;
-      was_hot: boolean;
-      previous_weighted: string;
-    }[];
+  const rows = await preparedRows<{
+    person_id: string;
+    owner_id: string | null;
+    name: string;
+    score: number;
+    hot: boolean;
+    was_hot: boolean;
+    previous_weighted: string;
   }>(
-    `WITH ${DESIRED_ENTRIES},
+    trx,
+    'relais_rescore_people',
+    trx.raw(
+      `WITH ${DESIRED_ENTRIES},
      removed AS (
        DELETE FROM lead_score_entries l
        WHERE l.person_id IN (SELECT id FROM scored_people)
@@ -135,20 +141,21 @@ export async function rescorePeople(
      FROM updated u JOIN people p ON p.id = u.person_id
      WHERE u.changed
      ORDER BY u.person_id`,
-    [
-      JSON.stringify(rules.rules),
-      people,
-      SCORE_EPOCH_SECONDS,
-      halfLifeSeconds,
-      rules.version,
-      now,
-      SCORE_EPOCH_SECONDS,
-      halfLifeSeconds,
-      rules.version,
-      rules.hot_threshold,
-      rules.hot_threshold,
-      now,
-    ],
+      [
+        JSON.stringify(rules.rules),
+        people,
+        SCORE_EPOCH_SECONDS,
+        halfLifeSeconds,
+        rules.version,
+        now,
+        SCORE_EPOCH_SECONDS,
+        halfLifeSeconds,
+        rules.version,
+        rules.hot_threshold,
+        rules.hot_threshold,
+        now,
+      ],
+    ),
   );
   const becameHot = rows.filter((row) => row.hot && !row.was_hot);
   await notify(
