@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { secretKey, signWebhook } from '../../server/src/marketing/standard-webhooks';
 import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';
-import { createPerson, createUser, type TestUser } from '../helpers/factories';
+import { createOrganisation, createPerson, createUser, type TestUser } from '../helpers/factories';
 import { openEventStream } from '../helpers/realtime';
 import { postSignedEvents } from '../helpers/webhooks';
 
@@ -295,6 +295,24 @@ describe('auto-interactions and scoring rules', () => {
     } finally {
       stream.close();
     }
+  });
+
+  it("refreshes the cached timelines of the person and of the person's organisations", async () => {
+    const person = await createPerson(app.db.knex);
+    const organisation = await createOrganisation(app.db.knex);
+    await app.db
+      .knex('person_organisations')
+      .insert({ person_id: person.id, organisation_id: organisation.id });
+    const reader = await createUser(app.db.knex, { role: 'readonly' });
+    const paths = [`/v1/people/${person.id}/timeline`, `/v1/organisations/${organisation.id}/timeline`];
+    const eventsIn = async (path: string) => {
+      const page = await app.request('GET', path, { headers: reader.auth });
+      expect(page.status, page.text).toBe(200);
+      return page.body.data.filter((item: { kind: string }) => item.kind === 'email_event').length;
+    };
+    for (const path of paths) expect(await eventsIn(path)).toBe(0);
+    await post([event({ type: 'clicked', email: person.email!, message_id: `cached-${randomUUID()}` })]);
+    for (const path of paths) expect(await eventsIn(path), path).toBe(1);
   });
 
   it('scores each rule as documented: first open and click per message, negatives, caps', async () => {

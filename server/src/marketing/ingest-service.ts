@@ -102,7 +102,13 @@ interface StoredEvent {
   type: string;
   machine_open: boolean;
   message_id: string | null;
+  /** The person's organisations, whose timelines show the event. */
+  organisation_ids: string[];
 }
+
+/** What a statement storing events returns of each (`event` being the stored row). */
+const STORED_EVENT = `event.id, event.person_id, event.type, event.machine_open, event.message_id,
+  ARRAY(SELECT po.organisation_id FROM person_organisations po WHERE po.person_id = event.person_id) AS organisation_ids`;
 
 async function insertEvents(
   trx: Knex.Transaction,
@@ -169,7 +175,7 @@ async function insertEvents(
          first_opened_at = LEAST(m.first_opened_at, excluded.first_opened_at),
          first_clicked_at = LEAST(m.first_clicked_at, excluded.first_clicked_at)
      )
-     SELECT id, person_id, type, machine_open, message_id FROM inserted`,
+     SELECT ${STORED_EVENT} FROM inserted AS event`,
       [batch],
     ),
   );
@@ -195,16 +201,10 @@ async function applyEvents(deps: ServiceDeps, events: readonly StoredEvent[], no
   const people = [...new Set(linked.map((event) => event.person_id!))];
   await rescorePeople(deps, people, await currentRules(trx), now);
   // Their timelines, and their organisations' (which show members' email events), are stale.
-  const organisations = await preparedRows<{ organisation_id: string }>(
-    trx,
-    'relais_organisations_of_people',
-    trx.raw('SELECT DISTINCT organisation_id FROM person_organisations WHERE person_id = ANY(?::uuid[])', [
-      people,
-    ]),
-  );
+  const organisations = new Set(linked.flatMap((event) => event.organisation_ids));
   await cache.invalidate(trx, [
     ...people.map((id) => tags.personTimeline(id)),
-    ...organisations.map((row) => tags.organisationTimeline(row.organisation_id)),
+    ...[...organisations].map((id) => tags.organisationTimeline(id)),
   ]);
 }
 
@@ -222,8 +222,8 @@ export function eventsWaitFor(db: Knex, email: string): Knex.Raw {
 export async function linkEmailEvents(deps: ServiceDeps, personId: string, email: string, now: Date) {
   const trx = deps.db;
   const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
-    `UPDATE email_events SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL
-     RETURNING id, person_id, type, machine_open, message_id`,
+    `UPDATE email_events AS event SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL
+     RETURNING ${STORED_EVENT}`,
     [personId, email],
   );
   if (rows.length === 0) return;
