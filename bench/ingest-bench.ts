@@ -3,7 +3,9 @@
  * to the built server (`server/dist/main.js api`) for 2 minutes at an offered rate (each sender
  * paces itself, as a provider does; a server that cannot keep up shows it as latency and a lower
  * achieved rate), with 10% of batches delivered twice and 5% held back and delivered late (out of
- * order). Targets: ≥ 1,500 events/s sustained, p99 ≤ 100 ms. Afterwards every person's score must
+ * order). Targets: ≥ 1,500 events/s sustained, p99 ≤ 100 ms. The first 10 s after the server starts
+ * (same senders, same rate) warm it up — its code compiled, its connections opened and their
+ * statements prepared — and are reported apart; the targets are read on the 2 minutes after. Afterwards every person's score must
  * equal an independent replay of the unique events the senders produced; the script exits 1 when
  * it does not.
  *
@@ -20,6 +22,8 @@ import { type ReplayEvent, replayScores } from '../tests/helpers/scoring-replay'
 import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
 
 const SECONDS = Number(process.argv[2] ?? 120);
+/** Seconds at the offered rate right after the server starts, reported apart from the run. */
+const WARM_UP_SECONDS = 10;
 const SENDERS = Number(process.argv[3] ?? 50);
 const BATCH = Number(process.argv[4] ?? 20);
 /** Offered load in events per second, shared by the senders (each paces itself). */
@@ -126,9 +130,9 @@ async function main() {
     });
   const unique = new Map<string, BenchEvent>();
   const latencies: number[] = [];
+  const warmUpLatencies: number[] = [];
   /** Latencies per 10 s of the run, to see when the slow requests happen. */
   const windows: number[][] = [];
-  const benchStarted = Date.now();
   const statuses = new Map<number, number>();
   let delivered = 0;
   let duplicatesSent = 0;
@@ -148,17 +152,23 @@ async function main() {
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signWebhook(key, id, timestamp, payload),
     });
-    latencies.push(performance.now() - started);
-    const window = Math.floor((Date.now() - benchStarted) / 10_000);
-    const bucket = windows[window] ?? [];
-    bucket.push(performance.now() - started);
-    windows[window] = bucket;
+    const latency = performance.now() - started;
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    if (Date.now() < measuredFrom) {
+      warmUpLatencies.push(latency);
+      return;
+    }
+    latencies.push(latency);
+    const window = Math.floor((Date.now() - measuredFrom) / 10_000);
+    const bucket = windows[window] ?? [];
+    bucket.push(latency);
+    windows[window] = bucket;
     if (response.status === 200) delivered += batch.length;
   };
 
   const started = Date.now();
-  const deadline = started + SECONDS * 1000;
+  const measuredFrom = started + WARM_UP_SECONDS * 1000;
+  const deadline = measuredFrom + SECONDS * 1000;
   const intervalMs = (BATCH * SENDERS * 1000) / RATE;
   const sender = async (index: number) => {
     // Senders start spread over one interval, then each sends one batch per interval.
@@ -189,12 +199,16 @@ async function main() {
     }
   };
   const progress = setInterval(() => {
-    const elapsed = (Date.now() - started) / 1000;
-    process.stderr.write(`\r${elapsed.toFixed(0)}s ${Math.round(delivered / elapsed)} events/s   `);
+    const elapsed = (Date.now() - measuredFrom) / 1000;
+    process.stderr.write(
+      elapsed < 0
+        ? '\rwarming up'
+        : `\r${elapsed.toFixed(0)}s ${Math.round(delivered / elapsed)} events/s   `,
+    );
   }, 1000);
   await Promise.all(Array.from({ length: SENDERS }, (_, index) => sender(index)));
   clearInterval(progress);
-  const seconds = (Date.now() - started) / 1000;
+  const seconds = (Date.now() - measuredFrom) / 1000;
   // Whatever is still held back is delivered now, so every unique event has arrived.
   while (late.length) await deliver(late.shift()!);
   process.stderr.write('\n');
@@ -206,8 +220,12 @@ async function main() {
     return Math.round(sorted[Math.floor(sorted.length * 0.99)] ?? 0);
   });
   process.stderr.write(`p99 per 10 s: ${p99s.join(' ')} ms\n`);
-  latencies.sort((a, b) => a - b);
-  const quantile = (q: number) => Math.round(latencies[Math.floor(latencies.length * q)]! * 10) / 10;
+  const quantileOf = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return (q: number) => Math.round(sorted[Math.floor(sorted.length * q)]! * 10) / 10;
+  };
+  const quantile = quantileOf(latencies);
+  const warmUp = quantileOf(warmUpLatencies);
   const rate = Math.round(delivered / seconds);
 
   // The independent replay of every unique event the senders produced.
@@ -255,13 +273,15 @@ async function main() {
 
 ${date} · ${machine} · embedded PostgreSQL (unless BENCH_DATABASE_URL) · server, database and load generator on the same machine.
 
-${SENDERS} concurrent senders offering ${RATE.toLocaleString('en')} events/s together, Standard-Webhooks-signed batches of ${BATCH} events over keep-alive connections (node:http), ${SECONDS} s; 10% of batches redelivered, 5% held back and delivered late; ${PEOPLE.toLocaleString('en')} known people plus 10% of events for unknown addresses.
+${SENDERS} concurrent senders offering ${RATE.toLocaleString('en')} events/s together, Standard-Webhooks-signed batches of ${BATCH} events over keep-alive connections (node:http), ${SECONDS} s after the ${WARM_UP_SECONDS} s that follow the server's start; 10% of batches redelivered, 5% held back and delivered late; ${PEOPLE.toLocaleString('en')} known people plus 10% of events for unknown addresses.
 
 | measure | result | target |
 |---|---|---|
 | events acknowledged per second (redeliveries included) | ${rate} | ≥ 1,500 |
 | request latency p50 / p99 | ${quantile(0.5)} / ${quantile(0.99)} ms | p99 ≤ 100 ms |
-| responses | ${[...statuses].map(([status, count]) => `${count} × ${status}`).join(', ')} (${duplicatesSent} redeliveries, ${lateSent} late batches) | all 200 |
+| p99 by 10 s of the run | ${p99s.join(', ')} ms | |
+| request latency p50 / p99 in the first ${WARM_UP_SECONDS} s after the server starts (not counted above) | ${warmUp(0.5)} / ${warmUp(0.99)} ms | |
+| responses (the first ${WARM_UP_SECONDS} s included) | ${[...statuses].map(([status, count]) => `${count} × ${status}`).join(', ')} (${duplicatesSent} redeliveries, ${lateSent} late batches) | all 200 |
 | unique events stored | ${unique.size - missing} of ${unique.size} | all |
 | people whose score ≠ the replay of the unique events | ${mismatches} of ${people.size} | 0 |
 <!-- ingest-bench:end -->`;
