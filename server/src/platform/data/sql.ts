@@ -1,8 +1,10 @@
 /**
- * SQL text run straight on a connection of a Knex pool — or of the transaction `db` is — without
- * the query builder. For the few fixed-shape reads on the path of most requests (a record by id, a
- * person's organisations), where building the query each time costs more than running it; every
- * other query goes through Knex. The text uses PostgreSQL's `$1, $2…` placeholders.
+ * SQL run straight on a connection of a Knex pool — or of the transaction `db` is — past Knex's
+ * runner. `selectRows` sends fixed text without the query builder: for the few fixed-shape reads
+ * on the path of most requests (a record by id, a person's organisations), where building the
+ * query each time costs more than running it (ADR 0015). `preparedRows` runs a query Knex built as
+ * a named prepared statement: for the hot writes whose planning costs more than their execution
+ * (ADR 0023). Every other query goes through Knex. The text uses PostgreSQL's `$1, $2…` placeholders.
  */
 import type { Knex } from 'knex';
 
@@ -35,8 +37,8 @@ const preparedTexts = new Map<string, string>();
 
 /**
  * The rows of a query built with Knex, run as the named prepared statement `name`: each connection
- * parses and plans its text once, then only binds values. For the few writes on a hot path whose
- * planning costs more than their execution (an interaction with its participants and audit entry).
+ * parses and plans its text once, then only binds values. For the few statements on a hot path
+ * whose planning costs more than their execution (the interaction create, the email-event ingest).
  * The query's text must not vary with its values — a builder given the same columns every time.
  */
 export async function preparedRows<Row>(
