@@ -6,7 +6,7 @@
  */
 import { preparedRows } from '../platform/data/sql';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
-import { COLUMNS, type InteractionRow, type Participant } from './interaction-repository';
+import { COLUMNS, type InteractionRow, PARTICIPANT_JSON, type Participant } from './interaction-repository';
 import { announce, isOverdue } from './interaction-service';
 
 /**
@@ -57,15 +57,13 @@ export async function createEmailOpenInteractions(
        INSERT INTO interaction_participants (interaction_id, person_id, role, occurred_at)
        SELECT c.interaction_id, c.person_id, 'recipient', c.occurred_at
        FROM candidates c JOIN created ON created.id = c.interaction_id
-       RETURNING id, interaction_id, person_id, role
+       RETURNING id, interaction_id, user_id, person_id, role
      )
-     SELECT created.*, jsonb_build_array(jsonb_build_object(
-              'id', participant.id, 'user_id', NULL, 'person_id', participant.person_id,
-              'role', participant.role, 'name', person.first_name || ' ' || person.last_name
-            )) AS participants
+     SELECT created.*, jsonb_build_array(${PARTICIPANT_JSON}) AS participants
      FROM created
      JOIN participant ON participant.interaction_id = created.id
-     JOIN people person ON person.id = participant.person_id
+     LEFT JOIN users AS "user" ON "user".id = participant.user_id
+     JOIN people AS person ON person.id = participant.person_id
      ORDER BY created.id`,
       [[...eventIds]],
     ),

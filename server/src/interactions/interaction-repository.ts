@@ -126,10 +126,7 @@ export async function insertInteraction(
        RETURNING id, user_id, person_id, role
      )
      SELECT interaction.*, COALESCE((
-       SELECT jsonb_agg(jsonb_build_object(
-                'id', participant.id, 'user_id', participant.user_id, 'person_id', participant.person_id,
-                'role', participant.role, 'name', ${PARTICIPANT_NAME}
-              ) ORDER BY participant.role, participant.id)
+       SELECT jsonb_agg(${PARTICIPANT_JSON} ORDER BY participant.role, participant.id)
        FROM participant
        LEFT JOIN users AS "user" ON "user".id = participant.user_id
        LEFT JOIN people AS person ON person.id = participant.person_id
@@ -186,6 +183,14 @@ function participantRow(participant: ParticipantInput) {
 
 /** A participant's display name: the user's, or the person's first and last name. */
 const PARTICIPANT_NAME = `COALESCE("user".name, person.first_name || ' ' || person.last_name)`;
+
+/**
+ * A participant as the API presents it, in SQL: from a row `participant` (id, user_id, person_id,
+ * role) joined to its `"user"` and its `person`.
+ */
+export const PARTICIPANT_JSON = `jsonb_build_object(
+  'id', participant.id, 'user_id', participant.user_id, 'person_id', participant.person_id,
+  'role', participant.role, 'name', ${PARTICIPANT_NAME})`;
 
 /** Keeps the participants' copy of `occurred_at` (the timeline index) in step with the interaction. */
 export async function moveParticipants(db: Knex, interactionId: string, occurredAt: Date): Promise<void> {

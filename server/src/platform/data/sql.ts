@@ -8,9 +8,16 @@
  */
 import type { Knex } from 'knex';
 
+/** A statement for `pg`: unnamed, or prepared under `name` on the connection it first runs on. */
+interface Statement {
+  name?: string;
+  text: string;
+  values: readonly unknown[];
+}
+
 interface Connection {
   query(text: string, values: readonly unknown[]): Promise<{ rows: unknown[] }>;
-  query(statement: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  query(statement: Statement): Promise<{ rows: unknown[] }>;
 }
 
 /** What Knex's client (and a transaction's) offers to borrow a connection and announce a query. */
@@ -21,12 +28,17 @@ interface PoolClient {
 }
 
 /** The rows of a SELECT; announced on Knex's `query` event like any other query. */
-export async function selectRows<Row>(db: Knex, text: string, values: readonly unknown[]): Promise<Row[]> {
+export function selectRows<Row>(db: Knex, text: string, values: readonly unknown[]): Promise<Row[]> {
+  return runStatement<Row>(db, 'select', { text, values });
+}
+
+/** Runs `statement` on a connection borrowed for it, announced on Knex's `query` event. */
+async function runStatement<Row>(db: Knex, method: string, statement: Statement): Promise<Row[]> {
   const client = db.client as unknown as PoolClient;
-  client.emit('query', { method: 'select', sql: text, bindings: values });
+  client.emit('query', { method, sql: statement.text, bindings: statement.values });
   const connection = await client.acquireConnection();
   try {
-    return (await connection.query(text, values)).rows as Row[];
+    return (await connection.query(statement)).rows as Row[];
   } finally {
     await client.releaseConnection(connection);
   }
@@ -50,14 +62,7 @@ export async function preparedRows<Row>(
   const known = preparedTexts.get(name);
   if (known === undefined) preparedTexts.set(name, text);
   else if (known !== text) throw new Error(`the prepared statement ${name} was given another text`);
-  const client = db.client as unknown as PoolClient;
-  client.emit('query', { method: 'raw', sql: text, bindings });
-  const connection = await client.acquireConnection();
-  try {
-    return (await connection.query({ name, text, values: bindings })).rows as Row[];
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  return runStatement<Row>(db, 'raw', { name, text, values: bindings });
 }
 
 /** One connection of the pool, held: for what lives in a session (a temporary table). */
