@@ -2,6 +2,7 @@
  * The database benchmarks run against: BENCH_DATABASE_URL, or an embedded PostgreSQL kept in
  * `.relais/bench` (so the 1M-row data set is loaded once and reused).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import type pg from 'pg';
 import { createLogger } from '../server/src/platform/core/logger';
@@ -60,6 +61,33 @@ export async function openBenchDatabase(
 }
 
 /** Resolves once the server at `baseUrl` answers `/health`; throws after `timeoutMs`, naming `log`. */
+/**
+ * Starts the API of a built server (`main`: this checkout's `server/dist/main.js`, or another's for
+ * an A/B) in production mode; its errors go to this process's stderr. `BENCH_CPU_PROF=<dir>`: a CPU
+ * profile of the server, written when it stops.
+ */
+export function startApiServer(
+  main: string,
+  port: number,
+  databaseUrl: string,
+  jwtSecret: string,
+): ChildProcess {
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  return spawn(process.execPath, [...profile, main, 'api'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: jwtSecret,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 export async function waitForHealth(baseUrl: string, log: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

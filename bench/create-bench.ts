@@ -11,12 +11,17 @@
  *
  *   npm run build && npx tsx bench/create-bench.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { findFreePort } from '../server/src/platform/data/embedded-postgres';
-import { benchAccessToken, openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
+import {
+  benchAccessToken,
+  openBenchDatabase,
+  startApiServer,
+  waitForHealth,
+  writeBenchSection,
+} from './bench-database';
 import { loadBenchData } from './load-bench-data';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -28,24 +33,6 @@ const BASELINE = process.env.BENCH_BASELINE;
 async function cpuSeconds(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function startServer(main: string, port: number, url: string): ChildProcess {
-  // BENCH_CPU_PROF=<dir>: a CPU profile of the server, written when it stops.
-  const profile = process.env.BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-    : [];
-  return spawn(process.execPath, [...profile, main, 'api'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: url,
-      JWT_SECRET,
-      PORT: String(port),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
 }
 
 let sequence = 0;
@@ -95,7 +82,12 @@ async function main(): Promise<void> {
     builds.map(async (build) => {
       const port = await findFreePort();
       const url = `http://127.0.0.1:${port}`;
-      return { ...build, url, process: startServer(build.main, port, bench.url), rounds: [] as number[] };
+      return {
+        ...build,
+        url,
+        process: startApiServer(build.main, port, bench.url, JWT_SECRET),
+        rounds: [] as number[],
+      };
     }),
   );
   try {

@@ -10,7 +10,6 @@
  *
  *   npm run build && npx tsx bench/interactions-bench.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -27,6 +26,7 @@ import {
   databaseTime,
   openBenchDatabase,
   progress,
+  startApiServer,
   waitForHealth,
   writeBenchSection,
 } from './bench-database';
@@ -133,20 +133,6 @@ async function createThroughput(url: string, token: string, people: string[], se
   };
 }
 
-function startServer(main: string, port: number, databaseUrl: string): ChildProcess {
-  return spawn(process.execPath, [main, 'api'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      JWT_SECRET,
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
 async function main() {
   const bench = await openBenchDatabase();
   await loadBenchData(bench.db);
@@ -182,7 +168,7 @@ async function main() {
       return {
         ...build,
         url: `http://127.0.0.1:${port}`,
-        process: startServer(build.main, port, bench.url),
+        process: startApiServer(build.main, port, bench.url, JWT_SECRET),
         rounds: [] as Awaited<ReturnType<typeof createThroughput>>[],
       };
     }),
