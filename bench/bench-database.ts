@@ -60,17 +60,18 @@ export async function openBenchDatabase(
   };
 }
 
-/** Resolves once the server at `baseUrl` answers `/health`; throws after `timeoutMs`, naming `log`. */
 /**
  * Starts the API of a built server (`main`: this checkout's `server/dist/main.js`, or another's for
- * an A/B) in production mode; its errors go to this process's stderr. `BENCH_CPU_PROF=<dir>`: a CPU
- * profile of the server, written when it stops.
+ * an A/B) in production mode. Its errors go to this process's stderr, or everything it writes to
+ * `log` (a file descriptor) when given; `env` adds settings. `BENCH_CPU_PROF=<dir>`: a CPU profile
+ * of the server, written when it stops.
  */
 export function startApiServer(
   main: string,
   port: number,
   databaseUrl: string,
   jwtSecret: string,
+  options: { env?: Record<string, string>; log?: number } = {},
 ): ChildProcess {
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
@@ -83,11 +84,13 @@ export function startApiServer(
       PORT: String(port),
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      ...options.env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: options.log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', options.log, options.log],
   });
 }
 
+/** Resolves once the server at `baseUrl` answers `/health`; throws after `timeoutMs`, naming `log`. */
 export async function waitForHealth(baseUrl: string, log: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -11,7 +11,6 @@
  *
  *   npm run build && npx tsx bench/ingest-bench.ts [seconds=120] [senders=50] [batch=20] [rate=1600]
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
 import http from 'node:http';
@@ -19,7 +18,7 @@ import os from 'node:os';
 import { secretKey, signWebhook } from '../server/src/marketing/standard-webhooks';
 import { currentRules } from '../server/src/scoring/scoring-rules';
 import { type ReplayEvent, replayScores } from '../tests/helpers/scoring-replay';
-import { openBenchDatabase, waitForHealth, writeBenchSection } from './bench-database';
+import { openBenchDatabase, startApiServer, waitForHealth, writeBenchSection } from './bench-database';
 
 const SECONDS = Number(process.argv[2] ?? 120);
 /** Seconds at the offered rate right after the server starts, reported apart from the run. */
@@ -100,19 +99,16 @@ async function main() {
   );
 
   const log = openSync('bench/results/ingest-server.log', 'w');
-  const server = spawn(process.execPath, ['server/dist/main.js', 'api'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: bench.url,
-      JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      RELAIS_WEBHOOK_SECRET: SECRET,
+  const server = startApiServer(
+    'server/dist/main.js',
+    PORT,
+    bench.url,
+    'bench-secret-that-is-long-enough-0123456789',
+    {
+      env: { LOG_LEVEL: 'warn', HOST: '127.0.0.1', RELAIS_WEBHOOK_SECRET: SECRET },
+      log,
     },
-    stdio: ['ignore', log, log],
-  });
+  );
   const url = `http://127.0.0.1:${PORT}/v1/marketing/email/ingest`;
   await waitForHealth(`http://127.0.0.1:${PORT}`, 'bench/results/ingest-server.log');
 
