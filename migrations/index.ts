@@ -43,6 +43,7 @@ import * as imports from './0034-imports';
 import * as searchWordsInlined from './0035-search-words-inlined';
 import * as refusedStatements from './0036-refused-statements';
 import * as timeOrderedIds from './0037-time-ordered-ids';
+import * as emailEventStatistics from './0038-email-event-statistics';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -87,6 +88,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0035-search-words-inlined', searchWordsInlined],
   ['0036-refused-statements', refusedStatements],
   ['0037-time-ordered-ids', timeOrderedIds],
+  ['0038-email-event-statistics', emailEventStatistics],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -15,7 +15,6 @@ import { tags } from '../platform/runtime/cache';
 import { webhookEvents } from '../platform/runtime/metrics';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { erasedAmong } from '../privacy';
-import { currentRules } from '../scoring/scoring-rules';
 import { rescorePeople } from '../scoring/scoring-service';
 import type { NormalisedEvent } from './email-events';
 
@@ -199,7 +198,7 @@ async function applyEvents(deps: ServiceDeps, events: readonly StoredEvent[], no
     now,
   );
   const people = [...new Set(linked.map((event) => event.person_id!))];
-  await rescorePeople(deps, people, await currentRules(trx), now);
+  await rescorePeople(deps, people, 'current', now);
   // Their timelines, and their organisations' (which show members' email events), are stale.
   const organisations = new Set(linked.flatMap((event) => event.organisation_ids));
   await cache.invalidate(trx, [

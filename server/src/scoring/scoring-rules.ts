@@ -79,7 +79,8 @@ function normaliseRule(rule: ScoringRule): ScoringRule {
   };
 }
 
-function present(row: Record<string, unknown>): ScoringRules {
+/** A `scoring_rules` row as the rules it holds. */
+export function present(row: Record<string, unknown>): ScoringRules {
   return {
     version: Number(row.version),
     rules: (row.rules as ScoringRule[]).map(normaliseRule),

@@ -11,7 +11,7 @@ import { notify } from '../notifications';
 import { preparedRows } from '../platform/data/sql';
 import { tags } from '../platform/runtime/cache';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
-import { SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
+import { present, SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
 
 export interface RescoreResult {
   /** People whose score crossed the hot threshold upwards (their owners were notified). */
@@ -61,30 +61,38 @@ const DESIRED_ENTRIES = `
   )`;
 
 /**
- * Recomputes the ledger and score of each person under `rules`; call inside a transaction.
- * `now` decides hot-threshold crossings.
+ * Recomputes the ledger and score of each person under `rules` (`'current'`: the version in force,
+ * read by the statement that locks the people's scores); call inside a transaction. `now` decides
+ * hot-threshold crossings.
  */
 export async function rescorePeople(
   deps: ServiceDeps,
   personIds: readonly string[],
-  rules: ScoringRules,
+  given: ScoringRules | 'current',
   now: Date,
 ): Promise<RescoreResult> {
   const { db: trx, events, cache } = deps;
   const people = [...new Set(personIds)].sort();
   if (people.length === 0) return { becameHot: [] };
-  const halfLifeSeconds = rules.half_life_days * 86_400;
   // Creates each missing score row and locks the others, always in id order: no deadlocks.
-  await preparedRows(
+  const [row] = await preparedRows<Record<string, unknown>>(
     trx,
     'relais_lock_lead_scores',
     trx.raw(
-      `INSERT INTO lead_scores AS s (person_id, rules_version)
-       SELECT id, ? FROM unnest(?::uuid[]) AS p(id) ORDER BY id
-       ON CONFLICT (person_id) DO UPDATE SET updated_at = s.updated_at`,
-      [rules.version, people],
+      `WITH rules AS (
+         SELECT * FROM scoring_rules WHERE version = COALESCE(?::int, (SELECT max(version) FROM scoring_rules))
+       ),
+       locked AS (
+         INSERT INTO lead_scores AS s (person_id, rules_version)
+         SELECT id, (SELECT version FROM rules) FROM unnest(?::uuid[]) AS p(id) ORDER BY id
+         ON CONFLICT (person_id) DO UPDATE SET updated_at = s.updated_at
+       )
+       SELECT * FROM rules`,
+      [given === 'current' ? null : given.version, people],
     ),
   );
+  const rules = given === 'current' ? present(row!) : given;
+  const halfLifeSeconds = rules.half_life_days * 86_400;
   // One statement: the ledger's difference is written, and each score is set to the sum of the
   // ledger it now has (`desired`); `before` is the row as it was, so its `hot` tells a crossing.
   const rows = await preparedRows<{
