@@ -3,7 +3,8 @@
  * in the server or the SDK; the HTTP framework imported from server/src/http/ only (ADR 0019); and
  * arrows only downwards (docs/architecture.md): http/ on top, then the features, then platform's
  * layers — web (the HTTP edge, framework-blind), runtime (cache, events, jobs), data (the database),
- * core (errors, permissions, principals, logger) — each importing only the layers below it.
+ * core (errors, permissions, principals, logger) — each importing only the layers below it; and
+ * features meeting each other at their index.ts only.
  */
 const layer = (name, below) => ({
   name: `platform-${name}-imports-below-only`,
@@ -46,6 +47,21 @@ module.exports = {
       comment: 'http/types.ts is imported with `import type` below http/.',
       from: { path: '^server/src/', pathNot: '^server/src/(http/|app\\.ts$|main\\.ts$)' },
       to: { path: '^server/src/http/types\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'features-meet-at-index',
+      severity: 'error',
+      comment:
+        'A feature is used by the others through its index.ts: export what they need there instead of reaching into its files.',
+      from: { path: '^server/src/([^/]+)/', pathNot: '^server/src/(platform|generated)/' },
+      to: {
+        path: '^server/src/[^/]+/',
+        pathNot: [
+          '^server/src/$1/',
+          '^server/src/(platform|generated|http)/',
+          '^server/src/[^/]+/index\\.ts$',
+        ],
+      },
     },
     layer('core', ['core']),
     layer('data', ['core', 'data']),

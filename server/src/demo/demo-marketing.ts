@@ -5,8 +5,7 @@
  * hot leads, email interactions and timelines.
  */
 import { fakerFR as faker } from '@faker-js/faker';
-import type { NormalisedEvent } from '../marketing/email-events';
-import { ingestEvents } from '../marketing/ingest-service';
+import { ingestEvents, type NormalisedEvent } from '../marketing';
 import type { Knex } from '../platform/data/db';
 import { serviceDeps } from '../platform/runtime/service-deps';
 

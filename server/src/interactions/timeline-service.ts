@@ -6,13 +6,18 @@
  * One keyset page over a UNION ALL of the two sources, each branch read from its own
  * (person, occurred_at, id) index, so page 1 and page 1,000 cost the same.
  */
-import { EMAIL_EVENT_COLUMNS, type EmailEvent } from '../marketing/email-event-service';
 import { NotFoundError } from '../platform/core/errors';
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
 import { tags } from '../platform/runtime/cache';
+import { schemaProperties } from '../platform/web/openapi';
+import type { Serialised, SpecSchema } from '../platform/web/spec-types';
 import { COLUMNS } from './interaction-repository';
 import { type Interaction, present } from './interaction-service';
+
+/** An email event as a timeline shows it: the spec's `EmailEvent`, read from marketing's table. */
+type EmailEvent = Serialised<SpecSchema<'EmailEvent'>>;
+const EMAIL_EVENT_COLUMNS = schemaProperties('EmailEvent').map((column) => `email_events.${column}`);
 
 export type TimelineItem =
   | { kind: 'interaction'; id: string; occurred_at: Date; interaction: Interaction }

@@ -1,6 +1,7 @@
 /** Reading email events: the filtered list, and the events of a person's or organisation's timeline. */
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
+import { schemaProperties } from '../platform/web/openapi';
 import type { SpecSchema } from '../platform/web/spec-types';
 
 export interface EmailEvent {
@@ -19,21 +20,7 @@ export interface EmailEvent {
   received_at: Date;
 }
 
-export const EMAIL_EVENT_COLUMNS = [
-  'id',
-  'provider',
-  'type',
-  'provider_event',
-  'recipient',
-  'person_id',
-  'message_id',
-  'campaign',
-  'url',
-  'bounce_type',
-  'machine_open',
-  'occurred_at',
-  'received_at',
-].map((column) => `email_events.${column}`);
+export const EMAIL_EVENT_COLUMNS = schemaProperties('EmailEvent').map((column) => `email_events.${column}`);
 
 export interface EmailEventFilters {
   limit: number;

@@ -15,7 +15,7 @@ import { tags } from '../platform/runtime/cache';
 import { webhookEvents } from '../platform/runtime/metrics';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { erasedAmong } from '../privacy';
-import { rescorePeople } from '../scoring/scoring-service';
+import { rescorePeople } from '../scoring';
 import type { NormalisedEvent } from './email-events';
 
 export interface IngestResult {

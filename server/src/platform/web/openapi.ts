@@ -13,6 +13,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { openApiDocumentJson } from '../../generated/openapi-document';
 import type { FieldError } from '../core/errors';
+import type { SpecSchemaName } from './spec-types';
 
 // ajv-formats is CommonJS with a default export; bundlers and Node disagree on its shape.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -65,6 +66,17 @@ export interface OpenApiDocument {
 
 /** The API description served at `/openapi.json`, as generated from `openapi/openapi.yaml`. */
 export const openApiDocument = openApiDocumentJson as OpenApiDocument;
+
+/**
+ * The properties of one of the spec's object schemas, in the spec's order: the columns of a
+ * resource whose table names its fields as the API does.
+ */
+export function schemaProperties<N extends SpecSchemaName>(name: N): string[] {
+  const schema = openApiDocument.components.schemas?.[name];
+  const properties = typeof schema === 'object' ? schema.properties : undefined;
+  if (!properties || typeof properties !== 'object') throw new Error(`the spec's ${name} has no properties`);
+  return Object.keys(properties);
+}
 
 interface CompiledParameters {
   validate: ValidateFunction;

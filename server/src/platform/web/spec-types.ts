@@ -8,7 +8,10 @@ import type { QueryDefaults } from '../../generated/routes';
 import type { Json } from '../core/versions';
 
 /** A schema of the spec (`SpecSchema<'MandateType'>`), for the types services share with it. */
-export type SpecSchema<N extends keyof components['schemas']> = components['schemas'][N];
+export type SpecSchema<N extends SpecSchemaName> = components['schemas'][N];
+
+/** The names of the spec's schemas. */
+export type SpecSchemaName = keyof components['schemas'];
 
 /** A spec operation's id (`getPerson`). */
 export type OperationId = keyof operations;
