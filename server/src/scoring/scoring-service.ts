@@ -20,9 +20,17 @@ export interface RescoreResult {
 
 /**
  * The ledger each person should have: every (event, rule) that scores, with its exact weight
- * points · 2^((occurred_at − epoch) / half-life). Bindings: rules JSON, people, epoch, half-life s.
+ * points · 2^((occurred_at − epoch) / half-life). A weight depends only on the event and the rules'
+ * version, so an entry already in the ledger under this version is `kept` with its weight instead
+ * of computing the power again (numeric powers are most of this statement's time). Bindings: the
+ * `settings` row (version, epoch, half-life s, the time of scoring, hot threshold), rules JSON,
+ * people.
  */
 const DESIRED_ENTRIES = `
+  settings AS (
+    SELECT ?::int AS version, ?::numeric AS epoch, ?::numeric AS half_life, ?::timestamptz AS scored_at,
+           ?::float8 AS hot_threshold
+  ),
   rules AS (
     SELECT * FROM jsonb_to_recordset(?::jsonb) AS r(
       key text, event_type text, bounce_type text, points int,
@@ -49,15 +57,20 @@ const DESIRED_ENTRIES = `
     WHERE NOT first_per_message OR nth_in_message = 1
   ),
   desired AS MATERIALIZED (
-    SELECT person_id, event_id, rule_key, points, occurred_at,
-           round(points * power(2::numeric, (extract(epoch FROM occurred_at) - ?) / ?), 12) AS weight,
-           concat(initcap(replace(type, '_', ' ')),
-                  CASE WHEN first_per_message AND message_id IS NOT NULL
-                       THEN ' (first for message ' || message_id || ')' END,
-                  CASE WHEN campaign IS NOT NULL THEN ', campaign ' || campaign END,
-                  ': ', CASE WHEN points > 0 THEN '+' ELSE '' END, points) AS reason
-    FROM firsts
-    WHERE daily_cap IS NULL OR nth_in_day <= daily_cap
+    SELECT f.person_id, f.event_id, f.rule_key, f.points, f.occurred_at,
+           CASE WHEN kept.rule_version = cfg.version THEN kept.weight
+                ELSE round(f.points * power(2::numeric, (extract(epoch FROM f.occurred_at) - cfg.epoch) / cfg.half_life), 12)
+           END AS weight,
+           COALESCE(kept.rule_version = cfg.version AND kept.person_id = f.person_id, false) AS kept,
+           concat(initcap(replace(f.type, '_', ' ')),
+                  CASE WHEN f.first_per_message AND f.message_id IS NOT NULL
+                       THEN ' (first for message ' || f.message_id || ')' END,
+                  CASE WHEN f.campaign IS NOT NULL THEN ', campaign ' || f.campaign END,
+                  ': ', CASE WHEN f.points > 0 THEN '+' ELSE '' END, f.points) AS reason
+    FROM firsts f
+    CROSS JOIN settings cfg
+    LEFT JOIN lead_score_entries kept ON kept.event_id = f.event_id AND kept.rule_key = f.rule_key
+    WHERE f.daily_cap IS NULL OR f.nth_in_day <= f.daily_cap
   )`;
 
 /**
@@ -92,7 +105,6 @@ export async function rescorePeople(
     ),
   );
   const rules = given === 'current' ? present(row!) : given;
-  const halfLifeSeconds = rules.half_life_days * 86_400;
   // One statement: the ledger's difference is written, and each score is set to the sum of the
   // ledger it now has (`desired`); `before` is the row as it was, so its `hot` tells a crossing.
   const rows = await preparedRows<{
@@ -108,16 +120,21 @@ export async function rescorePeople(
     'relais_rescore_people',
     trx.raw(
       `WITH ${DESIRED_ENTRIES},
+     -- What a weight is divided by to be a score now: computed once, not once per person.
+     decay AS MATERIALIZED (
+       SELECT power(2::numeric, (extract(epoch FROM scored_at) - epoch)::numeric / half_life) AS divisor FROM settings
+     ),
      removed AS (
        DELETE FROM lead_score_entries l
        WHERE l.person_id IN (SELECT id FROM scored_people)
-         AND NOT EXISTS (SELECT 1 FROM desired d WHERE d.event_id = l.event_id AND d.rule_key = l.rule_key)
+         AND (l.event_id, l.rule_key) NOT IN (SELECT event_id, rule_key FROM desired)
      ),
      written AS (
        INSERT INTO lead_score_entries (person_id, event_id, rule_key, rule_version, points, weight, occurred_at, reason)
-       SELECT person_id, event_id, rule_key, ?, points, weight, occurred_at, reason
-       FROM desired
-       ORDER BY event_id, rule_key
+       SELECT d.person_id, d.event_id, d.rule_key, cfg.version, d.points, d.weight, d.occurred_at, d.reason
+       FROM desired d CROSS JOIN settings cfg
+       WHERE NOT d.kept
+       ORDER BY d.event_id, d.rule_key
        ON CONFLICT (event_id, rule_key) DO UPDATE
          SET rule_version = excluded.rule_version, points = excluded.points, weight = excluded.weight,
              reason = excluded.reason, person_id = excluded.person_id
@@ -128,18 +145,18 @@ export async function rescorePeople(
        SELECT p.id AS person_id, COALESCE(sum(d.weight), 0) AS weighted, COALESCE(sum(d.points), 0) AS points,
               count(d.event_id) AS entries, max(d.occurred_at) AS last_event_at,
               -- In numeric, divided: weights outgrow a double long before they outgrow numeric.
-              (COALESCE(sum(d.weight), 0)
-                / power(2::numeric, (extract(epoch FROM ?::timestamptz) - ?)::numeric / ?))::float8 AS score
-       FROM scored_people p LEFT JOIN desired d ON d.person_id = p.id
+              (COALESCE(sum(d.weight), 0) / min(decay.divisor))::float8 AS score
+       FROM scored_people p CROSS JOIN decay LEFT JOIN desired d ON d.person_id = p.id
        GROUP BY p.id
      ),
      updated AS (
        UPDATE lead_scores s
        SET weighted = totals.weighted, points = totals.points, entries = totals.entries,
-           last_event_at = totals.last_event_at, rules_version = ?, updated_at = now(),
-           hot = totals.score >= ?,
-           hot_since = CASE WHEN totals.score < ? THEN NULL WHEN before.hot THEN before.hot_since ELSE ?::timestamptz END
-       FROM totals, lead_scores before
+           last_event_at = totals.last_event_at, rules_version = cfg.version, updated_at = now(),
+           hot = totals.score >= cfg.hot_threshold,
+           hot_since = CASE WHEN totals.score < cfg.hot_threshold THEN NULL
+                            WHEN before.hot THEN before.hot_since ELSE cfg.scored_at END
+       FROM totals, lead_scores before, settings cfg
        WHERE s.person_id = totals.person_id AND before.person_id = s.person_id
        RETURNING s.person_id, s.hot, before.hot AS was_hot, totals.score, before.weighted AS previous_weighted,
                  s.weighted IS DISTINCT FROM before.weighted OR s.hot IS DISTINCT FROM before.hot AS changed
@@ -150,18 +167,13 @@ export async function rescorePeople(
      WHERE u.changed
      ORDER BY u.person_id`,
       [
+        rules.version,
+        SCORE_EPOCH_SECONDS,
+        rules.half_life_days * 86_400,
+        now,
+        rules.hot_threshold,
         JSON.stringify(rules.rules),
         people,
-        SCORE_EPOCH_SECONDS,
-        halfLifeSeconds,
-        rules.version,
-        now,
-        SCORE_EPOCH_SECONDS,
-        halfLifeSeconds,
-        rules.version,
-        rules.hot_threshold,
-        rules.hot_threshold,
-        now,
       ],
     ),
   );
