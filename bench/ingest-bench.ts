@@ -10,6 +10,9 @@
  * it does not.
  *
  *   npm run build && npx tsx bench/ingest-bench.ts [seconds=120] [senders=50] [batch=20] [rate=1600]
+ *
+ * `BENCH_BASELINE=<another checkout's server/dist/main.js>` runs that build instead, for an A/B
+ * against this one on the same database (runs taken in turns); its results are printed only.
  */
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
@@ -30,6 +33,7 @@ const RATE = Number(process.argv[5] ?? 1_600);
 const PEOPLE = 20_000;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const PORT = 3917;
+const BASELINE = process.env.BENCH_BASELINE;
 const TYPES: [string, number][] = [
   ['sent', 0.22],
   ['delivered', 0.22],
@@ -100,7 +104,7 @@ async function main() {
 
   const log = openSync('bench/results/ingest-server.log', 'w');
   const server = startApiServer(
-    'server/dist/main.js',
+    BASELINE ?? 'server/dist/main.js',
     PORT,
     bench.url,
     'bench-secret-that-is-long-enough-0123456789',
@@ -281,7 +285,8 @@ ${SENDERS} concurrent senders offering ${RATE.toLocaleString('en')} events/s tog
 | unique events stored | ${unique.size - missing} of ${unique.size} | all |
 | people whose score ≠ the replay of the unique events | ${mismatches} of ${people.size} | 0 |
 <!-- ingest-bench:end -->`;
-  await writeBenchSection('ingest-bench', section);
+  if (BASELINE) process.stdout.write(`${section}\n`);
+  else await writeBenchSection('ingest-bench', section);
   await bench.close();
   if (mismatches > 0 || missing > 0) process.exit(1);
 }
