@@ -35,12 +35,12 @@ export const SCORE_EPOCH_SECONDS = Date.UTC(2025, 0, 1) / 1000;
 
 export async function currentRules(db: Knex): Promise<ScoringRules> {
   const row = await db('scoring_rules').orderBy('version', 'desc').first();
-  return present(row);
+  return presentRules(row);
 }
 
 export async function rulesVersion(db: Knex, version: number): Promise<ScoringRules | null> {
   const row = await db('scoring_rules').where({ version }).first();
-  return row ? present(row) : null;
+  return row ? presentRules(row) : null;
 }
 
 /** Writes the next version; the caller then rescores everyone under it. */
@@ -63,7 +63,7 @@ export async function saveRules(
       .returning('*');
     // The hot threshold and half-life decide which leads are hot.
     await cache.invalidate(trx, [tags.scores]);
-    return present(row);
+    return presentRules(row);
   });
 }
 
@@ -80,7 +80,7 @@ function normaliseRule(rule: ScoringRule): ScoringRule {
 }
 
 /** A `scoring_rules` row as the rules it holds. */
-export function present(row: Record<string, unknown>): ScoringRules {
+export function presentRules(row: Record<string, unknown>): ScoringRules {
   return {
     version: Number(row.version),
     rules: (row.rules as ScoringRule[]).map(normaliseRule),

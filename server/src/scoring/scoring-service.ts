@@ -11,7 +11,7 @@ import { notify } from '../notifications';
 import { preparedRows } from '../platform/data/sql';
 import { tags } from '../platform/runtime/cache';
 import type { ServiceDeps } from '../platform/runtime/service-deps';
-import { present, SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
+import { presentRules, SCORE_EPOCH_SECONDS, type ScoringRules, scoreAt } from './scoring-rules';
 
 export interface RescoreResult {
   /** People whose score crossed the hot threshold upwards (their owners were notified). */
@@ -104,7 +104,7 @@ export async function rescorePeople(
       [given === 'current' ? null : given.version, people],
     ),
   );
-  const rules = given === 'current' ? present(row!) : given;
+  const rules = given === 'current' ? presentRules(row!) : given;
   // One statement: the ledger's difference is written, and each score is set to the sum of the
   // ledger it now has (`desired`); `before` is the row as it was, so its `hot` tells a crossing.
   const rows = await preparedRows<{
