@@ -44,6 +44,7 @@ import * as searchWordsInlined from './0035-search-words-inlined';
 import * as refusedStatements from './0036-refused-statements';
 import * as timeOrderedIds from './0037-time-ordered-ids';
 import * as emailEventStatistics from './0038-email-event-statistics';
+import * as emailMessagesUnlinked from './0039-email-messages-unlinked';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -89,6 +90,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ['0036-refused-statements', refusedStatements],
   ['0037-time-ordered-ids', timeOrderedIds],
   ['0038-email-event-statistics', emailEventStatistics],
+  ['0039-email-messages-unlinked', emailMessagesUnlinked],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
