@@ -10,14 +10,14 @@ import { NotFoundError } from '../platform/core/errors';
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
 import { tags } from '../platform/runtime/cache';
-import { schemaProperties } from '../platform/web/openapi';
+import { schemaColumns } from '../platform/web/openapi';
 import type { Serialised, SpecSchema } from '../platform/web/spec-types';
 import { COLUMNS } from './interaction-repository';
 import { type Interaction, present } from './interaction-service';
 
 /** An email event as a timeline shows it: the spec's `EmailEvent`, read from marketing's table. */
 type EmailEvent = Serialised<SpecSchema<'EmailEvent'>>;
-const EMAIL_EVENT_COLUMNS = schemaProperties('EmailEvent').map((column) => `email_events.${column}`);
+const EMAIL_EVENT_COLUMNS = schemaColumns('EmailEvent', 'email_events');
 
 export type TimelineItem =
   | { kind: 'interaction'; id: string; occurred_at: Date; interaction: Interaction }

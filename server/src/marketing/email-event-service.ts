@@ -1,7 +1,7 @@
-/** Reading email events: the filtered list, and the events of a person's or organisation's timeline. */
+/** Reading email events: the filtered list (timelines read them in `interactions`, as the spec's `EmailEvent`). */
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
-import { schemaProperties } from '../platform/web/openapi';
+import { schemaColumns } from '../platform/web/openapi';
 import type { SpecSchema } from '../platform/web/spec-types';
 
 export interface EmailEvent {
@@ -20,7 +20,7 @@ export interface EmailEvent {
   received_at: Date;
 }
 
-export const EMAIL_EVENT_COLUMNS = schemaProperties('EmailEvent').map((column) => `email_events.${column}`);
+const EMAIL_EVENT_COLUMNS = schemaColumns('EmailEvent', 'email_events');
 
 export interface EmailEventFilters {
   limit: number;

@@ -68,14 +68,14 @@ export interface OpenApiDocument {
 export const openApiDocument = openApiDocumentJson as OpenApiDocument;
 
 /**
- * The properties of one of the spec's object schemas, in the spec's order: the columns of a
- * resource whose table names its fields as the API does.
+ * The columns of `table` named by the properties of one of the spec's object schemas, in the
+ * spec's order (`email_events.id`, …): for a resource whose table names its fields as the API does.
  */
-export function schemaProperties<N extends SpecSchemaName>(name: N): string[] {
+export function schemaColumns<N extends SpecSchemaName>(name: N, table: string): string[] {
   const schema = openApiDocument.components.schemas?.[name];
   const properties = typeof schema === 'object' ? schema.properties : undefined;
   if (!properties || typeof properties !== 'object') throw new Error(`the spec's ${name} has no properties`);
-  return Object.keys(properties);
+  return Object.keys(properties).map((property) => `${table}.${property}`);
 }
 
 interface CompiledParameters {
