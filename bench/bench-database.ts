@@ -10,6 +10,7 @@ import { hashPassword } from '../server/src/platform/core/passwords';
 import { createDatabase, type Knex, migrateLatest } from '../server/src/platform/data/db';
 import {
   type EmbeddedPostgresHandle,
+  findFreePort,
   startEmbeddedPostgres,
 } from '../server/src/platform/data/embedded-postgres';
 import { signAccessToken } from '../server/src/platform/web/tokens';
@@ -88,6 +89,33 @@ export function startApiServer(
     },
     stdio: options.log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', options.log, options.log],
   });
+}
+
+/** A build serving the API for a bench: its name, its `main`, its base URL and its process. */
+export interface BenchServer {
+  name: string;
+  main: string;
+  url: string;
+  process: ChildProcess;
+}
+
+/**
+ * This checkout's build and, with `BENCH_BASELINE=<another checkout's server/dist/main.js>`, that
+ * build too, each serving the API on a free port of one database: for rounds taken in turns.
+ */
+export async function startBuilds(databaseUrl: string, jwtSecret: string): Promise<BenchServer[]> {
+  const builds = [{ name: 'this build', main: 'server/dist/main.js' }];
+  if (process.env.BENCH_BASELINE) builds.push({ name: 'baseline', main: process.env.BENCH_BASELINE });
+  return Promise.all(
+    builds.map(async (build) => {
+      const port = await findFreePort();
+      return {
+        ...build,
+        url: `http://127.0.0.1:${port}`,
+        process: startApiServer(build.main, port, databaseUrl, jwtSecret),
+      };
+    }),
+  );
 }
 
 /** Resolves once the server at `baseUrl` answers `/health`; throws after `timeoutMs`, naming `log`. */

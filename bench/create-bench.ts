@@ -14,11 +14,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import autocannon from 'autocannon';
-import { findFreePort } from '../server/src/platform/data/embedded-postgres';
 import {
   benchAccessToken,
   openBenchDatabase,
-  startApiServer,
+  startBuilds,
   waitForHealth,
   writeBenchSection,
 } from './bench-database';
@@ -76,20 +75,10 @@ async function main(): Promise<void> {
   await loadBenchData(bench.db);
   const { db } = bench;
   const token = await benchAccessToken(db, 'admin', JWT_SECRET);
-  const builds = [{ name: 'this build', main: 'server/dist/main.js' }];
-  if (BASELINE) builds.push({ name: 'baseline', main: BASELINE });
-  const servers = await Promise.all(
-    builds.map(async (build) => {
-      const port = await findFreePort();
-      const url = `http://127.0.0.1:${port}`;
-      return {
-        ...build,
-        url,
-        process: startApiServer(build.main, port, bench.url, JWT_SECRET),
-        rounds: [] as number[],
-      };
-    }),
-  );
+  const servers = (await startBuilds(bench.url, JWT_SECRET)).map((server) => ({
+    ...server,
+    rounds: [] as number[],
+  }));
   try {
     for (const server of servers) {
       await waitForHealth(server.url, server.main);

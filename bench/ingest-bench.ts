@@ -5,9 +5,9 @@
  * achieved rate), with 10% of batches delivered twice and 5% held back and delivered late (out of
  * order). Targets: ≥ 1,500 events/s sustained, p99 ≤ 100 ms. The first 10 s after the server starts
  * (same senders, same rate) warm it up — its code compiled, its connections opened and their
- * statements prepared — and are reported apart; the targets are read on the 2 minutes after. Afterwards every person's score must
- * equal an independent replay of the unique events the senders produced; the script exits 1 when
- * it does not.
+ * statements prepared — and are reported apart; the targets are read on the 2 minutes after.
+ * Afterwards every person's score must equal an independent replay of the unique events the
+ * senders produced; the script exits 1 when it does not.
  *
  *   npm run build && npx tsx bench/ingest-bench.ts [seconds=120] [senders=50] [batch=20] [rate=1600]
  *

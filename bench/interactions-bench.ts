@@ -18,7 +18,6 @@ import { getInbox } from '../server/src/interactions/inbox-service';
 import { personTimeline } from '../server/src/interactions/timeline-service';
 import { hashPassword } from '../server/src/platform/core/passwords';
 import type { Knex } from '../server/src/platform/data/db';
-import { findFreePort } from '../server/src/platform/data/embedded-postgres';
 import { knownTimeZones } from '../server/src/platform/data/time-zone';
 import { signAccessToken } from '../server/src/platform/web/tokens';
 import {
@@ -26,7 +25,7 @@ import {
   databaseTime,
   openBenchDatabase,
   progress,
-  startApiServer,
+  startBuilds,
   waitForHealth,
   writeBenchSection,
 } from './bench-database';
@@ -99,7 +98,6 @@ export async function loadInteractions(db: Knex): Promise<{ heavyPerson: string;
 }
 
 const ROUNDS = 3;
-const BASELINE = process.env.BENCH_BASELINE;
 
 async function createThroughput(url: string, token: string, people: string[], seconds: number) {
   let index = 0;
@@ -160,19 +158,10 @@ async function main() {
   const user = await db('users').where({ id: busyUser }).first();
   const token = signAccessToken({ secret: JWT_SECRET, issuer: 'relais' }, user, 3_600).token;
   const people = (await db('people').select('id').limit(5_000)).map((row) => row.id as string);
-  const builds = [{ name: 'this build', main: 'server/dist/main.js' }];
-  if (BASELINE) builds.push({ name: 'baseline', main: BASELINE });
-  const servers = await Promise.all(
-    builds.map(async (build) => {
-      const port = await findFreePort();
-      return {
-        ...build,
-        url: `http://127.0.0.1:${port}`,
-        process: startApiServer(build.main, port, bench.url, JWT_SECRET),
-        rounds: [] as Awaited<ReturnType<typeof createThroughput>>[],
-      };
-    }),
-  );
+  const servers = (await startBuilds(bench.url, JWT_SECRET)).map((server) => ({
+    ...server,
+    rounds: [] as Awaited<ReturnType<typeof createThroughput>>[],
+  }));
   try {
     for (const server of servers) {
       await waitForHealth(server.url, 'its stderr above');
