@@ -63,6 +63,14 @@ module.exports = {
         ],
       },
     },
+    {
+      name: 'people-know-no-marketing',
+      severity: 'error',
+      comment:
+        "Marketing builds on people (its events find their person by address). What people set off in marketing goes through the hook wired in server/src/services.ts (people's WaitingForAddress).",
+      from: { path: '^server/src/people/' },
+      to: { path: '^server/src/marketing/' },
+    },
     layer('core', ['core']),
     layer('data', ['core', 'data']),
     layer('runtime', ['core', 'data', 'runtime']),

@@ -51,7 +51,7 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwnership>> = {
   interaction_participants: { owner: 'interactions', writers: { demo: DEMO } },
   email_open_interactions: { owner: 'interactions' },
   notifications: { owner: 'notifications' },
-  email_events: { owner: 'marketing', readers: ['interactions', 'scoring', 'imports'] },
+  email_events: { owner: 'marketing', readers: ['interactions', 'scoring'] },
   email_messages: { owner: 'marketing' },
   webhook_replay_tokens: { owner: 'marketing' },
   scoring_rules: { owner: 'scoring' },

@@ -36,7 +36,6 @@ import type { Knex } from './platform/data/db';
 import { ReadCache } from './platform/runtime/cache';
 import { EventBus } from './platform/runtime/events';
 import { observeRequest, readBackupAgeFrom } from './platform/runtime/metrics';
-import { serviceDeps } from './platform/runtime/service-deps';
 import { assertRoutesDeclareAccess, checkAccess, type RouteDeclaration } from './platform/web/access';
 import { authenticate, type CredentialStore } from './platform/web/auth';
 import { idempotency } from './platform/web/idempotency';
@@ -46,6 +45,7 @@ import { specPathOf } from './platform/web/routes';
 import { privacyRoutes } from './privacy';
 import { Realtime, realtimeRoutes } from './realtime';
 import { scoringRoutes } from './scoring';
+import { assembleServices } from './services';
 import { UserDirectory, userRoutes } from './users';
 
 export type { AppDeps };
@@ -64,8 +64,9 @@ export function createApp(deps: AppDeps): HttpApp {
   const events = deps.events ?? new EventBus({ redis: null, logger });
   const cache =
     deps.cache ?? new ReadCache({ redis: deps.redis, logger, prefix: config.redisPrefix, ...config.cache });
-  // What the services that change data are handed: where their events go, what they invalidate.
-  const services = serviceDeps(deps.db, { events, cache });
+  // What the services that change data are handed: where their events go, what they invalidate,
+  // the hooks between features (services.ts).
+  const services = assembleServices(deps.db, { events, cache });
   const realtime = new Realtime(events, { heartbeatSeconds: config.realtime.heartbeatSeconds });
   readBackupAgeFrom(() => lastBackupAgeSeconds(deps.db));
   const authenticateRequest = authenticate(

@@ -30,10 +30,10 @@ import { runningEmbeddedUrl, startEmbeddedPostgres } from './platform/data/embed
 import { ReadCache } from './platform/runtime/cache';
 import { EventBus } from './platform/runtime/events';
 import { closeRedis, createRedis } from './platform/runtime/redis';
-import { type ServiceDeps, serviceDeps } from './platform/runtime/service-deps';
 import { OpenApiValidator, RequestValidationFailure } from './platform/web/openapi';
 import { erasePerson, exportPersonalData } from './privacy';
 import { getRecompute, requestRecompute, runPendingRecomputes } from './scoring/recompute-service';
+import { type AppServices, assembleServices } from './services';
 import { findUserWithHashByEmail } from './users';
 import { createUser, listUsers, updateUser } from './users/user-service';
 
@@ -44,7 +44,7 @@ interface Session {
    * What changes are made with: with `REDIS_URL`, the shared read cache (so the API's cached reads
    * see the change) and event stream (so its clients hear of it, and an erasure can clear it).
    */
-  services: ServiceDeps;
+  services: AppServices;
   databaseUrl: string;
   logger: Logger;
 }
@@ -72,7 +72,7 @@ async function withDatabase<T>(work: (session: Session) => Promise<T>): Promise<
   const cache = redis
     ? new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache })
     : undefined;
-  const services = serviceDeps(db, { events, cache });
+  const services = assembleServices(db, { events, cache });
   try {
     await events?.start();
     await migrateLatest(db);

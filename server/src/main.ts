@@ -27,10 +27,10 @@ import { checkJobs, intervalSeconds, JobRuntime } from './platform/runtime/jobs'
 import { createMailer } from './platform/runtime/mailer';
 import { checkRedis, closeRedis, createRedis, type RedisClient } from './platform/runtime/redis';
 import { closeSentry, initSentry } from './platform/runtime/sentry';
-import { serviceDeps } from './platform/runtime/service-deps';
 import type { TokenSettings } from './platform/web/auth';
 import { OpenApiValidator } from './platform/web/openapi';
 import { recomputeJob, refreshJob } from './scoring';
+import { assembleServices } from './services';
 import { ensureAdmin, UserDirectory } from './users';
 
 const ROLES = ['all', 'api', 'worker', 'migrate', 'backup', 'restore'] as const;
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     await events.start();
     stops.unshift(() => events.close());
     const cache = new ReadCache({ redis, logger, prefix: config.redisPrefix, ...config.cache });
-    const services = serviceDeps(db, { events, cache });
+    const services = assembleServices(db, { events, cache });
     // The spec compiled once (about half a second; its response schemas only if a response is
     // checked), for the API's checks and the import job's rows.
     const validator = new OpenApiValidator();

@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runPendingImports } from '../../server/src/imports/import-runs';
 import { secretKey, signWebhook } from '../../server/src/marketing/standard-webhooks';
+import { OpenApiValidator } from '../../server/src/platform/web/openapi';
 import { startTestApp, type TestApp, type TestResponse } from '../helpers/app';
 import { createOrganisation, createPerson, createUser, type TestUser } from '../helpers/factories';
 import { openEventStream } from '../helpers/realtime';
@@ -396,6 +398,54 @@ describe('auto-interactions and scoring rules', () => {
         .knex('audit_log')
         .where({ resource: 'people', resource_id: created.body.id, action: 'create' }),
     ).toHaveLength(1);
+  });
+
+  it('links waiting events when a person is given their address', async () => {
+    const email = `moved-${randomUUID().slice(0, 8)}@example.com`;
+    await post([
+      event({ type: 'opened', email, message_id: 'moved-1' }),
+      event({ type: 'clicked', email, message_id: 'moved-1' }),
+    ]);
+    const person = await createPerson(app.db.knex);
+    const manager = await createUser(app.db.knex, { role: 'manager' });
+    const changed = await app.request('PATCH', `/v1/people/${person.id}`, {
+      headers: manager.auth,
+      body: { email: email.toUpperCase() },
+    });
+    expect(changed.status, changed.text).toBe(200);
+    expect((await leadScore(person.id)).points).toBe(8);
+    const events = await app.db.knex('email_events').where({ recipient: email });
+    expect(events.map((row) => row.person_id)).toEqual([person.id, person.id]);
+    expect((await app.db.knex('email_messages').where({ recipient: email }).first()).person_id).toBe(
+      person.id,
+    );
+  });
+
+  it('links waiting events to the people an import creates, whatever the case of the address', async () => {
+    const email = `imported-${randomUUID().slice(0, 8)}@example.com`;
+    const other = `imported-${randomUUID().slice(0, 8)}@example.com`;
+    await post([
+      event({ type: 'opened', email, message_id: 'imported-1' }),
+      event({ type: 'clicked', email, message_id: 'imported-1' }),
+    ]);
+    const manager = await createUser(app.db.knex, { role: 'manager' });
+    const queued = await app.request('POST', '/v1/imports?resource=people', {
+      headers: { ...manager.auth, 'content-type': 'text/csv' },
+      rawBody: Buffer.from(
+        `first_name,last_name,email\nIna,Porte,${email.toUpperCase()}\nOla,Autre,${other}\n`,
+      ),
+    });
+    expect(queued.status, queued.text).toBe(202);
+    expect(
+      await runPendingImports(app.services, { validator: new OpenApiValidator(), staleAfterMs: 60_000 }),
+    ).toBe(1);
+    const [imported] = await app.db.knex('people').where({ email });
+    expect(imported).toBeDefined();
+    expect((await leadScore(imported.id)).points).toBe(8);
+    const events = await app.db.knex('email_events').where({ recipient: email });
+    expect(events.map((row) => row.person_id)).toEqual([imported.id, imported.id]);
+    const [second] = await app.db.knex('people').where({ email: other });
+    expect((await leadScore(second.id)).points).toBe(0);
   });
 });
 

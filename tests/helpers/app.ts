@@ -9,8 +9,8 @@ import { createLogger } from '../../server/src/platform/core/logger';
 import { ReadCache } from '../../server/src/platform/runtime/cache';
 import { EventBus } from '../../server/src/platform/runtime/events';
 import { closeRedis, createRedis, type RedisClient } from '../../server/src/platform/runtime/redis';
-import { type ServiceDeps, serviceDeps } from '../../server/src/platform/runtime/service-deps';
 import { OpenApiValidator } from '../../server/src/platform/web/openapi';
+import { type AppServices, assembleServices } from '../../server/src/services';
 import { UserDirectory } from '../../server/src/users';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -38,7 +38,7 @@ export interface TestApp {
   db: TestDatabase;
   redis: RedisClient | null;
   /** The database, event bus and read cache the app's services use, for jobs a test runs itself. */
-  services: ServiceDeps;
+  services: AppServices;
   // biome-ignore lint/suspicious/noExplicitAny: see TestResponse.
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
   close(): Promise<void>;
@@ -85,7 +85,7 @@ export async function startTestApp(
     url: http.url,
     db,
     redis,
-    services: serviceDeps(db.knex, { events, cache }),
+    services: assembleServices(db.knex, { events, cache }),
     request: (method, path, requestOptions = {}) => send(http.url, method, path, requestOptions),
     close: async () => {
       await http.close(1_000);

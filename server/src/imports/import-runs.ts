@@ -11,6 +11,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import type { components } from '../generated/openapi';
+import type { PeopleDeps } from '../people';
 import type { RequestContext } from '../platform/core/context';
 import { NotFoundError } from '../platform/core/errors';
 import { transaction } from '../platform/data/after-commit';
@@ -18,7 +19,6 @@ import { claimNext } from '../platform/data/claims';
 import type { Knex } from '../platform/data/db';
 import { keysetPage, type Page } from '../platform/data/pagination';
 import type { JobDefinition } from '../platform/runtime/jobs';
-import type { ServiceDeps } from '../platform/runtime/service-deps';
 import type { OpenApiValidator } from '../platform/web/openapi';
 import { ImportFileError, type ImportResource, importCsv, importerOf } from './import-service';
 
@@ -147,7 +147,7 @@ export interface ImportRunOptions {
 }
 
 /** Runs every pending import; returns how many finished. */
-export async function runPendingImports(deps: ServiceDeps, options: ImportRunOptions): Promise<number> {
+export async function runPendingImports(deps: PeopleDeps, options: ImportRunOptions): Promise<number> {
   const { db } = deps;
   let finished = 0;
   for (;;) {
@@ -171,7 +171,7 @@ export async function runPendingImports(deps: ServiceDeps, options: ImportRunOpt
   }
 }
 
-async function runImport(deps: ServiceDeps, run: ClaimedImport, options: ImportRunOptions): Promise<void> {
+async function runImport(deps: PeopleDeps, run: ClaimedImport, options: ImportRunOptions): Promise<void> {
   const { db, events } = deps;
   const errorChunks: Buffer[] = [];
   const errors = new Writable({
@@ -239,7 +239,7 @@ async function runImport(deps: ServiceDeps, run: ClaimedImport, options: ImportR
 }
 
 export function importJob(
-  deps: ServiceDeps,
+  deps: PeopleDeps,
   options: ImportRunOptions & { every: string },
 ): JobDefinition<'imports.run'> {
   return {

@@ -23,7 +23,7 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
-import { linkEmailEvents } from '../marketing';
+import type { PeopleDeps } from '../people';
 import type { RequestContext } from '../platform/core/context';
 import type { FieldError } from '../platform/core/errors';
 import { actorOf } from '../platform/core/principal';
@@ -31,7 +31,6 @@ import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { openSession, type Session } from '../platform/data/sql';
 import { tags } from '../platform/runtime/cache';
-import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { type OpenApiValidator, RequestValidationFailure } from '../platform/web/openapi';
 import { erasedAmong } from '../privacy';
 
@@ -343,7 +342,7 @@ async function peek(
 
 /** Imports a CSV file; bad rows go to `options.errors`, the rest are upserted. */
 export async function importCsv(
-  deps: ServiceDeps,
+  deps: PeopleDeps,
   input: Readable,
   options: ImportOptions,
 ): Promise<ImportReport> {
@@ -581,7 +580,7 @@ class FileKeys {
 }
 
 async function upsertBatch(
-  deps: ServiceDeps,
+  deps: PeopleDeps,
   resource: ImportResource,
   batch: Array<{ row: number; values: Row }>,
   mapped: readonly string[],
@@ -715,25 +714,18 @@ async function upsertBatch(
   return rejected;
 }
 
-/** Email events that arrived before these people existed are theirs now (as in the API). */
+/** What waited for these people's addresses before they existed is theirs now (as in the API). */
 async function linkCreatedPeople(
-  deps: ServiceDeps,
+  deps: PeopleDeps,
   created: Array<{ id: string; email: string | null }>,
   now: Date,
 ): Promise<void> {
-  const trx = deps.db;
   const emails = created.flatMap((person) => (person.email ? [person.email] : []));
   if (emails.length === 0) return;
-  const waiting = new Set(
-    await trx('email_events')
-      .whereNull('person_id')
-      .whereIn('recipient', emails)
-      .distinct()
-      .pluck('recipient'),
-  );
-  if (waiting.size === 0) return;
+  const waiting = await deps.waiting.among(deps.db, emails);
   for (const person of created)
-    if (person.email && waiting.has(person.email)) await linkEmailEvents(deps, person.id, person.email, now);
+    if (person.email && waiting.has(person.email))
+      await deps.waiting.claim(deps, person.id, person.email, now);
 }
 
 /**

@@ -1,3 +1,3 @@
 export type { NormalisedEvent } from './email-events';
-export { eventsWaitFor, ingestEvents, linkEmailEvents, pruneReplayTokens } from './ingest-service';
+export { emailEventsWaiting, ingestEvents, pruneReplayTokens } from './ingest-service';
 export { INGEST_PATH, marketingRoutes } from './marketing-routes';

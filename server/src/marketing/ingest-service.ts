@@ -8,6 +8,7 @@
  */
 
 import { createEmailOpenInteractions } from '../interactions';
+import type { WaitingForAddress } from '../people';
 import { transaction } from '../platform/data/after-commit';
 import type { Knex } from '../platform/data/db';
 import { preparedRows } from '../platform/data/sql';
@@ -207,31 +208,43 @@ async function applyEvents(deps: ServiceDeps, events: readonly StoredEvent[], no
   ]);
 }
 
-/** True while email events that arrived before anyone had `email` wait for their person. */
-export function eventsWaitFor(db: Knex, email: string): Knex.Raw {
-  return db.raw('EXISTS (SELECT 1 FROM email_events WHERE recipient = ?::citext AND person_id IS NULL)', [
-    email,
-  ]);
-}
-
 /**
- * Gives a person the events that arrived for their address before they existed; call in the
- * transaction that creates the person or changes their email.
+ * Email events that arrived before anyone had their address wait for their person. A person given
+ * the address (created, imported or changed) claims them: each is linked, first human opens become
+ * interactions, and the person is scored. Handed to the people routes and the imports where the
+ * process is assembled (`server/src/services.ts`).
  */
-export async function linkEmailEvents(deps: ServiceDeps, personId: string, email: string, now: Date) {
-  const trx = deps.db;
-  const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
-    `UPDATE email_events AS event SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL
-     RETURNING ${STORED_EVENT}`,
-    [personId, email],
-  );
-  if (rows.length === 0) return;
-  await trx.raw('UPDATE email_messages SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL', [
-    personId,
-    email,
-  ]);
-  await applyEvents(deps, rows, now);
-}
+export const emailEventsWaiting: WaitingForAddress = {
+  exists: (db, email) =>
+    db.raw('EXISTS (SELECT 1 FROM email_events WHERE recipient = ?::citext AND person_id IS NULL)', [email]),
+
+  async among(db, emails) {
+    if (emails.length === 0) return new Set();
+    // The addresses as given (an event's recipient may differ in case), each looked up by index.
+    const { rows } = await db.raw<{ rows: Array<{ email: string }> }>(
+      `SELECT email::text FROM unnest(?::citext[]) AS email
+       WHERE EXISTS (SELECT 1 FROM email_events WHERE recipient = email AND person_id IS NULL)`,
+      [[...emails]],
+    );
+    return new Set(rows.map((row) => row.email));
+  },
+
+  /** Call in the transaction that creates the person or changes their email. */
+  async claim(deps, personId, email, now) {
+    const trx = deps.db;
+    const { rows } = await trx.raw<{ rows: StoredEvent[] }>(
+      `UPDATE email_events AS event SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL
+       RETURNING ${STORED_EVENT}`,
+      [personId, email],
+    );
+    if (rows.length === 0) return;
+    await trx.raw(
+      'UPDATE email_messages SET person_id = ? WHERE recipient = ?::citext AND person_id IS NULL',
+      [personId, email],
+    );
+    await applyEvents(deps, rows, now);
+  },
+};
 
 /** Forgets signature tokens seen more than an hour ago (past the 5-minute tolerance, they cannot be replayed); returns how many. */
 export function pruneReplayTokens(db: Knex): Promise<number> {

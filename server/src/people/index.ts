@@ -6,3 +6,4 @@ export {
   type PersonFilters,
 } from './person-repository';
 export { personRoutes } from './person-routes';
+export type { PeopleDeps, WaitingForAddress } from './person-service';

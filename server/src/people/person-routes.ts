@@ -1,5 +1,4 @@
 import { tags } from '../platform/runtime/cache';
-import type { ServiceDeps } from '../platform/runtime/service-deps';
 import { can } from '../platform/web/access';
 import { contextOf } from '../platform/web/context-of';
 import { sendResource } from '../platform/web/etag';
@@ -10,11 +9,12 @@ import {
   getPerson,
   linkOrganisation,
   listPeople,
+  type PeopleDeps,
   unlinkOrganisation,
   updatePerson,
 } from './person-service';
 
-export function personRoutes(deps: ServiceDeps): Routes {
+export function personRoutes(deps: PeopleDeps): Routes {
   const { db, cache } = deps;
   const routes = new Routes();
 

@@ -6,7 +6,6 @@
 
 import { auditInsert, changeRecord, type ExistingRecord, recordChange } from '../audit';
 import { countInteractionsOf, newPersonCacheTags, personCacheTags } from '../interactions';
-import { eventsWaitFor, linkEmailEvents } from '../marketing';
 import { archiveOnce, assertNotReferenced } from '../platform/core/archival';
 import type { RequestContext } from '../platform/core/context';
 import { ConflictError, NotFoundError } from '../platform/core/errors';
@@ -33,6 +32,26 @@ import {
   updatePersonRow,
   upsertMembership,
 } from './person-repository';
+
+/**
+ * What waits for an email address until a person has it: records of another feature that arrive
+ * for any address (marketing's email events, which then score). People do not know that feature;
+ * its hook is handed to them where the process is assembled (`server/src/services.ts`), and the
+ * people routes and the imports cannot be built without one.
+ */
+export interface WaitingForAddress {
+  /** SQL, true while something waits for `email`: a create refused by it takes the longer path. */
+  exists(db: Knex, email: string): Knex.Raw;
+  /** The addresses among `emails` that something waits for. */
+  among(db: Knex, emails: readonly string[]): Promise<Set<string>>;
+  /** Gives the person what waited for `email`, in the transaction `deps.db`. */
+  claim(deps: ServiceDeps, personId: string, email: string, now: Date): Promise<void>;
+}
+
+/** What a service that creates people or changes their address works with. */
+export interface PeopleDeps extends ServiceDeps {
+  readonly waiting: WaitingForAddress;
+}
 
 export const PERSON_SORTS = { name: 'sort_name', created_at: 'created_at', updated_at: 'updated_at' };
 
@@ -67,11 +86,11 @@ export async function getPerson(db: Knex, id: string): Promise<Person> {
 }
 
 export async function createPerson(
-  deps: ServiceDeps,
+  deps: PeopleDeps,
   context: RequestContext,
   input: PersonFields,
 ): Promise<Person> {
-  const { db, cache } = deps;
+  const { db, cache, waiting } = deps;
   const owner_id = resolveOwner(context, 'people', input.owner_id, true);
   const id = newId();
   const row = { ...input, id, owner_id, created_by: creatorOf(context) };
@@ -86,13 +105,13 @@ export async function createPerson(
   const checksOwner =
     owner_id !== null && owner_id !== undefined && owner_id !== actingUser(context.principal)?.id;
   if (!checksOwner) {
-    // Most creates are one statement. When email events already wait for the address, PostgreSQL
-    // refuses it whole, and the transaction below creates the person and gives them the events.
-    const waiting = input.email
-      ? refusedWhen(db, eventsWaitFor(db, input.email), 'email events wait')
+    // Most creates are one statement. When something waits for the address, PostgreSQL refuses it
+    // whole, and the transaction below creates the person and gives them what waited.
+    const refusal = input.email
+      ? refusedWhen(db, waiting.exists(db, input.email), 'records wait for the address')
       : undefined;
     try {
-      const created = await insertPerson(db, row, audit(db), waiting);
+      const created = await insertPerson(db, row, audit(db), refusal);
       await cache.invalidate(db, newPersonCacheTags(id));
       return { ...created, organisations: [] };
     } catch (error) {
@@ -105,14 +124,14 @@ export async function createPerson(
       rethrowDuplicateEmail(db, error, input.email),
     );
     // Email events that arrived before this person existed are theirs now, and score.
-    if (created.email) await linkEmailEvents({ ...deps, db: trx }, created.id, created.email, new Date());
+    if (created.email) await waiting.claim({ ...deps, db: trx }, created.id, created.email, new Date());
     await cache.invalidate(trx, newPersonCacheTags(id));
     return { ...created, organisations: [] };
   });
 }
 
 export async function updatePerson(
-  deps: ServiceDeps,
+  deps: PeopleDeps,
   context: RequestContext,
   id: string,
   changes: PersonFields,
@@ -128,7 +147,7 @@ export async function updatePerson(
         ...(owner_id !== undefined ? { owner_id } : {}),
       }).catch((error) => rethrowDuplicateEmail(deps.db, error, changes.email));
       if (updated.email && updated.email !== before.email)
-        await linkEmailEvents({ ...deps, db: trx }, id, updated.email, new Date());
+        await deps.waiting.claim({ ...deps, db: trx }, id, updated.email, new Date());
       return {
         result: await withMemberships(trx, updated),
         audit: { action: 'update', changes, before: { ...before } },
