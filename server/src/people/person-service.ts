@@ -123,7 +123,7 @@ export async function createPerson(
     const created = await insertPerson(trx, row, audit(trx)).catch((error) =>
       rethrowDuplicateEmail(db, error, input.email),
     );
-    // Email events that arrived before this person existed are theirs now, and score.
+    // What waited for the address before this person existed (email events, which score) is theirs now.
     if (created.email) await waiting.claim({ ...deps, db: trx }, created.id, created.email, new Date());
     await cache.invalidate(trx, newPersonCacheTags(id));
     return { ...created, organisations: [] };

@@ -1,8 +1,9 @@
 /**
  * What a service that changes data works with, handed to it explicitly: the database, where its
  * events go, and the read cache its writes invalidate and its reads go through. Built once where
- * the process is assembled (`createApp`, the worker in `main.ts`, the CLI), so a reader follows an
- * event from `deps.events.publish(trx, …)` back to the bus it was given.
+ * the process is assembled (`assembleServices` in `server/src/services.ts`, for `createApp`, the
+ * worker in `main.ts` and the CLI), so a reader follows an event from `deps.events.publish(trx, …)`
+ * back to the bus it was given.
  *
  * Both effects wait for the transaction they are given to commit (`data/after-commit.ts`), and run
  * before the service returns.
