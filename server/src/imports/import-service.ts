@@ -721,7 +721,6 @@ async function linkCreatedPeople(
   now: Date,
 ): Promise<void> {
   const emails = created.flatMap((person) => (person.email ? [person.email] : []));
-  if (emails.length === 0) return;
   const waiting = await deps.waiting.among(deps.db, emails);
   for (const person of created)
     if (person.email && waiting.has(person.email))
